@@ -1,0 +1,73 @@
+# Parley: `make run` serves the demo, `make test` runs every test. Each installs what it needs first
+# and skips what is already there, so a warm run only rebuilds the workspace.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# Cargo's build cache lives outside the clone so fresh clones (and CI) reuse it.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/parley/target
+TOOLS_DIR ?= $(HOME)/.cache/parley/tools
+export PATH := $(HOME)/.cargo/bin:$(TOOLS_DIR)/node_modules/.bin:$(PATH)
+# cargo-leptos sets this for its builds; setting it for plain `cargo test` too keeps one shared cache.
+export LEPTOS_OUTPUT_NAME := parley
+
+CARGO_LEPTOS_VERSION := 0.3.10
+# wasm-bindgen's CLI must match the library version in Cargo.lock exactly.
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+BINARYEN_VERSION := 132.0.0
+
+# cargo-leptos writes the site under the workspace, as site-root says.
+SITE_ROOT := $(CURDIR)/target/site
+PROFILE_DIR := $(CARGO_TARGET_DIR)/debug
+# Where the built server finds its wasm, js and css when run outside cargo-leptos.
+SITE_ENV := LEPTOS_SITE_ROOT=$(SITE_ROOT) LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=parley
+
+.PHONY: help run test test-rust test-e2e build tools apt-tools rust-tools e2e-tools wasm-opt bench
+
+help:
+	@echo "make run    build and serve the demo at http://127.0.0.1:3000 (data in ./data)"
+	@echo "make test   unit, store and router tests, then the Playwright suite in Chromium"
+
+run: rust-tools build
+	mkdir -p data
+	$(SITE_ENV) PARLEY_DEMO=1 $(PROFILE_DIR)/server
+
+test: tools test-rust build test-e2e
+
+# One cargo invocation for both packages, so their dependencies build once with one feature set.
+test-rust:
+	cargo test -p app -p server --features app/ssr
+
+build: rust-tools
+	cargo leptos build
+
+test-e2e: e2e-tools
+	cd end2end && PARLEY_E2E_PORT=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') \
+	  PARLEY_SERVER_BIN=$(PROFILE_DIR)/server $(SITE_ENV) npx playwright test
+
+tools: apt-tools rust-tools e2e-tools
+
+# Debian packages: Chromium for the end-to-end tests, Node.js for Playwright.
+apt-tools:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+rust-tools:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@cargo leptos --version 2>/dev/null | grep -q " $(CARGO_LEPTOS_VERSION)$$" || \
+	  cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --debug
+	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" || \
+	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force
+
+# wasm-opt for release builds, from npm's binaryen (Debian's is too old for cargo-leptos).
+wasm-opt:
+	@command -v wasm-opt >/dev/null || npm install --silent --prefix $(TOOLS_DIR) binaryen@$(BINARYEN_VERSION)
+
+e2e-tools: apt-tools
+	@cd end2end && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; }

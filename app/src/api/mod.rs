@@ -1,0 +1,3 @@
+//! Server functions, one file per audience. Each checks who is asking, calls the store, maps errors.
+
+pub mod home;

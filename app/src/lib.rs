@@ -1,0 +1,52 @@
+//! Parley: booking-linked customer chat. One Leptos codebase, rendered on the server ("ssr")
+//! and hydrated in the browser ("hydrate").
+
+pub mod api;
+pub mod model;
+pub mod text;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod state;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The HTML document the server streams; the browser hydrates `App` inside it.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/parley.css"/>
+        <Title text="Parley"/>
+        <Router>
+            <Routes fallback=ui::not_found::NotFound>
+                <Route path=path!("/") view=ui::home::HomePage/>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,308 @@
+//! Customers, their bookings, and the portal links that let a customer into one booking.
+
+use chrono::{DateTime, Utc};
+use surrealdb::types::{RecordId, SurrealValue};
+
+use super::ids::{key, record};
+use super::locations::Location;
+use super::{Store, StoreError};
+use crate::auth::tokens::{is_plausible_token, new_token, token_hash};
+use crate::model::BookingStatus;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Customer {
+    pub id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl Customer {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name).trim().to_owned()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Booking {
+    pub id: String,
+    pub location_id: String,
+    pub customer_id: String,
+    pub confirmation_code: String,
+    pub activity: String,
+    pub starts_at: DateTime<Utc>,
+    pub duration_minutes: i64,
+    pub party_size: i64,
+    pub status: BookingStatus,
+}
+
+/// Everything a portal link opens: the booking, who booked it, and where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortalAccess {
+    pub booking: Booking,
+    pub customer: Customer,
+    pub location: Location,
+}
+
+#[derive(SurrealValue)]
+struct CustomerRow {
+    id: RecordId,
+    first_name: String,
+    last_name: String,
+    email: Option<String>,
+    phone: Option<String>,
+}
+
+impl From<CustomerRow> for Customer {
+    fn from(row: CustomerRow) -> Self {
+        Customer {
+            id: key(&row.id),
+            first_name: row.first_name,
+            last_name: row.last_name,
+            email: row.email,
+            phone: row.phone,
+        }
+    }
+}
+
+#[derive(SurrealValue)]
+struct BookingRow {
+    id: RecordId,
+    location: RecordId,
+    customer: RecordId,
+    confirmation_code: String,
+    activity: String,
+    starts_at: DateTime<Utc>,
+    duration_minutes: i64,
+    party_size: i64,
+    status: String,
+}
+
+impl TryFrom<BookingRow> for Booking {
+    type Error = StoreError;
+    fn try_from(row: BookingRow) -> Result<Self, StoreError> {
+        let status = BookingStatus::parse(&row.status)
+            .ok_or_else(|| StoreError::Invalid(format!("unknown booking status {:?}", row.status)))?;
+        Ok(Booking {
+            id: key(&row.id),
+            location_id: key(&row.location),
+            customer_id: key(&row.customer),
+            confirmation_code: row.confirmation_code,
+            activity: row.activity,
+            starts_at: row.starts_at,
+            duration_minutes: row.duration_minutes,
+            party_size: row.party_size,
+            status,
+        })
+    }
+}
+
+/// The row a portal token resolves to, with the booking, customer and location fetched along.
+#[derive(SurrealValue)]
+struct PortalRow {
+    booking: BookingRow,
+    customer: CustomerRow,
+    location: LocationRowRef,
+}
+
+/// The location fields a portal needs, read through the booking's record link.
+#[derive(SurrealValue)]
+struct LocationRowRef {
+    id: RecordId,
+    name: String,
+    timezone: String,
+    portal_enabled: bool,
+    messaging_enabled: bool,
+}
+
+pub struct NewCustomer<'a> {
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub email: Option<&'a str>,
+    pub phone: Option<&'a str>,
+}
+
+pub struct NewBooking<'a> {
+    pub location_id: &'a str,
+    pub customer_id: &'a str,
+    pub confirmation_code: &'a str,
+    pub activity: &'a str,
+    pub starts_at: DateTime<Utc>,
+    pub duration_minutes: i64,
+    pub party_size: i64,
+    pub status: BookingStatus,
+}
+
+impl Store {
+    pub async fn create_customer(&self, new: NewCustomer<'_>) -> Result<Customer, StoreError> {
+        let mut response = self
+            .db
+            .query("CREATE ONLY customer CONTENT { first_name: $first, last_name: $last, email: $email, phone: $phone }")
+            .bind(("first", new.first_name.to_owned()))
+            .bind(("last", new.last_name.to_owned()))
+            .bind(("email", new.email.map(str::to_owned)))
+            .bind(("phone", new.phone.map(str::to_owned)))
+            .await?;
+        let row: Option<CustomerRow> = response.take(0)?;
+        row.map(Customer::from).ok_or(StoreError::NotFound)
+    }
+
+    pub async fn create_booking(&self, new: NewBooking<'_>) -> Result<Booking, StoreError> {
+        let mut response = self
+            .db
+            .query(
+                "CREATE ONLY booking CONTENT { location: $location, customer: $customer, \
+                 confirmation_code: $code, activity: $activity, starts_at: $starts_at, \
+                 duration_minutes: $duration, party_size: $party, status: $status, created_at: time::now() }",
+            )
+            .bind(("location", record("location", new.location_id)))
+            .bind(("customer", record("customer", new.customer_id)))
+            .bind(("code", new.confirmation_code.to_owned()))
+            .bind(("activity", new.activity.to_owned()))
+            .bind(("starts_at", new.starts_at))
+            .bind(("duration", new.duration_minutes))
+            .bind(("party", new.party_size))
+            .bind(("status", new.status.as_str().to_owned()))
+            .await?;
+        let row: Option<BookingRow> = response.take(0)?;
+        row.ok_or(StoreError::NotFound)?.try_into()
+    }
+
+    pub async fn booking(&self, id: &str) -> Result<Booking, StoreError> {
+        let mut response = self.db.query("SELECT * FROM ONLY $id").bind(("id", record("booking", id))).await?;
+        let row: Option<BookingRow> = response.take(0)?;
+        row.ok_or(StoreError::NotFound)?.try_into()
+    }
+
+    /// Issues a new random portal link for a booking and returns its token, which is not kept.
+    pub async fn issue_portal_link(&self, booking_id: &str) -> Result<String, StoreError> {
+        let token = new_token();
+        self.add_portal_token(booking_id, &token).await?;
+        Ok(token)
+    }
+
+    /// Stores the hash of a given token for a booking (the demo uses fixed tokens).
+    pub async fn add_portal_token(&self, booking_id: &str, token: &str) -> Result<(), StoreError> {
+        self.db
+            .query(
+                "IF record::exists($booking) { CREATE portal_link CONTENT { booking: $booking, \
+                 token_hash: $hash, created_at: time::now() } } ELSE { THROW 'no such booking' }",
+            )
+            .bind(("booking", record("booking", booking_id)))
+            .bind(("hash", token_hash(token)))
+            .await?
+            .check()
+            .map_err(|err| if err.is_thrown() { StoreError::NotFound } else { err.into() })?;
+        Ok(())
+    }
+
+    /// Revokes every portal link of a booking issued so far.
+    pub async fn revoke_portal_links(&self, booking_id: &str) -> Result<(), StoreError> {
+        self.db
+            .query("UPDATE portal_link SET revoked_at = time::now() WHERE booking = $booking AND revoked_at = NONE")
+            .bind(("booking", record("booking", booking_id)))
+            .await?
+            .check()?;
+        Ok(())
+    }
+
+    /// What a portal token opens, or `None` for a malformed, unknown or revoked token.
+    pub async fn portal_access(&self, token: &str) -> Result<Option<PortalAccess>, StoreError> {
+        if !is_plausible_token(token) {
+            return Ok(None);
+        }
+        let mut response = self
+            .db
+            .query(
+                "SELECT booking.* AS booking, booking.customer.* AS customer, booking.location.* AS location \
+                 FROM portal_link WHERE token_hash = $hash AND revoked_at = NONE LIMIT 1",
+            )
+            .bind(("hash", token_hash(token)))
+            .await?;
+        let Some(row) = response.take::<Option<PortalRow>>(0)? else {
+            return Ok(None);
+        };
+        let location = Location {
+            id: key(&row.location.id),
+            name: row.location.name,
+            timezone: row.location.timezone,
+            portal_enabled: row.location.portal_enabled,
+            messaging_enabled: row.location.messaging_enabled,
+        };
+        Ok(Some(PortalAccess {
+            booking: row.booking.try_into()?,
+            customer: row.customer.into(),
+            location,
+        }))
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A location, a customer and a confirmed booking, for tests of what hangs off a booking.
+    pub(crate) async fn booking_fixture(store: &Store, code: &str) -> (Location, Customer, Booking) {
+        let location = store.create_location("Harbour", "Europe/Oslo").await.unwrap();
+        let customer = store
+            .create_customer(NewCustomer { first_name: "Ana", last_name: "Silva", email: Some("ana@example.com"), phone: None })
+            .await
+            .unwrap();
+        let booking = store
+            .create_booking(NewBooking {
+                location_id: &location.id,
+                customer_id: &customer.id,
+                confirmation_code: code,
+                activity: "Sea kayak tour",
+                starts_at: "2026-12-01T09:00:00Z".parse().unwrap(),
+                duration_minutes: 150,
+                party_size: 2,
+                status: BookingStatus::Confirmed,
+            })
+            .await
+            .unwrap();
+        (location, customer, booking)
+    }
+
+    #[tokio::test]
+    async fn booking_round_trip() {
+        let store = Store::open_in_memory().await.unwrap();
+        let (location, customer, booking) = booking_fixture(&store, "KAY7Q2-0001").await;
+        assert_eq!(booking.location_id, location.id);
+        assert_eq!(booking.customer_id, customer.id);
+        assert_eq!(customer.full_name(), "Ana Silva");
+        assert_eq!(store.booking(&booking.id).await.unwrap(), booking);
+    }
+
+    #[tokio::test]
+    async fn portal_tokens_open_their_booking_only_while_not_revoked() {
+        let store = Store::open_in_memory().await.unwrap();
+        let (location, customer, booking) = booking_fixture(&store, "KAY7Q2-0002").await;
+        let token = store.issue_portal_link(&booking.id).await.unwrap();
+
+        let access = store.portal_access(&token).await.unwrap().expect("token opens the booking");
+        assert_eq!(access.booking, booking);
+        assert_eq!(access.customer, customer);
+        assert_eq!(access.location, location);
+
+        // Only the hash is stored.
+        let mut r = store.db.query("SELECT VALUE token_hash FROM portal_link").await.unwrap();
+        let hashes: Vec<String> = r.take(0).unwrap();
+        assert_eq!(hashes, vec![token_hash(&token)]);
+
+        assert!(store.portal_access(&new_token()).await.unwrap().is_none(), "unknown token");
+        assert!(store.portal_access("x' OR 1=1 --").await.unwrap().is_none(), "malformed token");
+
+        store.revoke_portal_links(&booking.id).await.unwrap();
+        assert!(store.portal_access(&token).await.unwrap().is_none(), "revoked token");
+        let fresh = store.issue_portal_link(&booking.id).await.unwrap();
+        assert!(store.portal_access(&fresh).await.unwrap().is_some(), "a new link works again");
+    }
+
+    #[tokio::test]
+    async fn portal_link_for_a_missing_booking_is_not_found() {
+        let store = Store::open_in_memory().await.unwrap();
+        assert!(matches!(store.issue_portal_link("nope").await, Err(StoreError::NotFound)));
+    }
+}

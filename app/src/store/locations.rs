@@ -1,0 +1,121 @@
+//! Locations: where a business runs its activities, and whether its customers may write.
+
+use surrealdb::types::{RecordId, SurrealValue};
+
+use super::ids::{key, record};
+use super::{Store, StoreError};
+
+/// A location as the rest of the app sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Location {
+    pub id: String,
+    pub name: String,
+    pub timezone: String,
+    pub portal_enabled: bool,
+    pub messaging_enabled: bool,
+}
+
+impl Location {
+    /// Customers may write only when both the portal and Support Messaging are on.
+    pub fn customers_can_write(&self) -> bool {
+        self.portal_enabled && self.messaging_enabled
+    }
+}
+
+#[derive(SurrealValue)]
+struct LocationRow {
+    id: RecordId,
+    name: String,
+    timezone: String,
+    portal_enabled: bool,
+    messaging_enabled: bool,
+}
+
+impl From<LocationRow> for Location {
+    fn from(row: LocationRow) -> Self {
+        Location {
+            id: key(&row.id),
+            name: row.name,
+            timezone: row.timezone,
+            portal_enabled: row.portal_enabled,
+            messaging_enabled: row.messaging_enabled,
+        }
+    }
+}
+
+impl Store {
+    /// Creates a location with its portal and messaging switched on. `timezone` is an IANA name.
+    pub async fn create_location(&self, name: &str, timezone: &str) -> Result<Location, StoreError> {
+        if timezone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(StoreError::Invalid(format!("unknown time zone {timezone:?}")));
+        }
+        let mut response = self
+            .db
+            .query("CREATE ONLY location CONTENT { name: $name, timezone: $timezone }")
+            .bind(("name", name.to_owned()))
+            .bind(("timezone", timezone.to_owned()))
+            .await?;
+        let row: Option<LocationRow> = response.take(0)?;
+        row.map(Location::from).ok_or(StoreError::NotFound)
+    }
+
+    pub async fn location(&self, id: &str) -> Result<Location, StoreError> {
+        let mut response = self
+            .db
+            .query("SELECT * FROM ONLY $id")
+            .bind(("id", record("location", id)))
+            .await?;
+        let row: Option<LocationRow> = response.take(0)?;
+        row.map(Location::from).ok_or(StoreError::NotFound)
+    }
+
+    /// Switches the Customer Portal and Support Messaging of a location.
+    pub async fn set_location_switches(
+        &self,
+        id: &str,
+        portal_enabled: bool,
+        messaging_enabled: bool,
+    ) -> Result<Location, StoreError> {
+        let mut response = self
+            .db
+            .query("UPDATE ONLY $id SET portal_enabled = $portal, messaging_enabled = $messaging RETURN AFTER")
+            .bind(("id", record("location", id)))
+            .bind(("portal", portal_enabled))
+            .bind(("messaging", messaging_enabled))
+            .await?;
+        let row: Option<LocationRow> = response.take(0)?;
+        row.map(Location::from).ok_or(StoreError::NotFound)
+    }
+
+    /// Whether the database holds any location at all (a new database holds none).
+    pub async fn has_locations(&self) -> Result<bool, StoreError> {
+        let mut response = self.db.query("SELECT VALUE id FROM location LIMIT 1").await?;
+        let ids: Vec<RecordId> = response.take(0)?;
+        Ok(!ids.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn create_read_and_switch() {
+        let store = Store::open_in_memory().await.unwrap();
+        assert!(!store.has_locations().await.unwrap());
+        let loc = store.create_location("Harbour", "Europe/Oslo").await.unwrap();
+        assert!(loc.customers_can_write());
+        assert_eq!(store.location(&loc.id).await.unwrap(), loc);
+        let off = store.set_location_switches(&loc.id, true, false).await.unwrap();
+        assert!(!off.customers_can_write());
+        assert!(store.has_locations().await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn unknown_time_zone_and_missing_location() {
+        let store = Store::open_in_memory().await.unwrap();
+        assert!(matches!(store.create_location("X", "Mars/Base").await, Err(StoreError::Invalid(_))));
+        assert!(matches!(store.location("nope").await, Err(StoreError::NotFound)));
+        assert!(matches!(store.set_location_switches("nope", true, true).await, Err(StoreError::NotFound)));
+    }
+}

@@ -1,0 +1,365 @@
+//! Messages: appended with a gapless per-thread seq, idempotent per client id, and moving the
+//! thread's summary, counters and the outbox in the same transaction.
+
+use chrono::{DateTime, Utc};
+use surrealdb::types::{RecordId, SurrealValue};
+
+use super::error::{first_cause, is_duplicate_in};
+use super::ids::{key, record};
+use super::retry::retrying;
+use super::{Store, StoreError};
+use crate::model::SenderType;
+use crate::text::{preview, validate_body};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub id: String,
+    pub thread_id: String,
+    pub seq: i64,
+    pub sender_type: SenderType,
+    pub staff_id: Option<String>,
+    /// The sender's name when they wrote it: a customer's name, "First Last" or "Support".
+    pub sender_name: String,
+    pub body: String,
+    pub client_id: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(SurrealValue)]
+struct MessageRow {
+    id: RecordId,
+    thread: RecordId,
+    seq: i64,
+    sender_type: i64,
+    staff: Option<RecordId>,
+    sender_name: String,
+    body: String,
+    client_id: String,
+    created_at: DateTime<Utc>,
+}
+
+impl TryFrom<MessageRow> for Message {
+    type Error = StoreError;
+    fn try_from(row: MessageRow) -> Result<Self, StoreError> {
+        let sender_type = SenderType::from_code(row.sender_type)
+            .ok_or_else(|| StoreError::Invalid(format!("unknown sender type {}", row.sender_type)))?;
+        Ok(Message {
+            id: key(&row.id),
+            thread_id: key(&row.thread),
+            seq: row.seq,
+            sender_type,
+            staff_id: row.staff.as_ref().map(key),
+            sender_name: row.sender_name,
+            body: row.body,
+            client_id: row.client_id,
+            created_at: row.created_at,
+        })
+    }
+}
+
+/// A message to append. The body is validated (trimmed, 1..=4000 characters) here, whoever sends it.
+#[derive(Debug, Clone)]
+pub struct NewMessage<'a> {
+    pub thread_id: &'a str,
+    pub sender_type: SenderType,
+    pub staff_id: Option<&'a str>,
+    pub sender_name: &'a str,
+    pub body: &'a str,
+    /// The sender's idempotency key: a second send with the same one returns the first message.
+    pub client_id: &'a str,
+    pub at: DateTime<Utc>,
+}
+
+/// What an append did: the stored message, and whether this call stored it (`false` for a retry
+/// of a send that had already been stored).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Appended {
+    pub message: Message,
+    pub created: bool,
+}
+
+/// The transaction of one append. Reading `last_seq` and writing the thread in one transaction
+/// makes concurrent appends to a thread conflict, so exactly one of them gets each seq.
+/// The counters follow the design: a message is unread for the other side, and sending marks
+/// the thread read for the sender.
+fn append_sql(sender: SenderType) -> String {
+    let side = match sender {
+        SenderType::Customer => {
+            "last_customer_seq = $seq, unread_for_operator += 1, \
+             customer_read_seq = $seq, customer_read_at = $at, unread_for_customer = 0"
+        }
+        SenderType::Operator => {
+            "last_operator_seq = $seq, unread_for_customer += 1, \
+             operator_read_seq = $seq, operator_read_at = $at, unread_for_operator = 0"
+        }
+    };
+    format!(
+        "BEGIN TRANSACTION;
+         LET $t = SELECT last_seq, location FROM ONLY $thread;
+         IF $t = NONE {{ THROW 'no such thread' }};
+         LET $seq = $t.last_seq + 1;
+         UPDATE ONLY $thread SET last_seq = $seq, last_message_at = $at, updated_at = $at,
+             preview = $preview, last_sender_type = $sender_type, {side};
+         LET $m = CREATE ONLY message CONTENT {{ thread: $thread, seq: $seq, sender_type: $sender_type,
+             staff: $staff, sender_name: $sender_name, body: $body, client_id: $client_id, created_at: $at }};
+         CREATE event CONTENT {{ type: 'message.created', location: $t.location, thread: $thread,
+             message: $m.id, created_at: $at }};
+         RETURN $m;
+         COMMIT TRANSACTION;"
+    )
+}
+
+impl Store {
+    /// Appends a message to a thread. A repeated `client_id` returns the first message and
+    /// writes nothing; write conflicts with concurrent senders are retried (bounded).
+    pub async fn append_message(&self, new: NewMessage<'_>) -> Result<Appended, StoreError> {
+        let body = validate_body(new.body)?;
+        let sql = append_sql(new.sender_type);
+        let thread = record("thread", new.thread_id);
+        retrying(|| async {
+            if let Some(message) = self.message_by_client_id(new.thread_id, new.client_id).await? {
+                return Ok(Appended { message, created: false });
+            }
+            let response = self
+                .db
+                .query(sql.as_str())
+                .bind(("thread", thread.clone()))
+                .bind(("at", new.at))
+                .bind(("preview", preview(&body)))
+                .bind(("sender_type", new.sender_type.code()))
+                .bind(("staff", new.staff_id.map(|s| record("staff", s))))
+                .bind(("sender_name", new.sender_name.to_owned()))
+                .bind(("body", body.clone()))
+                .bind(("client_id", new.client_id.to_owned()))
+                .await?;
+            match first_cause(response) {
+                Ok(mut response) => {
+                    // The RETURN's row comes just before COMMIT's.
+                    let index = response.num_statements() - 2;
+                    let row: Option<MessageRow> = response.take(index)?;
+                    Ok(Appended { message: row.ok_or(StoreError::NotFound)?.try_into()?, created: true })
+                }
+                Err(err) if err.is_thrown() => Err(StoreError::NotFound),
+                // A concurrent send with the same client id won: the next attempt returns its message.
+                Err(err) if is_duplicate_in(&err, "message_client") => Err(StoreError::Conflict),
+                Err(err) => Err(err.into()),
+            }
+        })
+        .await
+    }
+
+    pub async fn message_by_client_id(&self, thread_id: &str, client_id: &str) -> Result<Option<Message>, StoreError> {
+        let mut response = self
+            .db
+            .query("SELECT * FROM message WHERE thread = $thread AND client_id = $client_id LIMIT 1")
+            .bind(("thread", record("thread", thread_id)))
+            .bind(("client_id", client_id.to_owned()))
+            .await?;
+        let row: Option<MessageRow> = response.take(0)?;
+        row.map(Message::try_from).transpose()
+    }
+
+    /// The thread's messages with a seq above `after_seq`, oldest first, at most `limit`.
+    pub async fn messages_after(&self, thread_id: &str, after_seq: i64, limit: usize) -> Result<Vec<Message>, StoreError> {
+        let mut response = self
+            .db
+            .query("SELECT * FROM message WHERE thread = $thread AND seq > $after ORDER BY seq LIMIT $limit")
+            .bind(("thread", record("thread", thread_id)))
+            .bind(("after", after_seq))
+            .bind(("limit", limit.clamp(1, 1000) as i64))
+            .await?;
+        let rows: Vec<MessageRow> = response.take(0)?;
+        rows.into_iter().map(Message::try_from).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use chrono::Utc;
+    use tokio::task::JoinSet;
+
+    use super::*;
+    use crate::store::test_support::{backends, thread_fixture};
+    use crate::text::BodyError;
+
+    fn customer_says<'a>(thread_id: &'a str, body: &'a str, client_id: &'a str) -> NewMessage<'a> {
+        NewMessage {
+            thread_id,
+            sender_type: SenderType::Customer,
+            staff_id: None,
+            sender_name: "Ana Silva",
+            body,
+            client_id,
+            at: Utc::now(),
+        }
+    }
+
+    async fn event_count(store: &Store, kind: &str) -> i64 {
+        let mut r = store
+            .db
+            .query("SELECT VALUE count() FROM event WHERE type = $kind GROUP ALL")
+            .bind(("kind", kind.to_owned()))
+            .await
+            .unwrap();
+        r.take::<Option<i64>>(0).unwrap().unwrap_or(0)
+    }
+
+    #[tokio::test]
+    async fn append_moves_thread_summary_counters_and_outbox_together() {
+        for (backend, store, _dir) in backends().await {
+            let (_, thread) = thread_fixture(&store, "APP001-0001").await;
+            let first = store.append_message(customer_says(&thread.id, "  Is parking free?  ", "c-1")).await.unwrap();
+            assert!(first.created, "{backend}");
+            assert_eq!(first.message.seq, 1);
+            assert_eq!(first.message.body, "Is parking free?", "{backend}: stored trimmed");
+
+            let t = store.thread(&thread.id).await.unwrap();
+            assert_eq!(t.last_seq, 1);
+            assert_eq!(t.preview, "Is parking free?");
+            assert_eq!(t.last_message_at, first.message.created_at);
+            assert_eq!(t.last_sender_type, Some(SenderType::Customer));
+            assert_eq!((t.unread_for_operator, t.unread_for_customer), (1, 0));
+            assert_eq!(t.customer_read_seq, 1, "{backend}: sending marks read for the sender");
+
+            let reply = NewMessage {
+                sender_type: SenderType::Operator,
+                staff_id: Some("maya"),
+                sender_name: "Maya Lind",
+                ..customer_says(&thread.id, "Yes, right by the dock.", "o-1")
+            };
+            let reply = store.append_message(reply).await.unwrap().message;
+            assert_eq!(reply.seq, 2);
+            assert_eq!(reply.staff_id.as_deref(), Some("maya"));
+            let t = store.thread(&thread.id).await.unwrap();
+            assert_eq!((t.unread_for_operator, t.unread_for_customer), (0, 1), "{backend}");
+            assert_eq!((t.operator_read_seq, t.last_customer_seq, t.last_operator_seq), (2, 1, 2));
+            assert_eq!(event_count(&store, "message.created").await, 2, "{backend}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_repeated_client_id_returns_the_first_message_and_writes_nothing() {
+        for (backend, store, _dir) in backends().await {
+            let (_, thread) = thread_fixture(&store, "IDM001-0001").await;
+            let first = store.append_message(customer_says(&thread.id, "hello", "same-id")).await.unwrap();
+            let before = store.thread(&thread.id).await.unwrap();
+            let again = store.append_message(customer_says(&thread.id, "hello", "same-id")).await.unwrap();
+            assert!(!again.created, "{backend}");
+            assert_eq!(again.message, first.message);
+            assert_eq!(store.thread(&thread.id).await.unwrap(), before, "{backend}: thread untouched");
+            assert_eq!(store.messages_after(&thread.id, 0, 100).await.unwrap().len(), 1);
+            assert_eq!(event_count(&store, "message.created").await, 1, "{backend}: no second event");
+        }
+    }
+
+    #[tokio::test]
+    async fn bad_bodies_are_refused_and_write_nothing() {
+        let store = Store::open_in_memory().await.unwrap();
+        let (_, thread) = thread_fixture(&store, "BAD001-0001").await;
+        let too_long = "x".repeat(4001);
+        for (body, expected) in [
+            ("", BodyError::Empty),
+            (" \n\t ", BodyError::Empty),
+            (too_long.as_str(), BodyError::TooLong { chars: 4001 }),
+        ] {
+            let err = store.append_message(customer_says(&thread.id, body, "c")).await.unwrap_err();
+            assert!(matches!(err, StoreError::InvalidBody(ref e) if *e == expected), "{err:?}");
+        }
+        assert_eq!(store.thread(&thread.id).await.unwrap().last_seq, 0);
+        assert!(store.messages_after(&thread.id, 0, 10).await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn appending_to_a_missing_thread_is_not_found() {
+        let store = Store::open_in_memory().await.unwrap();
+        let err = store.append_message(customer_says("nope", "hi", "c")).await.unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn twenty_concurrent_writers_get_gapless_unique_seqs() {
+        for (backend, store, _dir) in backends().await {
+            let (_, thread) = thread_fixture(&store, "CON001-0001").await;
+            let mut writers = JoinSet::new();
+            for n in 0..20 {
+                let (store, thread_id) = (store.clone(), thread.id.clone());
+                writers.spawn(async move {
+                    let body = format!("message {n}");
+                    let client_id = format!("writer-{n}");
+                    store.append_message(customer_says(&thread_id, &body, &client_id)).await
+                });
+            }
+            let mut seqs = Vec::new();
+            while let Some(result) = writers.join_next().await {
+                let appended = result.unwrap().unwrap_or_else(|e| panic!("{backend}: {e}"));
+                assert!(appended.created);
+                seqs.push(appended.message.seq);
+            }
+            seqs.sort_unstable();
+            assert_eq!(seqs, (1..=20).collect::<Vec<_>>(), "{backend}");
+
+            let stored = store.messages_after(&thread.id, 0, 100).await.unwrap();
+            assert_eq!(stored.iter().map(|m| m.seq).collect::<Vec<_>>(), (1..=20).collect::<Vec<_>>());
+            let bodies: HashSet<_> = stored.iter().map(|m| m.body.clone()).collect();
+            assert_eq!(bodies.len(), 20, "{backend}: every message stored once");
+            let t = store.thread(&thread.id).await.unwrap();
+            assert_eq!((t.last_seq, t.unread_for_operator), (20, 20), "{backend}");
+            assert_eq!(event_count(&store, "message.created").await, 20, "{backend}");
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_retries_of_one_send_store_it_once() {
+        for (backend, store, _dir) in backends().await {
+            let (_, thread) = thread_fixture(&store, "DUP001-0001").await;
+            let mut senders = JoinSet::new();
+            for _ in 0..10 {
+                let (store, thread_id) = (store.clone(), thread.id.clone());
+                senders.spawn(async move { store.append_message(customer_says(&thread_id, "only once", "retry-me")).await });
+            }
+            let mut created = 0;
+            let mut ids = HashSet::new();
+            while let Some(result) = senders.join_next().await {
+                let appended = result.unwrap().unwrap();
+                created += usize::from(appended.created);
+                ids.insert(appended.message.id);
+            }
+            assert_eq!((created, ids.len()), (1, 1), "{backend}");
+            assert_eq!(store.thread(&thread.id).await.unwrap().last_seq, 1, "{backend}");
+        }
+    }
+
+    #[tokio::test]
+    async fn messages_after_a_seq_come_oldest_first() {
+        let store = Store::open_in_memory().await.unwrap();
+        let (_, thread) = thread_fixture(&store, "AFT001-0001").await;
+        for n in 1..=5 {
+            store.append_message(customer_says(&thread.id, &format!("m{n}"), &format!("c{n}"))).await.unwrap();
+        }
+        let after_two = store.messages_after(&thread.id, 2, 100).await.unwrap();
+        assert_eq!(after_two.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(), ["m3", "m4", "m5"]);
+        assert_eq!(store.messages_after(&thread.id, 3, 1).await.unwrap()[0].seq, 4);
+        assert!(store.messages_after(&thread.id, 5, 100).await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn messages_survive_a_restart_on_surrealkv() {
+        let dir = crate::store::test_support::TempDir::new();
+        let thread_id = {
+            let store = Store::open(&dir.url()).await.unwrap();
+            store.migrate().await.unwrap();
+            let (_, thread) = thread_fixture(&store, "DUR001-0001").await;
+            store.append_message(customer_says(&thread.id, "still here?", "d-1")).await.unwrap();
+            thread.id
+        };
+        // Give the closed datastore a moment to release its lock before reopening.
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let reopened = Store::open(&dir.url()).await.unwrap();
+        reopened.migrate().await.unwrap();
+        let messages = reopened.messages_after(&thread_id, 0, 10).await.unwrap();
+        assert_eq!(messages.len(), 1);
+        assert_eq!(messages[0].body, "still here?");
+    }
+}

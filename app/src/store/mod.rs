@@ -1,0 +1,97 @@
+//! The database: an embedded SurrealDB (surrealkv:// durable, mem:// for tests) or a remote one
+//! (ws://), reached through `engine::any`. One file per table family; rows stay in here and
+//! leave as plain structs with string ids.
+
+mod error;
+mod ids;
+mod migrate;
+mod retry;
+#[cfg(test)]
+mod test_support;
+
+pub mod bookings;
+pub mod locations;
+pub mod messages;
+pub mod seed;
+pub mod staff;
+pub mod threads;
+
+use std::time::Duration;
+
+use surrealdb::engine::any::{self, Any};
+use surrealdb::Surreal;
+
+pub use error::StoreError;
+
+/// A handle on the database; cheap to clone, shared by every request.
+#[derive(Clone)]
+pub struct Store {
+    db: Surreal<Any>,
+}
+
+/// How long opening the database may take before start-up gives up with an error.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Store {
+    /// Opens `url` and selects Parley's namespace and database. An embedded surrealkv store is
+    /// opened with `sync=every` (each commit is fsynced) unless the URL says otherwise.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        let url = durable_url(url);
+        let connect = async {
+            let db = any::connect(url.as_str()).await?;
+            db.use_ns("parley").use_db("parley").await?;
+            Ok::<_, surrealdb::Error>(db)
+        };
+        let db = tokio::time::timeout(CONNECT_TIMEOUT, connect)
+            .await
+            .map_err(|_| StoreError::Unavailable(format!("no answer within {CONNECT_TIMEOUT:?}")))??;
+        Ok(Store { db })
+    }
+
+    /// A fresh in-memory store with the schema applied: for tests.
+    pub async fn open_in_memory() -> Result<Store, StoreError> {
+        let store = Store::open("mem://").await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Whether the database answers a trivial query.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.db.query("RETURN 1").await?.check()?;
+        Ok(())
+    }
+}
+
+/// Adds `sync=every` to a surrealkv URL that does not choose a sync mode itself.
+fn durable_url(url: &str) -> String {
+    if !url.starts_with("surrealkv://") || url.contains("sync=") {
+        return url.to_owned();
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}sync=every")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn surrealkv_urls_get_full_sync() {
+        assert_eq!(durable_url("surrealkv://data/p.db"), "surrealkv://data/p.db?sync=every");
+        assert_eq!(durable_url("surrealkv://p?versioned=true"), "surrealkv://p?versioned=true&sync=every");
+        assert_eq!(durable_url("surrealkv://p?sync=never"), "surrealkv://p?sync=never");
+        assert_eq!(durable_url("mem://"), "mem://");
+        assert_eq!(durable_url("ws://127.0.0.1:8000"), "ws://127.0.0.1:8000");
+    }
+
+    #[tokio::test]
+    async fn opens_and_answers() {
+        let store = Store::open_in_memory().await.unwrap();
+        store.ping().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn an_unknown_scheme_is_an_error() {
+        assert!(Store::open("nosuch://x").await.is_err());
+    }
+}

@@ -1,0 +1,162 @@
+//! Staff: the team members who answer from the dashboard.
+
+use surrealdb::types::{RecordId, SurrealValue};
+
+use super::error::is_duplicate_in;
+use super::ids::{key, record};
+use super::{Store, StoreError};
+use crate::auth::passwords::hash_password;
+use crate::text::sender_display_name;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Staff {
+    pub id: String,
+    pub email: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub location_ids: Vec<String>,
+    /// The argon2id PHC string; never leaves the server.
+    pub password_hash: String,
+}
+
+impl Staff {
+    /// How their replies are signed: "First Last", or "Support".
+    pub fn display_name(&self) -> String {
+        sender_display_name(self.first_name.as_deref(), self.last_name.as_deref())
+    }
+
+    pub fn works_at(&self, location_id: &str) -> bool {
+        self.location_ids.iter().any(|l| l == location_id)
+    }
+}
+
+#[derive(SurrealValue)]
+struct StaffRow {
+    id: RecordId,
+    email: String,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    password_hash: String,
+    locations: Vec<RecordId>,
+}
+
+impl From<StaffRow> for Staff {
+    fn from(row: StaffRow) -> Self {
+        Staff {
+            id: key(&row.id),
+            email: row.email,
+            first_name: row.first_name,
+            last_name: row.last_name,
+            location_ids: row.locations.iter().map(key).collect(),
+            password_hash: row.password_hash,
+        }
+    }
+}
+
+/// What it takes to add a staff member.
+pub struct NewStaff<'a> {
+    pub email: &'a str,
+    pub first_name: Option<&'a str>,
+    pub last_name: Option<&'a str>,
+    pub password: &'a str,
+    pub location_ids: &'a [String],
+}
+
+/// Emails are compared case-insensitively, so they are stored lowercased and trimmed.
+fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+impl Store {
+    pub async fn create_staff(&self, new: NewStaff<'_>) -> Result<Staff, StoreError> {
+        let email = normalize_email(new.email);
+        if !email.contains('@') {
+            return Err(StoreError::Invalid(format!("{:?} is not an email address", new.email)));
+        }
+        let locations: Vec<RecordId> = new.location_ids.iter().map(|l| record("location", l)).collect();
+        let result = self
+            .db
+            .query(
+                "CREATE ONLY staff CONTENT { email: $email, first_name: $first, last_name: $last, \
+                 password_hash: $hash, locations: $locations }",
+            )
+            .bind(("email", email))
+            .bind(("first", new.first_name.map(str::to_owned)))
+            .bind(("last", new.last_name.map(str::to_owned)))
+            .bind(("hash", hash_password(new.password)))
+            .bind(("locations", locations))
+            .await?
+            .take::<Option<StaffRow>>(0);
+        match result {
+            Ok(row) => row.map(Staff::from).ok_or(StoreError::NotFound),
+            Err(err) if is_duplicate_in(&err, "staff_email") => {
+                Err(StoreError::Invalid("a staff member with that email already exists".into()))
+            }
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    pub async fn staff_by_email(&self, email: &str) -> Result<Option<Staff>, StoreError> {
+        let mut response = self
+            .db
+            .query("SELECT * FROM staff WHERE email = $email LIMIT 1")
+            .bind(("email", normalize_email(email)))
+            .await?;
+        let row: Option<StaffRow> = response.take(0)?;
+        Ok(row.map(Staff::from))
+    }
+
+    pub async fn staff(&self, id: &str) -> Result<Staff, StoreError> {
+        let mut response = self.db.query("SELECT * FROM ONLY $id").bind(("id", record("staff", id))).await?;
+        let row: Option<StaffRow> = response.take(0)?;
+        row.map(Staff::from).ok_or(StoreError::NotFound)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::passwords::verify_password;
+
+    #[tokio::test]
+    async fn create_and_find_staff() {
+        let store = Store::open_in_memory().await.unwrap();
+        let loc = store.create_location("Harbour", "UTC").await.unwrap();
+        let locations = vec![loc.id.clone()];
+        let maya = store
+            .create_staff(NewStaff {
+                email: " Maya@Example.com ",
+                first_name: Some("Maya"),
+                last_name: Some("Lind"),
+                password: "pw-maya",
+                location_ids: &locations,
+            })
+            .await
+            .unwrap();
+        assert_eq!(maya.email, "maya@example.com");
+        assert_eq!(maya.display_name(), "Maya Lind");
+        assert!(maya.works_at(&loc.id));
+        assert!(verify_password("pw-maya", &maya.password_hash));
+        assert_ne!(maya.password_hash, "pw-maya");
+
+        let found = store.staff_by_email("MAYA@example.com").await.unwrap().unwrap();
+        assert_eq!(found, maya);
+        assert_eq!(store.staff(&maya.id).await.unwrap(), maya);
+        assert!(store.staff_by_email("nobody@example.com").await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn emails_are_unique_and_nameless_staff_sign_as_support() {
+        let store = Store::open_in_memory().await.unwrap();
+        let new = || NewStaff {
+            email: "desk@example.com",
+            first_name: None,
+            last_name: None,
+            password: "pw",
+            location_ids: &[],
+        };
+        let desk = store.create_staff(new()).await.unwrap();
+        assert_eq!(desk.display_name(), "Support");
+        assert!(matches!(store.create_staff(new()).await, Err(StoreError::Invalid(_))));
+    }
+}

@@ -1,0 +1,47 @@
+//! Test helpers: the same store tests run on mem:// and on a temporary durable surrealkv:// path.
+
+use std::path::PathBuf;
+
+use super::bookings::tests::booking_fixture;
+use super::bookings::Booking;
+use super::Store;
+
+/// A surrealkv database in a fresh temporary directory, removed when dropped.
+pub(crate) struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub(crate) fn new() -> TempDir {
+        let dir = std::env::temp_dir().join(format!("parley-test-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).expect("can create a temporary directory");
+        TempDir(dir)
+    }
+
+    pub(crate) fn url(&self) -> String {
+        format!("surrealkv://{}", self.0.join("db").display())
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A migrated store on each backend: ("mem", store, None) and ("surrealkv", store, Some(dir)).
+pub(crate) async fn backends() -> Vec<(&'static str, Store, Option<TempDir>)> {
+    let dir = TempDir::new();
+    let durable = Store::open(&dir.url()).await.expect("surrealkv opens");
+    durable.migrate().await.expect("surrealkv migrates");
+    vec![
+        ("mem", Store::open_in_memory().await.expect("mem opens"), None),
+        ("surrealkv", durable, Some(dir)),
+    ]
+}
+
+/// A booking with its thread, ready for messages.
+pub(crate) async fn thread_fixture(store: &Store, code: &str) -> (Booking, super::threads::Thread) {
+    let (_, _, booking) = booking_fixture(store, code).await;
+    let (thread, created) = store.get_or_create_thread(&booking.id, chrono::Utc::now()).await.unwrap();
+    assert!(created);
+    (booking, thread)
+}

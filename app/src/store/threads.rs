@@ -1,0 +1,483 @@
+//! Threads: a booking's one conversation, with its inbox summary and both sides' read state.
+
+use chrono::{DateTime, Utc};
+use surrealdb::types::{RecordId, SurrealValue};
+
+use super::error::{first_cause, is_duplicate_in, is_existing_record};
+use super::ids::{key, record};
+use super::retry::retrying;
+use super::{Store, StoreError};
+use crate::model::SenderType;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Thread {
+    pub id: String,
+    pub booking_id: String,
+    pub location_id: String,
+    pub created_at: DateTime<Utc>,
+    /// Moves on every change a poll should see: a message, a read, a mark-unread.
+    pub updated_at: DateTime<Utc>,
+    /// The newest message's time, or `created_at` while there is none: the inbox order.
+    pub last_message_at: DateTime<Utc>,
+    pub preview: String,
+    pub last_sender_type: Option<SenderType>,
+    pub last_seq: i64,
+    pub last_customer_seq: i64,
+    pub last_operator_seq: i64,
+    /// Each side has read every message with a seq up to its read seq.
+    pub operator_read_seq: i64,
+    pub customer_read_seq: i64,
+    pub operator_read_at: Option<DateTime<Utc>>,
+    pub customer_read_at: Option<DateTime<Utc>>,
+    /// Customer messages the team has not read, and team messages the customer has not read.
+    pub unread_for_operator: i64,
+    pub unread_for_customer: i64,
+}
+
+impl Thread {
+    /// How far `side` has read.
+    pub fn read_seq(&self, side: SenderType) -> i64 {
+        match side {
+            SenderType::Customer => self.customer_read_seq,
+            SenderType::Operator => self.operator_read_seq,
+        }
+    }
+
+    /// How many of the other side's messages `side` has not read.
+    pub fn unread_for(&self, side: SenderType) -> i64 {
+        match side {
+            SenderType::Customer => self.unread_for_customer,
+            SenderType::Operator => self.unread_for_operator,
+        }
+    }
+}
+
+#[derive(SurrealValue)]
+pub(crate) struct ThreadRow {
+    id: RecordId,
+    booking: RecordId,
+    location: RecordId,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    last_message_at: DateTime<Utc>,
+    preview: String,
+    last_sender_type: Option<i64>,
+    last_seq: i64,
+    last_customer_seq: i64,
+    last_operator_seq: i64,
+    operator_read_seq: i64,
+    customer_read_seq: i64,
+    operator_read_at: Option<DateTime<Utc>>,
+    customer_read_at: Option<DateTime<Utc>>,
+    unread_for_operator: i64,
+    unread_for_customer: i64,
+}
+
+impl From<ThreadRow> for Thread {
+    fn from(row: ThreadRow) -> Self {
+        Thread {
+            id: key(&row.id),
+            booking_id: key(&row.booking),
+            location_id: key(&row.location),
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            last_message_at: row.last_message_at,
+            preview: row.preview,
+            last_sender_type: row.last_sender_type.and_then(SenderType::from_code),
+            last_seq: row.last_seq,
+            last_customer_seq: row.last_customer_seq,
+            last_operator_seq: row.last_operator_seq,
+            operator_read_seq: row.operator_read_seq,
+            customer_read_seq: row.customer_read_seq,
+            operator_read_at: row.operator_read_at,
+            customer_read_at: row.customer_read_at,
+            unread_for_operator: row.unread_for_operator,
+            unread_for_customer: row.unread_for_customer,
+        }
+    }
+}
+
+/// Where the next page of a location's inbox starts: just after this thread in inbox order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxCursor {
+    pub last_message_at: DateTime<Utc>,
+    pub thread_id: String,
+}
+
+impl InboxCursor {
+    /// A compact, opaque-looking form for URLs and JSON: "<microseconds>.<thread key>".
+    pub fn encode(&self) -> String {
+        format!("{}.{}", self.last_message_at.timestamp_micros(), self.thread_id)
+    }
+
+    pub fn decode(s: &str) -> Option<Self> {
+        let (micros, thread_id) = s.split_once('.')?;
+        let last_message_at = DateTime::from_timestamp_micros(micros.parse().ok()?)?;
+        let plausible = !thread_id.is_empty()
+            && thread_id.len() <= 64
+            && thread_id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        plausible.then(|| InboxCursor { last_message_at, thread_id: thread_id.to_owned() })
+    }
+}
+
+/// One page of a location's threads, newest message first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InboxPage {
+    pub threads: Vec<Thread>,
+    pub next: Option<InboxCursor>,
+}
+
+/// A thread's record id: its key is its booking's key, so a booking can only ever have one.
+fn thread_record(booking_or_thread_id: &str) -> RecordId {
+    record("thread", booking_or_thread_id)
+}
+
+impl Store {
+    pub async fn thread(&self, id: &str) -> Result<Thread, StoreError> {
+        let mut response = self.db.query("SELECT * FROM ONLY $id").bind(("id", thread_record(id))).await?;
+        let row: Option<ThreadRow> = response.take(0)?;
+        row.map(Thread::from).ok_or(StoreError::NotFound)
+    }
+
+    /// The booking's thread, if it has one.
+    pub async fn thread_of_booking(&self, booking_id: &str) -> Result<Option<Thread>, StoreError> {
+        match self.thread(booking_id).await {
+            Ok(thread) => Ok(Some(thread)),
+            Err(StoreError::NotFound) => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// The booking's thread, created (with a `thread.created` event) if it has none yet. Any
+    /// number of concurrent calls for one booking end with one thread; `true` for the caller
+    /// that created it.
+    pub async fn get_or_create_thread(&self, booking_id: &str, at: DateTime<Utc>) -> Result<(Thread, bool), StoreError> {
+        let booking = self.booking(booking_id).await?;
+        retrying(|| async {
+            if let Some(thread) = self.thread_of_booking(booking_id).await? {
+                return Ok((thread, false));
+            }
+            let response = self
+                .db
+                .query(
+                    "BEGIN TRANSACTION;
+                     CREATE ONLY $thread CONTENT { booking: $booking, location: $location, created_at: $at,
+                         updated_at: $at, last_message_at: $at };
+                     CREATE event CONTENT { type: 'thread.created', location: $location, thread: $thread,
+                         created_at: $at };
+                     COMMIT TRANSACTION;",
+                )
+                .bind(("thread", thread_record(booking_id)))
+                .bind(("booking", record("booking", booking_id)))
+                .bind(("location", record("location", &booking.location_id)))
+                .bind(("at", at))
+                .await?;
+            match first_cause(response) {
+                Ok(mut response) => {
+                    let row: Option<ThreadRow> = response.take(1)?;
+                    Ok((row.ok_or(StoreError::NotFound)?.into(), true))
+                }
+                // Someone created it first: the next attempt finds it.
+                Err(err) if is_existing_record(&err) || is_duplicate_in(&err, "thread_booking") => {
+                    Err(StoreError::Conflict)
+                }
+                Err(err) => Err(err.into()),
+            }
+        })
+        .await
+    }
+
+    /// A page of the location's threads, newest message first, starting after `after`.
+    pub async fn list_threads(
+        &self,
+        location_id: &str,
+        after: Option<&InboxCursor>,
+        limit: usize,
+    ) -> Result<InboxPage, StoreError> {
+        let limit = limit.clamp(1, 100);
+        let keyset = if after.is_some() {
+            "AND (last_message_at < $at OR (last_message_at = $at AND id < $after))"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT * FROM thread WHERE location = $location {keyset} \
+             ORDER BY last_message_at DESC, id DESC LIMIT $limit"
+        );
+        let mut query = self
+            .db
+            .query(sql)
+            .bind(("location", record("location", location_id)))
+            .bind(("limit", limit as i64 + 1));
+        if let Some(cursor) = after {
+            query = query
+                .bind(("at", cursor.last_message_at))
+                .bind(("after", thread_record(&cursor.thread_id)));
+        }
+        let rows: Vec<ThreadRow> = query.await?.take(0)?;
+        let mut threads: Vec<Thread> = rows.into_iter().map(Thread::from).collect();
+        let next = if threads.len() > limit {
+            threads.truncate(limit);
+            threads.last().map(|t| InboxCursor { last_message_at: t.last_message_at, thread_id: t.id.clone() })
+        } else {
+            None
+        };
+        Ok(InboxPage { threads, next })
+    }
+
+    /// How many of the location's threads have at least one customer message the team has not read.
+    pub async fn unread_thread_count(&self, location_id: &str) -> Result<i64, StoreError> {
+        let mut response = self
+            .db
+            .query("SELECT VALUE count() FROM thread WHERE location = $location AND unread_for_operator > 0 GROUP ALL")
+            .bind(("location", record("location", location_id)))
+            .await?;
+        let count: Option<i64> = response.take(0)?;
+        Ok(count.unwrap_or(0))
+    }
+
+    /// `side` has read everything in the thread. Writes nothing when that was already so.
+    pub async fn mark_read(&self, thread_id: &str, side: SenderType, at: DateTime<Utc>) -> Result<Thread, StoreError> {
+        let sql = match side {
+            SenderType::Operator => {
+                "UPDATE ONLY $thread SET operator_read_seq = last_seq, unread_for_operator = 0,
+                     operator_read_at = $at, updated_at = $at
+                 WHERE operator_read_seq < last_seq OR unread_for_operator != 0;
+                 SELECT * FROM ONLY $thread;"
+            }
+            SenderType::Customer => {
+                "UPDATE ONLY $thread SET customer_read_seq = last_seq, unread_for_customer = 0,
+                     customer_read_at = $at, updated_at = $at
+                 WHERE customer_read_seq < last_seq OR unread_for_customer != 0;
+                 SELECT * FROM ONLY $thread;"
+            }
+        };
+        self.update_thread(thread_id, sql, at).await
+    }
+
+    /// `side` wants the other side's latest message shown as unread again: the read seq moves back
+    /// to just before it, so exactly that message counts as unread.
+    pub async fn mark_unread(&self, thread_id: &str, side: SenderType, at: DateTime<Utc>) -> Result<Thread, StoreError> {
+        let sql = match side {
+            SenderType::Operator => {
+                "UPDATE ONLY $thread SET operator_read_seq = last_customer_seq - 1, unread_for_operator = 1,
+                     updated_at = $at
+                 WHERE last_customer_seq > 0;
+                 SELECT * FROM ONLY $thread;"
+            }
+            SenderType::Customer => {
+                "UPDATE ONLY $thread SET customer_read_seq = last_operator_seq - 1, unread_for_customer = 1,
+                     updated_at = $at
+                 WHERE last_operator_seq > 0;
+                 SELECT * FROM ONLY $thread;"
+            }
+        };
+        self.update_thread(thread_id, sql, at).await
+    }
+
+    /// Runs a read-state update (statement 0) and reads the thread back (statement 1), retrying
+    /// when it collides with a concurrent message.
+    async fn update_thread(&self, thread_id: &str, sql: &'static str, at: DateTime<Utc>) -> Result<Thread, StoreError> {
+        retrying(|| async {
+            let mut response = self.db.query(sql).bind(("thread", thread_record(thread_id))).bind(("at", at)).await?;
+            response.take::<Option<ThreadRow>>(0)?;
+            let row: Option<ThreadRow> = response.take(1)?;
+            row.map(Thread::from).ok_or(StoreError::NotFound)
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, Utc};
+    use tokio::task::JoinSet;
+
+    use super::*;
+    use crate::store::bookings::tests::booking_fixture;
+    use crate::store::bookings::NewBooking;
+    use crate::store::messages::NewMessage;
+    use crate::store::test_support::{backends, thread_fixture};
+    use crate::model::BookingStatus;
+
+    async fn say(store: &Store, thread_id: &str, side: SenderType, client_id: &str) {
+        store
+            .append_message(NewMessage {
+                thread_id,
+                sender_type: side,
+                staff_id: None,
+                sender_name: "someone",
+                body: "hello",
+                client_id,
+                at: Utc::now(),
+            })
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_booking_gets_one_thread() {
+        let store = Store::open_in_memory().await.unwrap();
+        let (location, _, booking) = booking_fixture(&store, "ONE001-0001").await;
+        assert!(store.thread_of_booking(&booking.id).await.unwrap().is_none());
+        let (thread, created) = store.get_or_create_thread(&booking.id, Utc::now()).await.unwrap();
+        assert!(created);
+        assert_eq!((thread.booking_id.as_str(), thread.location_id.as_str()), (booking.id.as_str(), location.id.as_str()));
+        assert_eq!((thread.last_seq, thread.unread_for_operator, thread.preview.as_str()), (0, 0, ""));
+        let (again, created) = store.get_or_create_thread(&booking.id, Utc::now()).await.unwrap();
+        assert!(!created);
+        assert_eq!(again, thread);
+        assert!(matches!(store.get_or_create_thread("nope", Utc::now()).await, Err(StoreError::NotFound)));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_get_or_create_ends_with_exactly_one_thread() {
+        for (backend, store, _dir) in backends().await {
+            let (_, _, booking) = booking_fixture(&store, "RACE01-0001").await;
+            let mut callers = JoinSet::new();
+            for _ in 0..20 {
+                let (store, booking_id) = (store.clone(), booking.id.clone());
+                callers.spawn(async move { store.get_or_create_thread(&booking_id, Utc::now()).await });
+            }
+            let mut created = 0;
+            let mut ids = std::collections::HashSet::new();
+            while let Some(result) = callers.join_next().await {
+                let (thread, was_created) = result.unwrap().unwrap_or_else(|e| panic!("{backend}: {e}"));
+                created += usize::from(was_created);
+                ids.insert(thread.id);
+            }
+            assert_eq!((created, ids.len()), (1, 1), "{backend}");
+            let mut r = store.db.query("SELECT VALUE count() FROM thread GROUP ALL; SELECT VALUE count() FROM event WHERE type = 'thread.created' GROUP ALL").await.unwrap();
+            assert_eq!(r.take::<Option<i64>>(0).unwrap(), Some(1), "{backend}: one thread row");
+            assert_eq!(r.take::<Option<i64>>(1).unwrap(), Some(1), "{backend}: one thread.created event");
+        }
+    }
+
+    #[tokio::test]
+    async fn inbox_pages_newest_first_with_a_keyset_cursor() {
+        let store = Store::open_in_memory().await.unwrap();
+        let (location, customer, _) = booking_fixture(&store, "INB000-0000").await;
+        let base = Utc::now() - Duration::hours(10);
+        let mut expected = Vec::new();
+        for n in 0..7 {
+            let booking = store
+                .create_booking(NewBooking {
+                    location_id: &location.id,
+                    customer_id: &customer.id,
+                    confirmation_code: &format!("INB00{n}-0001"),
+                    activity: "Tour",
+                    starts_at: base,
+                    duration_minutes: 60,
+                    party_size: 1,
+                    status: BookingStatus::Confirmed,
+                })
+                .await
+                .unwrap();
+            // Threads 3 and 4 share a timestamp: the id breaks the tie.
+            let at = base + Duration::minutes(if n == 4 { 3 } else { n });
+            let (thread, _) = store.get_or_create_thread(&booking.id, at).await.unwrap();
+            expected.push((at, thread.id));
+        }
+        expected.sort_by(|a, b| b.cmp(a));
+        let expected: Vec<String> = expected.into_iter().map(|(_, id)| id).collect();
+
+        let mut seen = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = store.list_threads(&location.id, cursor.as_ref(), 3).await.unwrap();
+            assert!(page.threads.len() <= 3);
+            seen.extend(page.threads.iter().map(|t| t.id.clone()));
+            match page.next {
+                Some(next) => cursor = Some(InboxCursor::decode(&next.encode()).unwrap()),
+                None => break,
+            }
+        }
+        assert_eq!(seen, expected);
+
+        // Another location's inbox holds none of them.
+        let other = store.create_location("Elsewhere", "UTC").await.unwrap();
+        assert!(store.list_threads(&other.id, None, 50).await.unwrap().threads.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_new_message_moves_its_thread_to_the_top() {
+        let store = Store::open_in_memory().await.unwrap();
+        let (location, customer, first_booking) = booking_fixture(&store, "TOP001-0001").await;
+        let second_booking = store
+            .create_booking(NewBooking {
+                location_id: &location.id,
+                customer_id: &customer.id,
+                confirmation_code: "TOP002-0001",
+                activity: "Tour",
+                starts_at: Utc::now(),
+                duration_minutes: 60,
+                party_size: 1,
+                status: BookingStatus::Confirmed,
+            })
+            .await
+            .unwrap();
+        let (older, _) = store.get_or_create_thread(&first_booking.id, Utc::now() - Duration::hours(1)).await.unwrap();
+        let (newer, _) = store.get_or_create_thread(&second_booking.id, Utc::now() - Duration::minutes(1)).await.unwrap();
+        let order = |page: InboxPage| page.threads.into_iter().map(|t| t.id).collect::<Vec<_>>();
+        assert_eq!(order(store.list_threads(&location.id, None, 10).await.unwrap()), [newer.id.clone(), older.id.clone()]);
+
+        say(&store, &older.id, SenderType::Customer, "c1").await;
+        let page = store.list_threads(&location.id, None, 10).await.unwrap();
+        assert_eq!(page.threads[0].preview, "hello");
+        assert_eq!(order(page), [older.id, newer.id]);
+    }
+
+    #[tokio::test]
+    async fn read_and_unread_for_both_sides() {
+        for (backend, store, _dir) in backends().await {
+            let (_, thread) = thread_fixture(&store, "RDS001-0001").await;
+            let id = thread.id.as_str();
+            say(&store, id, SenderType::Customer, "c1").await;
+            say(&store, id, SenderType::Customer, "c2").await;
+            say(&store, id, SenderType::Operator, "o1").await;
+            say(&store, id, SenderType::Customer, "c3").await;
+            let t = store.thread(id).await.unwrap();
+            // The operator reply marked c1, c2 read for the team; only c3 is unread.
+            assert_eq!((t.unread_for_operator, t.unread_for_customer), (1, 0), "{backend}");
+            assert_eq!(store.unread_thread_count(&t.location_id).await.unwrap(), 1);
+
+            let t = store.mark_read(id, SenderType::Operator, Utc::now()).await.unwrap();
+            assert_eq!((t.operator_read_seq, t.unread_for_operator), (4, 0), "{backend}");
+            assert!(t.operator_read_at.is_some());
+            assert_eq!(store.unread_thread_count(&t.location_id).await.unwrap(), 0);
+
+            // Reading again writes nothing: updated_at stays.
+            let again = store.mark_read(id, SenderType::Operator, Utc::now() + Duration::seconds(5)).await.unwrap();
+            assert_eq!(again.updated_at, t.updated_at, "{backend}");
+
+            let t = store.mark_unread(id, SenderType::Operator, Utc::now()).await.unwrap();
+            assert_eq!((t.operator_read_seq, t.unread_for_operator), (3, 1), "{backend}: unread from the last customer message");
+            assert_eq!(store.unread_thread_count(&t.location_id).await.unwrap(), 1);
+
+            // The customer side: o1 was read when c3 was sent; marking unread brings it back.
+            let t = store.mark_unread(id, SenderType::Customer, Utc::now()).await.unwrap();
+            assert_eq!((t.customer_read_seq, t.unread_for_customer), (2, 1), "{backend}");
+            let t = store.mark_read(id, SenderType::Customer, Utc::now()).await.unwrap();
+            assert_eq!((t.customer_read_seq, t.unread_for_customer), (4, 0), "{backend}");
+        }
+    }
+
+    #[tokio::test]
+    async fn mark_unread_without_messages_from_the_other_side_changes_nothing() {
+        let store = Store::open_in_memory().await.unwrap();
+        let (_, thread) = thread_fixture(&store, "NOU001-0001").await;
+        say(&store, &thread.id, SenderType::Operator, "o1").await;
+        let t = store.mark_unread(&thread.id, SenderType::Operator, Utc::now()).await.unwrap();
+        assert_eq!((t.unread_for_operator, t.operator_read_seq), (0, 1));
+        assert!(matches!(store.mark_read("nope", SenderType::Operator, Utc::now()).await, Err(StoreError::NotFound)));
+    }
+
+    #[test]
+    fn inbox_cursor_round_trips_and_rejects_garbage() {
+        let cursor = InboxCursor { last_message_at: "2026-11-22T10:00:00.123456Z".parse().unwrap(), thread_id: "abc123".into() };
+        assert_eq!(InboxCursor::decode(&cursor.encode()), Some(cursor));
+        for bad in ["", "abc", "12.", "x.abc", "12.a b", "12.a'b"] {
+            assert_eq!(InboxCursor::decode(bad), None, "{bad}");
+        }
+    }
+}

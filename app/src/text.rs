@@ -1,0 +1,244 @@
+//! Pure text rules shared by the server and the browser: message bodies, previews, labels.
+//! No I/O and no clock: callers pass "now" and "today" in, so both sides render the same.
+
+use chrono::{Datelike, NaiveDate as Date, NaiveTime as Time, Timelike, Weekday};
+
+/// The longest message body, counted in characters (not bytes).
+pub const MAX_BODY_CHARS: usize = 4000;
+/// How many characters of the last message a thread row shows.
+pub const PREVIEW_CHARS: usize = 80;
+/// The composer shows a character counter from this many characters on.
+pub const COUNTER_FROM_CHARS: usize = 3500;
+
+/// Why a message body was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BodyError {
+    #[error("Write a message before sending.")]
+    Empty,
+    #[error("This message is {chars} characters long; the limit is {MAX_BODY_CHARS}.")]
+    TooLong { chars: usize },
+}
+
+/// Trims a body and checks it is 1..=4000 characters. Returns the text to store.
+pub fn validate_body(raw: &str) -> Result<String, BodyError> {
+    let body = raw.trim();
+    if body.is_empty() {
+        return Err(BodyError::Empty);
+    }
+    let chars = body.chars().count();
+    if chars > MAX_BODY_CHARS {
+        return Err(BodyError::TooLong { chars });
+    }
+    Ok(body.to_owned())
+}
+
+/// The one-line preview of a message: whitespace runs folded to one space, at most
+/// 80 characters, cut on a character boundary with an ellipsis when the text is longer.
+pub fn preview(body: &str) -> String {
+    let folded = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    if folded.chars().count() <= PREVIEW_CHARS {
+        return folded;
+    }
+    let kept: String = folded.chars().take(PREVIEW_CHARS - 1).collect();
+    format!("{}…", kept.trim_end())
+}
+
+/// How long ago something happened, as a thread row shows it: "now", "5m", "2h", "3d",
+/// then the local date ("Mar 15", or "Mar 15, 2025" in another year).
+pub fn relative_time(elapsed_secs: i64, then: Date, today: Date) -> String {
+    const MINUTE: i64 = 60;
+    const HOUR: i64 = 60 * MINUTE;
+    const DAY: i64 = 24 * HOUR;
+    match elapsed_secs {
+        s if s < MINUTE => "now".to_owned(),
+        s if s < HOUR => format!("{}m", s / MINUTE),
+        s if s < DAY => format!("{}h", s / HOUR),
+        s if s < 7 * DAY => format!("{}d", s / DAY),
+        _ => short_date(then, today),
+    }
+}
+
+/// The label above a day's messages: "Today", "Yesterday", or "Monday, Mar 15"
+/// (with the year when it is not this year).
+pub fn day_label(day: Date, today: Date) -> String {
+    if day == today {
+        return "Today".to_owned();
+    }
+    if today.pred_opt() == Some(day) {
+        return "Yesterday".to_owned();
+    }
+    format!("{}, {}", weekday_name(day.weekday()), short_date(day, today))
+}
+
+/// "Mar 15" in the current year, "Mar 15, 2025" otherwise.
+pub fn short_date(day: Date, today: Date) -> String {
+    let month = MONTHS[day.month0() as usize];
+    if day.year() == today.year() {
+        format!("{month} {}", day.day())
+    } else {
+        format!("{month} {}, {}", day.day(), day.year())
+    }
+}
+
+/// A message's time of day, 24-hour: "09:05".
+pub fn clock_time(time: Time) -> String {
+    format!("{:02}:{:02}", time.hour(), time.minute())
+}
+
+/// The unread badge: nothing at zero, the count up to 9, then "9+".
+pub fn unread_badge(count: u32) -> Option<String> {
+    match count {
+        0 => None,
+        1..=9 => Some(count.to_string()),
+        _ => Some("9+".to_owned()),
+    }
+}
+
+/// How a staff member signs their messages: "First Last", or "Support" when they have no name.
+pub fn sender_display_name(first: Option<&str>, last: Option<&str>) -> String {
+    let parts: Vec<&str> = [first, last]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.is_empty() {
+        "Support".to_owned()
+    } else {
+        parts.join(" ")
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+fn weekday_name(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "Monday",
+        Weekday::Tue => "Tuesday",
+        Weekday::Wed => "Wednesday",
+        Weekday::Thu => "Thursday",
+        Weekday::Fri => "Friday",
+        Weekday::Sat => "Saturday",
+        Weekday::Sun => "Sunday",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> Date {
+        Date::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn time(h: u32, m: u32, s: u32, _nanos: u32) -> Time {
+        Time::from_hms_opt(h, m, s).unwrap()
+    }
+
+    #[test]
+    fn body_is_trimmed() {
+        assert_eq!(validate_body("  hello \n").unwrap(), "hello");
+        assert_eq!(validate_body("a\nb").unwrap(), "a\nb");
+    }
+
+    #[test]
+    fn empty_and_whitespace_bodies_are_refused() {
+        assert_eq!(validate_body(""), Err(BodyError::Empty));
+        assert_eq!(validate_body(" \t\n\r "), Err(BodyError::Empty));
+        // A no-break space and an ideographic space are whitespace too.
+        assert_eq!(validate_body("\u{a0}\u{3000}"), Err(BodyError::Empty));
+    }
+
+    #[test]
+    fn length_counts_characters_not_bytes() {
+        let at_limit = "é".repeat(MAX_BODY_CHARS); // 8000 bytes, 4000 characters
+        assert_eq!(validate_body(&at_limit).unwrap().chars().count(), MAX_BODY_CHARS);
+        let over = "x".repeat(MAX_BODY_CHARS + 1);
+        assert_eq!(validate_body(&over), Err(BodyError::TooLong { chars: 4001 }));
+        // Surrounding whitespace does not count against the limit.
+        let padded = format!("  {}  ", "x".repeat(MAX_BODY_CHARS));
+        assert!(validate_body(&padded).is_ok());
+    }
+
+    #[test]
+    fn too_long_error_says_the_numbers() {
+        let msg = BodyError::TooLong { chars: 4001 }.to_string();
+        assert!(msg.contains("4001") && msg.contains("4000"), "{msg}");
+    }
+
+    #[test]
+    fn short_preview_is_unchanged_but_folded() {
+        assert_eq!(preview("Hi there"), "Hi there");
+        assert_eq!(preview("line one\n\nline   two"), "line one line two");
+    }
+
+    #[test]
+    fn long_preview_is_cut_to_80_characters_with_ellipsis() {
+        let exactly = "a".repeat(80);
+        assert_eq!(preview(&exactly), exactly);
+        let long = "b".repeat(81);
+        let p = preview(&long);
+        assert_eq!(p.chars().count(), 80);
+        assert!(p.ends_with('…'));
+    }
+
+    #[test]
+    fn preview_never_splits_a_character() {
+        let emoji = "🛶".repeat(100);
+        let p = preview(&emoji);
+        assert_eq!(p.chars().count(), 80);
+        assert!(p.chars().take(79).all(|c| c == '🛶'));
+    }
+
+    #[test]
+    fn relative_times() {
+        let today = date(2026, 11, 22);
+        assert_eq!(relative_time(-5, today, today), "now");
+        assert_eq!(relative_time(59, today, today), "now");
+        assert_eq!(relative_time(60, today, today), "1m");
+        assert_eq!(relative_time(5 * 60 + 30, today, today), "5m");
+        assert_eq!(relative_time(2 * 3600 + 59, today, today), "2h");
+        assert_eq!(relative_time(3 * 86400, date(2026, 11, 19), today), "3d");
+        assert_eq!(relative_time(6 * 86400 + 86399, date(2026, 11, 15), today), "6d");
+        assert_eq!(relative_time(8 * 86400, date(2026, 11, 14), today), "Nov 14");
+        assert_eq!(relative_time(400 * 86400, date(2025, 10, 18), today), "Oct 18, 2025");
+    }
+
+    #[test]
+    fn day_labels() {
+        let today = date(2026, 11, 22); // a Sunday
+        assert_eq!(day_label(today, today), "Today");
+        assert_eq!(day_label(date(2026, 11, 21), today), "Yesterday");
+        assert_eq!(day_label(date(2026, 3, 15), today), "Sunday, Mar 15");
+        assert_eq!(day_label(date(2026, 11, 16), today), "Monday, Nov 16");
+        assert_eq!(day_label(date(2025, 12, 31), today), "Wednesday, Dec 31, 2025");
+        // Across a year boundary "Yesterday" still works.
+        assert_eq!(day_label(date(2025, 12, 31), date(2026, 1, 1)), "Yesterday");
+    }
+
+    #[test]
+    fn clock_times_are_zero_padded() {
+        assert_eq!(clock_time(time(9, 5, 0, 0)), "09:05");
+        assert_eq!(clock_time(time(23, 59, 59, 0)), "23:59");
+    }
+
+    #[test]
+    fn unread_badges() {
+        assert_eq!(unread_badge(0), None);
+        assert_eq!(unread_badge(1).as_deref(), Some("1"));
+        assert_eq!(unread_badge(9).as_deref(), Some("9"));
+        assert_eq!(unread_badge(10).as_deref(), Some("9+"));
+        assert_eq!(unread_badge(250).as_deref(), Some("9+"));
+    }
+
+    #[test]
+    fn sender_names() {
+        assert_eq!(sender_display_name(Some("Maya"), Some("Lind")), "Maya Lind");
+        assert_eq!(sender_display_name(Some("Maya"), None), "Maya");
+        assert_eq!(sender_display_name(None, Some(" Lind ")), "Lind");
+        assert_eq!(sender_display_name(Some(""), Some("  ")), "Support");
+        assert_eq!(sender_display_name(None, None), "Support");
+    }
+}

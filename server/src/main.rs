@@ -1,0 +1,74 @@
+//! `parley`: open the store, migrate, seed the demo if asked, serve until SIGTERM or Ctrl-C.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use app::state::AppState;
+use app::store::{seed, Store};
+use clap::Parser;
+use leptos::prelude::get_configuration;
+use server::config::Config;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = Config::parse();
+    let filter = EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).init();
+    match serve(config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // One line, the whole cause chain: "cannot open the database at ...: ...".
+            eprintln!("parley: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let mut leptos_options = get_configuration(None)
+        .context("cannot read the LEPTOS_* settings")?
+        .leptos_options;
+    leptos_options.site_addr = config.addr;
+
+    let store = Store::open(&config.db)
+        .await
+        .with_context(|| format!("cannot open the database at {}", config.db))?;
+    store.migrate().await.context("cannot migrate the database schema")?;
+    if config.demo {
+        let seeded = seed::seed_demo(&store).await.context("cannot seed the demo data")?;
+        seed::print_guide(config.addr, seeded);
+    }
+
+    let state = AppState { leptos_options, store, demo: config.demo };
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.addr))?;
+    tracing::info!(addr = %config.addr, db = %config.db, "parley is serving");
+    axum::serve(listener, server::router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the server stopped with an error")?;
+    tracing::info!("parley stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM, so in-flight requests finish before the store closes.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sigterm) => {
+                sigterm.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

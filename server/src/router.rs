@@ -1,0 +1,33 @@
+//! Every route the server answers: pages and server functions from `app`, health, static files.
+
+use app::state::AppState;
+use app::{shell, App};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::Router;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+
+/// The whole application as one axum `Router`; `main` serves it and the tests call it directly.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes(&state, routes, {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .with_state(state)
+}
+
+/// Liveness and readiness in one: 200 when the database answers, 503 when it does not.
+async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(err) => {
+            tracing::warn!(%err, "health check: database did not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}

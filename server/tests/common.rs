@@ -1,0 +1,44 @@
+//! Shared by the integration tests: a router on a fresh in-memory store, and request helpers.
+
+#![allow(dead_code)]
+
+use app::state::AppState;
+use app::store::{seed, Store};
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use tower::ServiceExt;
+
+/// The whole app on a migrated mem:// store; with `demo`, seeded as `make run` does.
+pub async fn app(demo: bool) -> (Router, Store) {
+    let store = Store::open_in_memory().await.expect("mem:// opens");
+    if demo {
+        seed::seed_demo(&store).await.expect("demo seeds");
+    }
+    let leptos_options = LeptosOptions::builder().output_name("parley").site_root("target/site").build();
+    let state = AppState { leptos_options, store: store.clone(), demo };
+    (server::router(state), store)
+}
+
+pub async fn get(app: &Router, path: &str) -> (StatusCode, String) {
+    send(app, Request::get(path).header("accept", "text/html").body(Body::empty()).unwrap()).await
+}
+
+/// Calls a server function the way the browser does: a form-encoded POST.
+pub async fn call(app: &Router, endpoint: &str, form: &str) -> (StatusCode, String) {
+    let request = Request::post(format!("/api/{endpoint}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(Body::from(form.to_owned()))
+        .unwrap();
+    send(app, request).await
+}
+
+pub async fn send(app: &Router, request: Request<Body>) -> (StatusCode, String) {
+    let response = app.clone().oneshot(request).await.expect("the router answers");
+    let status = response.status();
+    let bytes = response.into_body().collect().await.expect("a readable body").to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
