@@ -44,8 +44,16 @@ impl Store {
 
     /// The schema version recorded in the database; 0 for a new database.
     pub async fn schema_version(&self) -> Result<i64, StoreError> {
-        let mut response = self.db.query("SELECT version FROM ONLY meta:schema").await?;
-        let row: Option<SchemaVersion> = response.take(0)?;
+        // The meta table itself is defined here, so a new database can be asked too.
+        let mut response = self
+            .db
+            .query(
+                "DEFINE TABLE IF NOT EXISTS meta SCHEMAFULL;
+                 DEFINE FIELD IF NOT EXISTS version ON meta TYPE int;
+                 SELECT version FROM ONLY meta:schema;",
+            )
+            .await?;
+        let row: Option<SchemaVersion> = response.take(2)?;
         Ok(row.map_or(0, |r| r.version))
     }
 }

@@ -1,13 +1,13 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::home::home_info;
+use crate::api::home::get_home_info;
 use crate::model::DemoGuide;
 
 /// The start page: what Parley is, and where to click in the demo.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let info = Resource::new(|| (), |_| home_info());
+    let info = Resource::new(|| (), |_| get_home_info());
     view! {
         <Title text="Parley · booking-linked customer chat"/>
         <main class="page narrow home">
