@@ -16,7 +16,7 @@ pub mod store;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 /// The HTML document the server streams; the browser hydrates `App` inside it.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -46,6 +46,8 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=ui::not_found::NotFound>
                 <Route path=path!("/") view=ui::home::HomePage/>
+                // Async: the whole page (and its 404 for a bad link) is decided before the first byte.
+                <Route path=path!("/portal/:token") view=ui::portal::PortalPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -99,3 +99,75 @@ impl BookingStatus {
         }
     }
 }
+
+/// A message as both chat views show it. Day and time are already in the location's time zone,
+/// so the server's HTML and the browser's render agree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    pub id: String,
+    pub seq: i64,
+    pub sender_type: SenderType,
+    pub sender_name: String,
+    pub body: String,
+    pub client_id: String,
+    pub day: chrono::NaiveDate,
+    /// "14:05"
+    pub time: String,
+}
+
+/// Both sides' read state of a thread; comes back with every poll so "Seen" updates live.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadState {
+    pub customer_read_seq: i64,
+    pub operator_read_seq: i64,
+    pub unread_for_customer: i64,
+    pub unread_for_operator: i64,
+}
+
+impl ReadState {
+    /// How far the other side of `me` has read.
+    pub fn other_side_read_seq(&self, me: SenderType) -> i64 {
+        match me {
+            SenderType::Customer => self.operator_read_seq,
+            SenderType::Operator => self.customer_read_seq,
+        }
+    }
+}
+
+/// A booking as the portal's header and the dashboard's side panel show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BookingSummary {
+    pub activity: String,
+    pub confirmation_code: String,
+    pub status: BookingStatus,
+    pub location_name: String,
+    pub customer_name: String,
+    /// "Tuesday, Nov 24"
+    pub date: String,
+    /// "17:30"
+    pub start_time: String,
+    /// "2 h 30 min"
+    pub duration: String,
+    pub party_size: i64,
+}
+
+/// What a customer's portal page opens with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PortalSnapshot {
+    pub booking: BookingSummary,
+    /// Support Messaging is on: the composer shows, sends are accepted.
+    pub can_write: bool,
+    pub messages: Vec<ChatMessage>,
+    pub read: ReadState,
+    /// Today in the location's time zone, for the "Today" / "Yesterday" labels.
+    pub today: chrono::NaiveDate,
+}
+
+/// What changed since the portal's last seq.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PortalChanges {
+    pub messages: Vec<ChatMessage>,
+    pub read: ReadState,
+    pub can_write: bool,
+    pub today: chrono::NaiveDate,
+}

@@ -67,7 +67,26 @@ pub fn day_label(day: Date, today: Date) -> String {
     if today.pred_opt() == Some(day) {
         return "Yesterday".to_owned();
     }
+    long_date(day, today)
+}
+
+/// A full date: "Monday, Mar 15" (with the year when it is not this year).
+pub fn long_date(day: Date, today: Date) -> String {
     format!("{}, {}", weekday_name(day.weekday()), short_date(day, today))
+}
+
+/// A booking's length: "45 min", "2 h", "2 h 30 min".
+pub fn duration_label(minutes: i64) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+/// What the composer's counter shows, once a message nears the limit: "3612 / 4000".
+pub fn length_counter(chars: usize) -> Option<String> {
+    (chars >= COUNTER_FROM_CHARS).then(|| format!("{chars} / {MAX_BODY_CHARS}"))
 }
 
 /// "Mar 15" in the current year, "Mar 15, 2025" otherwise.
@@ -216,6 +235,24 @@ mod tests {
         assert_eq!(day_label(date(2025, 12, 31), today), "Wednesday, Dec 31, 2025");
         // Across a year boundary "Yesterday" still works.
         assert_eq!(day_label(date(2025, 12, 31), date(2026, 1, 1)), "Yesterday");
+    }
+
+    #[test]
+    fn long_dates_and_durations() {
+        let today = date(2026, 11, 22);
+        assert_eq!(long_date(today, today), "Sunday, Nov 22");
+        assert_eq!(long_date(date(2027, 1, 4), today), "Monday, Jan 4, 2027");
+        assert_eq!(duration_label(45), "45 min");
+        assert_eq!(duration_label(120), "2 h");
+        assert_eq!(duration_label(150), "2 h 30 min");
+    }
+
+    #[test]
+    fn counter_shows_near_the_limit_only() {
+        assert_eq!(length_counter(0), None);
+        assert_eq!(length_counter(3499), None);
+        assert_eq!(length_counter(3500).as_deref(), Some("3500 / 4000"));
+        assert_eq!(length_counter(4012).as_deref(), Some("4012 / 4000"));
     }
 
     #[test]

@@ -33,7 +33,7 @@ async fn without_demo_the_home_page_lists_no_demo_links() {
 #[tokio::test]
 async fn home_info_server_function_answers_json() {
     let (app, _) = app(true).await;
-    let (status, body) = call(&app, "home_info", "").await;
+    let (status, body) = call(&app, "home_info", &[]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let json: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(json["demo"]["portals"].as_array().map(Vec::len), Some(12));

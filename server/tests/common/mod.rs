@@ -26,14 +26,23 @@ pub async fn get(app: &Router, path: &str) -> (StatusCode, String) {
     send(app, Request::get(path).header("accept", "text/html").body(Body::empty()).unwrap()).await
 }
 
-/// Calls a server function the way the browser does: a form-encoded POST.
-pub async fn call(app: &Router, endpoint: &str, form: &str) -> (StatusCode, String) {
+/// Calls a server function the way the browser does: a form-encoded POST from the same origin.
+pub async fn call(app: &Router, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
     let request = Request::post(format!("/api/{endpoint}"))
+        .header("host", "parley.test")
+        .header("origin", "http://parley.test")
         .header("content-type", "application/x-www-form-urlencoded")
         .header("accept", "application/json")
-        .body(Body::from(form.to_owned()))
+        .body(Body::from(serde_urlencoded::to_string(form).unwrap()))
         .unwrap();
     send(app, request).await
+}
+
+/// Like `call`, but the answer must be 200 and is parsed as JSON.
+pub async fn call_ok(app: &Router, endpoint: &str, form: &[(&str, &str)]) -> serde_json::Value {
+    let (status, body) = call(app, endpoint, form).await;
+    assert_eq!(status, StatusCode::OK, "{endpoint}: {body}");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{endpoint}: {e}: {body}"))
 }
 
 pub async fn send(app: &Router, request: Request<Body>) -> (StatusCode, String) {

@@ -1,0 +1,186 @@
+//! The customer's server functions. Each resolves the booking from the portal token's hash and
+//! touches only that booking's thread; nothing else the customer sends names a record.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{ChatMessage, PortalChanges, PortalSnapshot, ReadState};
+
+/// What can go wrong for a customer, in words they can act on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+pub enum PortalError {
+    #[error("This link is not valid. Please use the link from your latest booking confirmation.")]
+    LinkNotValid,
+    #[error("The booking portal is unavailable right now. Please contact the business directly.")]
+    PortalUnavailable,
+    #[error("Messaging is turned off for this booking. Please contact the business directly.")]
+    MessagingOff,
+    #[error("{0}")]
+    InvalidMessage(String),
+    #[error("We are busy right now; your message was not sent. Please try again.")]
+    Busy,
+    #[error("Something went wrong on our side; please try again.")]
+    Server,
+    #[error("Could not reach the server. Check your connection and try again.")]
+    Network,
+}
+
+impl FromServerFnError for PortalError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => PortalError::Network,
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) | ServerFnErrorErr::Deserialization(_) => {
+                PortalError::InvalidMessage("The request was not understood.".into())
+            }
+            _ => PortalError::Server,
+        }
+    }
+}
+
+/// The booking, its conversation so far, and whether the customer may write.
+#[server(endpoint = "portal_view")]
+pub async fn portal_view(token: String) -> Result<PortalSnapshot, PortalError> {
+    use crate::api::present::{booking_summary, chat_message, local_date, read_state, zone};
+
+    let (store, access) = guard::open(&token).await?;
+    let tz = zone(&access.location);
+    let today = local_date(chrono::Utc::now(), tz);
+    let thread = store.thread_of_booking(&access.booking.id).await.map_err(guard::store_error)?;
+    let messages = match &thread {
+        Some(t) => store.messages_after(&t.id, 0, 1000).await.map_err(guard::store_error)?,
+        None => Vec::new(),
+    };
+    Ok(PortalSnapshot {
+        booking: booking_summary(&access.booking, &access.customer, &access.location, today),
+        can_write: access.location.messaging_enabled,
+        messages: messages.into_iter().map(|m| chat_message(m, tz)).collect(),
+        read: read_state(thread.as_ref()),
+        today,
+    })
+}
+
+/// Sends a customer message. The first one creates the booking's thread; a retry with the same
+/// `client_id` returns the message already stored instead of a second one.
+#[server(endpoint = "portal_send")]
+pub async fn portal_send(token: String, client_id: String, body: String) -> Result<ChatMessage, PortalError> {
+    use crate::api::present::{chat_message, zone};
+    use crate::store::messages::NewMessage;
+    use crate::text::validate_body;
+
+    let (store, access) = guard::open(&token).await?;
+    if !access.location.messaging_enabled {
+        return Err(guard::status(PortalError::MessagingOff));
+    }
+    if uuid::Uuid::parse_str(&client_id).is_err() {
+        return Err(guard::status(PortalError::InvalidMessage("The message id is not a UUID.".into())));
+    }
+    let body = validate_body(&body).map_err(|e| guard::status(PortalError::InvalidMessage(e.to_string())))?;
+    let now = chrono::Utc::now();
+    let (thread, _) = store.get_or_create_thread(&access.booking.id, now).await.map_err(guard::store_error)?;
+    let appended = store
+        .append_message(NewMessage {
+            thread_id: &thread.id,
+            sender_type: crate::model::SenderType::Customer,
+            staff_id: None,
+            sender_name: &access.customer.full_name(),
+            body: &body,
+            client_id: &client_id,
+            at: now,
+        })
+        .await
+        .map_err(guard::store_error)?;
+    Ok(chat_message(appended.message, zone(&access.location)))
+}
+
+/// The messages after `after_seq` and both read cursors: what a poll every 7.5 s asks for.
+/// With no news it reads the token's link and the thread, and sends back a few dozen bytes.
+#[server(endpoint = "portal_poll")]
+pub async fn portal_poll(token: String, after_seq: i64) -> Result<PortalChanges, PortalError> {
+    use crate::api::present::{chat_message, local_date, read_state, zone};
+
+    let (store, access) = guard::open(&token).await?;
+    let tz = zone(&access.location);
+    let thread = store.thread_of_booking(&access.booking.id).await.map_err(guard::store_error)?;
+    let messages = match &thread {
+        Some(t) if t.last_seq > after_seq => {
+            store.messages_after(&t.id, after_seq.max(0), 1000).await.map_err(guard::store_error)?
+        }
+        _ => Vec::new(),
+    };
+    Ok(PortalChanges {
+        messages: messages.into_iter().map(|m| chat_message(m, tz)).collect(),
+        read: read_state(thread.as_ref()),
+        can_write: access.location.messaging_enabled,
+        today: local_date(chrono::Utc::now(), tz),
+    })
+}
+
+/// The customer has seen the conversation (the page is open and visible).
+#[server(endpoint = "portal_mark_read")]
+pub async fn portal_mark_read(token: String) -> Result<ReadState, PortalError> {
+    use crate::api::present::read_state;
+    use crate::model::SenderType;
+
+    let (store, access) = guard::open(&token).await?;
+    let thread = match store.thread_of_booking(&access.booking.id).await.map_err(guard::store_error)? {
+        Some(t) if t.unread_for_customer > 0 || t.customer_read_seq < t.last_seq => {
+            Some(store.mark_read(&t.id, SenderType::Customer, chrono::Utc::now()).await.map_err(guard::store_error)?)
+        }
+        other => other,
+    };
+    Ok(read_state(thread.as_ref()))
+}
+
+#[cfg(feature = "ssr")]
+mod guard {
+    use axum::http::StatusCode;
+    use leptos::prelude::*;
+
+    use super::PortalError;
+    use crate::state::AppState;
+    use crate::store::bookings::PortalAccess;
+    use crate::store::{Store, StoreError};
+
+    /// The store and what the token opens, or the error the customer sees (with its HTTP status).
+    pub(super) async fn open(token: &str) -> Result<(Store, PortalAccess), PortalError> {
+        let store = expect_context::<AppState>().store;
+        let access = store.portal_access(token).await.map_err(store_error)?;
+        match access {
+            None => Err(status(PortalError::LinkNotValid)),
+            Some(access) if !access.location.portal_enabled => Err(status(PortalError::PortalUnavailable)),
+            Some(access) => Ok((store, access)),
+        }
+    }
+
+    pub(super) fn store_error(err: StoreError) -> PortalError {
+        let mapped = match err {
+            StoreError::InvalidBody(e) => PortalError::InvalidMessage(e.to_string()),
+            StoreError::Contended { .. } | StoreError::Conflict => PortalError::Busy,
+            StoreError::NotFound => PortalError::LinkNotValid,
+            other => {
+                tracing::error!(error = %other, "portal request failed");
+                PortalError::Server
+            }
+        };
+        status(mapped)
+    }
+
+    /// Sets the response's HTTP status for an error, for the page and the server function alike.
+    pub(super) fn status(err: PortalError) -> PortalError {
+        let code = match err {
+            PortalError::LinkNotValid => StatusCode::NOT_FOUND,
+            PortalError::PortalUnavailable | PortalError::MessagingOff => StatusCode::FORBIDDEN,
+            PortalError::InvalidMessage(_) => StatusCode::BAD_REQUEST,
+            PortalError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            PortalError::Server | PortalError::Network => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(code);
+        }
+        err
+    }
+}

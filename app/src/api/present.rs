@@ -1,0 +1,58 @@
+//! Server side: store records into the wire types the pages show, with times in the location's zone.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+use crate::model::{BookingSummary, ChatMessage, ReadState};
+use crate::store::bookings::{Booking, Customer};
+use crate::store::locations::Location;
+use crate::store::messages::Message;
+use crate::store::threads::Thread;
+use crate::text::{clock_time, duration_label, long_date};
+
+/// The location's time zone; a name the database somehow holds but chrono-tz does not know is UTC.
+pub(crate) fn zone(location: &Location) -> Tz {
+    location.timezone.parse().unwrap_or(Tz::UTC)
+}
+
+pub(crate) fn local_date(at: DateTime<Utc>, tz: Tz) -> NaiveDate {
+    at.with_timezone(&tz).date_naive()
+}
+
+pub(crate) fn chat_message(message: Message, tz: Tz) -> ChatMessage {
+    let local = message.created_at.with_timezone(&tz);
+    ChatMessage {
+        id: message.id,
+        seq: message.seq,
+        sender_type: message.sender_type,
+        sender_name: message.sender_name,
+        body: message.body,
+        client_id: message.client_id,
+        day: local.date_naive(),
+        time: clock_time(local.time()),
+    }
+}
+
+pub(crate) fn read_state(thread: Option<&Thread>) -> ReadState {
+    thread.map_or_else(ReadState::default, |t| ReadState {
+        customer_read_seq: t.customer_read_seq,
+        operator_read_seq: t.operator_read_seq,
+        unread_for_customer: t.unread_for_customer,
+        unread_for_operator: t.unread_for_operator,
+    })
+}
+
+pub(crate) fn booking_summary(booking: &Booking, customer: &Customer, location: &Location, today: NaiveDate) -> BookingSummary {
+    let starts = booking.starts_at.with_timezone(&zone(location));
+    BookingSummary {
+        activity: booking.activity.clone(),
+        confirmation_code: booking.confirmation_code.clone(),
+        status: booking.status,
+        location_name: location.name.clone(),
+        customer_name: customer.full_name(),
+        date: long_date(starts.date_naive(), today),
+        start_time: clock_time(starts.time()),
+        duration: duration_label(booking.duration_minutes),
+        party_size: booking.party_size,
+    }
+}

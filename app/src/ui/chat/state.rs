@@ -1,0 +1,111 @@
+//! What a chat view holds in the browser: confirmed messages by seq, messages still on their
+//! way, both read cursors, and "today" as the server last said it.
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+
+use crate::model::{ChatMessage, ReadState};
+
+/// A message this person sent that the server has not confirmed yet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    pub client_id: String,
+    pub body: String,
+    /// Why the last attempt failed; `None` while it is on its way.
+    pub failed: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct ChatState {
+    pub messages: RwSignal<Vec<ChatMessage>>,
+    pub outgoing: RwSignal<Vec<Outgoing>>,
+    pub read: RwSignal<ReadState>,
+    pub today: RwSignal<NaiveDate>,
+}
+
+impl ChatState {
+    pub fn new(messages: Vec<ChatMessage>, read: ReadState, today: NaiveDate) -> Self {
+        ChatState {
+            messages: RwSignal::new(messages),
+            outgoing: RwSignal::new(Vec::new()),
+            read: RwSignal::new(read),
+            today: RwSignal::new(today),
+        }
+    }
+
+    /// The highest seq held: polls ask for what came after it.
+    pub fn last_seq(&self) -> i64 {
+        self.messages.with_untracked(|m| m.last().map_or(0, |m| m.seq))
+    }
+
+    /// Adds messages from a poll or a send, and retires the outgoing ones they confirm.
+    pub fn receive(&self, new: Vec<ChatMessage>) {
+        if new.is_empty() {
+            return;
+        }
+        self.outgoing.update(|out| out.retain(|o| !new.iter().any(|m| m.client_id == o.client_id)));
+        self.messages.update(|messages| merge_messages(messages, new));
+    }
+
+    /// A message starts on its way.
+    pub fn start_sending(&self, client_id: String, body: String) {
+        self.outgoing.update(|out| out.push(Outgoing { client_id, body, failed: None }));
+    }
+
+    /// Sending failed: the person sees why and can retry.
+    pub fn fail(&self, client_id: &str, reason: String) {
+        self.outgoing.update(|out| {
+            if let Some(o) = out.iter_mut().find(|o| o.client_id == client_id) {
+                o.failed = Some(reason);
+            }
+        });
+    }
+
+    /// A failed message goes on its way again; returns its body for the retry.
+    pub fn retry(&self, client_id: &str) -> Option<String> {
+        let mut body = None;
+        self.outgoing.update(|out| {
+            if let Some(o) = out.iter_mut().find(|o| o.client_id == client_id) {
+                o.failed = None;
+                body = Some(o.body.clone());
+            }
+        });
+        body
+    }
+}
+
+/// Merges `new` into `messages`, keeping seq order and each seq once.
+pub fn merge_messages(messages: &mut Vec<ChatMessage>, new: Vec<ChatMessage>) {
+    for message in new {
+        match messages.binary_search_by_key(&message.seq, |m| m.seq) {
+            Ok(at) => messages[at] = message,
+            Err(at) => messages.insert(at, message),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::SenderType;
+
+    fn message(seq: i64) -> ChatMessage {
+        ChatMessage {
+            id: format!("m{seq}"),
+            seq,
+            sender_type: SenderType::Customer,
+            sender_name: "Ana".into(),
+            body: format!("body {seq}"),
+            client_id: format!("c{seq}"),
+            day: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+            time: "10:00".into(),
+        }
+    }
+
+    #[test]
+    fn merge_keeps_order_and_drops_duplicates() {
+        let mut messages = vec![message(1), message(3)];
+        merge_messages(&mut messages, vec![message(4), message(2), message(3)]);
+        assert_eq!(messages.iter().map(|m| m.seq).collect::<Vec<_>>(), [1, 2, 3, 4]);
+    }
+}

@@ -1,0 +1,225 @@
+//! The customer portal's server functions and page, through the router on mem:// with demo data.
+
+mod common;
+
+use app::model::SenderType;
+use app::store::messages::NewMessage;
+use app::store::seed::DEMO_PORTAL_TOKEN;
+use app::store::Store;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::{app, call, call_ok, get, send};
+use serde_json::Value;
+
+const ANA: &str = DEMO_PORTAL_TOKEN;
+const BEN: &str = "demo-portal-ben-okafor-kayak";
+
+fn uuid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+async fn send_as(app: &axum::Router, token: &str, client_id: &str, body: &str) -> (StatusCode, String) {
+    call(app, "portal_send", &[("token", token), ("client_id", client_id), ("body", body)]).await
+}
+
+async fn location_of(store: &Store, token: &str) -> String {
+    store.portal_access(token).await.unwrap().unwrap().location.id
+}
+
+#[tokio::test]
+async fn view_shows_the_booking_and_its_history() {
+    let (app, _) = app(true).await;
+    let view = call_ok(&app, "portal_view", &[("token", ANA)]).await;
+    assert_eq!(view["booking"]["activity"], "Sunset Sea Kayak Tour");
+    assert_eq!(view["booking"]["confirmation_code"], "KAY7Q2-5521");
+    assert_eq!(view["booking"]["location_name"], "Bay Kayak Tours");
+    assert_eq!(view["booking"]["party_size"], 2);
+    assert_eq!(view["can_write"], true);
+    let seqs: Vec<i64> = view["messages"].as_array().unwrap().iter().map(|m| m["seq"].as_i64().unwrap()).collect();
+    assert_eq!(seqs, [1, 2, 3, 4, 5], "oldest first");
+    assert_eq!(view["messages"][1]["sender_name"], "Maya Lindqvist");
+}
+
+#[tokio::test]
+async fn wrong_malformed_and_revoked_tokens_are_not_found() {
+    let (app, store) = app(true).await;
+    for token in ["demo-portal-nobody-at-all", "x", "'; DROP TABLE thread; --", &"a".repeat(300)] {
+        let (status, body) = call(&app, "portal_view", &[("token", token)]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{token}: {body}");
+        assert_eq!(serde_json::from_str::<Value>(&body).unwrap(), "LinkNotValid");
+        let (status, _) = send_as(&app, token, &uuid(), "hello").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = call(&app, "portal_poll", &[("token", token), ("after_seq", "0")]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    let booking = store.portal_access(ANA).await.unwrap().unwrap().booking;
+    store.revoke_portal_links(&booking.id).await.unwrap();
+    let (status, _) = call(&app, "portal_view", &[("token", ANA)]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "revoked");
+}
+
+#[tokio::test]
+async fn the_page_for_a_bad_link_is_a_plain_404() {
+    let (app, _) = app(true).await;
+    let (status, html) = get(&app, "/portal/demo-portal-nobody-at-all").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("Link not valid"), "{html}");
+    assert!(!html.contains("Sunset"), "no booking detail leaks");
+}
+
+#[tokio::test]
+async fn the_page_is_rendered_with_booking_and_history_before_any_script() {
+    let (app, _) = app(true).await;
+    let (status, html) = get(&app, &format!("/portal/{ANA}")).await;
+    assert_eq!(status, StatusCode::OK);
+    for expected in ["Sunset Sea Kayak Tour", "KAY7Q2-5521", "Is the sunset tour still on", "Maya Lindqvist", "Today"] {
+        assert!(html.contains(expected), "missing {expected:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_customer_sees_only_their_own_booking_thread() {
+    let (app, _) = app(true).await;
+    let (status, body) = send_as(&app, BEN, &uuid(), "Ben's private note").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let ana = call_ok(&app, "portal_poll", &[("token", ANA), ("after_seq", "0")]).await;
+    assert!(ana["messages"].as_array().unwrap().iter().all(|m| m["body"] != "Ben's private note"));
+    let ben = call_ok(&app, "portal_poll", &[("token", BEN), ("after_seq", "0")]).await;
+    assert!(ben["messages"].as_array().unwrap().iter().any(|m| m["body"] == "Ben's private note"));
+    assert!(ben["messages"].as_array().unwrap().iter().all(|m| !m["body"].as_str().unwrap().contains("parking")));
+}
+
+#[tokio::test]
+async fn a_disabled_portal_refuses_everything() {
+    let (app, store) = app(true).await;
+    let location = location_of(&store, ANA).await;
+    store.set_location_switches(&location, false, true).await.unwrap();
+    let (status, body) = call(&app, "portal_view", &[("token", ANA)]).await;
+    assert_eq!((status, body.as_str()), (StatusCode::FORBIDDEN, "\"PortalUnavailable\""));
+    let (status, _) = send_as(&app, ANA, &uuid(), "hello?").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, html) = get(&app, &format!("/portal/{ANA}")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(html.contains("Portal unavailable"));
+}
+
+#[tokio::test]
+async fn disabled_messaging_shows_the_booking_but_refuses_sends() {
+    let (app, store) = app(true).await;
+    let location = location_of(&store, ANA).await;
+    store.set_location_switches(&location, true, false).await.unwrap();
+    let view = call_ok(&app, "portal_view", &[("token", ANA)]).await;
+    assert_eq!(view["can_write"], false);
+    let (status, body) = send_as(&app, ANA, &uuid(), "can I still write?").await;
+    assert_eq!((status, body.as_str()), (StatusCode::FORBIDDEN, "\"MessagingOff\""));
+    let poll = call_ok(&app, "portal_poll", &[("token", ANA), ("after_seq", "5")]).await;
+    assert_eq!(poll["messages"].as_array().unwrap().len(), 0, "nothing was stored");
+    let (_, html) = get(&app, &format!("/portal/{ANA}")).await;
+    assert!(html.contains("Messaging is turned off"));
+}
+
+#[tokio::test]
+async fn bad_bodies_and_ids_get_clear_errors_and_store_nothing() {
+    let (app, _) = app(true).await;
+    let long = "x".repeat(4001);
+    for (body, says) in [("", "Write a message"), ("  \n\t ", "Write a message"), (long.as_str(), "4001")] {
+        let (status, answer) = send_as(&app, ANA, &uuid(), body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+        assert!(answer.contains(says), "{answer}");
+    }
+    let (status, answer) = send_as(&app, ANA, "not-a-uuid", "hello").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    // 4000 characters of multi-byte text is fine.
+    let (status, _) = send_as(&app, ANA, &uuid(), &"é".repeat(4000)).await;
+    assert_eq!(status, StatusCode::OK);
+    let poll = call_ok(&app, "portal_poll", &[("token", ANA), ("after_seq", "5")]).await;
+    assert_eq!(poll["messages"].as_array().unwrap().len(), 1, "only the valid message was stored");
+}
+
+#[tokio::test]
+async fn a_repeated_client_id_returns_the_first_message() {
+    let (app, _) = app(true).await;
+    let id = uuid();
+    let first = send_as(&app, ANA, &id, "  See you there  ").await;
+    let again = send_as(&app, ANA, &id, "See you there").await;
+    assert_eq!(first.0, StatusCode::OK);
+    let (first, again): (Value, Value) = (serde_json::from_str(&first.1).unwrap(), serde_json::from_str(&again.1).unwrap());
+    assert_eq!(first, again);
+    assert_eq!(first["body"], "See you there", "trimmed");
+    assert_eq!(first["seq"], 6);
+    let poll = call_ok(&app, "portal_poll", &[("token", ANA), ("after_seq", "5")]).await;
+    assert_eq!(poll["messages"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn the_first_message_creates_the_thread() {
+    let (app, store) = app(true).await;
+    let token = "demo-portal-grace-kim-escape";
+    let booking = store.portal_access(token).await.unwrap().unwrap().booking;
+    assert!(store.thread_of_booking(&booking.id).await.unwrap().is_none());
+    let empty = call_ok(&app, "portal_poll", &[("token", token), ("after_seq", "0")]).await;
+    assert_eq!(empty["messages"].as_array().unwrap().len(), 0);
+    let (status, _) = send_as(&app, token, &uuid(), "Is there a locker for bags?").await;
+    assert_eq!(status, StatusCode::OK);
+    let thread = store.thread_of_booking(&booking.id).await.unwrap().expect("thread created");
+    assert_eq!((thread.last_seq, thread.unread_for_operator), (1, 1));
+}
+
+#[tokio::test]
+async fn poll_returns_only_newer_messages_and_the_read_cursors() {
+    let (app, store) = app(true).await;
+    let poll = call_ok(&app, "portal_poll", &[("token", ANA), ("after_seq", "5")]).await;
+    assert_eq!(poll["messages"].as_array().unwrap().len(), 0);
+    assert_eq!(poll["read"]["operator_read_seq"], 4, "the team has read up to their own last reply");
+
+    let booking = store.portal_access(ANA).await.unwrap().unwrap().booking;
+    store.mark_read(&booking.id, SenderType::Operator, chrono::Utc::now()).await.unwrap();
+    store
+        .append_message(NewMessage {
+            thread_id: &booking.id,
+            sender_type: SenderType::Operator,
+            staff_id: None,
+            sender_name: "Support",
+            body: "Yes, free parking right at the dock.",
+            client_id: "op-1",
+            at: chrono::Utc::now(),
+        })
+        .await
+        .unwrap();
+    let poll = call_ok(&app, "portal_poll", &[("token", ANA), ("after_seq", "5")]).await;
+    let messages = poll["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 1);
+    assert_eq!((messages[0]["seq"].as_i64(), messages[0]["sender_type"].as_str()), (Some(6), Some("Operator")));
+    assert_eq!(poll["read"]["operator_read_seq"], 6, "the team read past the customer's message: Seen");
+    assert_eq!(poll["read"]["unread_for_customer"], 1);
+
+    let read = call_ok(&app, "portal_mark_read", &[("token", ANA)]).await;
+    assert_eq!((read["unread_for_customer"].as_i64(), read["customer_read_seq"].as_i64()), (Some(0), Some(6)));
+}
+
+#[tokio::test]
+async fn markup_in_a_message_is_stored_and_rendered_as_text() {
+    let (app, _) = app(true).await;
+    let payload = "<script>alert('x')</script><b>hi</b>";
+    let (status, _) = send_as(&app, ANA, &uuid(), payload).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, html) = get(&app, &format!("/portal/{ANA}")).await;
+    assert!(!html.contains(payload), "the payload never reaches the page as markup");
+    assert!(html.contains("&lt;script&gt;") || html.contains("&lt;script>"), "it shows as escaped text");
+}
+
+#[tokio::test]
+async fn a_cross_origin_send_is_refused() {
+    let (app, store) = app(true).await;
+    let form = serde_urlencoded::to_string([("token", ANA), ("client_id", &uuid()), ("body", "csrf")]).unwrap();
+    let request = Request::post("/api/portal_send")
+        .header("host", "parley.test")
+        .header("origin", "https://evil.example")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(form))
+        .unwrap();
+    let (status, _) = send(&app, request).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let booking = store.portal_access(ANA).await.unwrap().unwrap().booking;
+    assert_eq!(store.thread(&booking.id).await.unwrap().last_seq, 5, "nothing was stored");
+}
