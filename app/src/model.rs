@@ -171,3 +171,98 @@ pub struct PortalChanges {
     pub can_write: bool,
     pub today: chrono::NaiveDate,
 }
+
+/// One of the locations a staff member works at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocationOption {
+    pub id: String,
+    pub name: String,
+}
+
+/// Who is signed in, where they are looking, and what the navigation shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffMe {
+    pub display_name: String,
+    pub email: String,
+    pub locations: Vec<LocationOption>,
+    pub location: Option<LocationOption>,
+    pub portal_enabled: bool,
+    pub messaging_enabled: bool,
+}
+
+/// A row of the Conversations list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InboxRow {
+    pub thread_id: String,
+    pub customer_name: String,
+    pub activity: String,
+    /// The confirmation code's first segment: "KAY7Q2".
+    pub code: String,
+    /// The booking's date: "Nov 24".
+    pub booking_date: String,
+    pub preview: String,
+    pub last_sender: Option<SenderType>,
+    /// When the last message came (unix milliseconds) and its local date, for "5m" / "Nov 14".
+    pub last_message_ms: i64,
+    pub last_message_day: chrono::NaiveDate,
+    pub status: BookingStatus,
+    pub unread: i64,
+}
+
+/// A page of the Conversations list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InboxPage {
+    pub rows: Vec<InboxRow>,
+    /// Where the next page starts; `None` on the last page.
+    pub next: Option<String>,
+    pub clock: InboxClock,
+}
+
+/// What changed in the location's inbox since a poll's cursor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InboxChanges {
+    pub rows: Vec<InboxRow>,
+    pub clock: InboxClock,
+}
+
+/// The server's clock and counters, sent with every inbox answer.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct InboxClock {
+    /// The server's time (unix milliseconds): relative times count from it, on both sides alike.
+    pub now_ms: i64,
+    pub today: chrono::NaiveDate,
+    /// Ask for changes after this next time.
+    pub since_ms: i64,
+    /// Threads of the location with at least one unread customer message.
+    pub unread_threads: i64,
+}
+
+/// An open thread in the dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThreadView {
+    pub thread_id: String,
+    pub booking_id: String,
+    pub customer_id: String,
+    pub booking: BookingSummary,
+    pub customer_email: Option<String>,
+    pub customer_phone: Option<String>,
+    pub messages: Vec<ChatMessage>,
+    pub read: ReadState,
+    pub today: chrono::NaiveDate,
+}
+
+/// What changed in an open thread.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThreadChanges {
+    pub messages: Vec<ChatMessage>,
+    pub read: ReadState,
+    pub today: chrono::NaiveDate,
+}
+
+/// A location's switches, as the Settings page shows them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocationSettings {
+    pub location: LocationOption,
+    pub portal_enabled: bool,
+    pub messaging_enabled: bool,
+}

@@ -1,6 +1,10 @@
 //! Server functions, one file per audience. Each checks who is asking, calls the store, maps errors.
 
+pub mod auth;
+pub mod dash_error;
 pub mod home;
+pub mod inbox;
 pub mod portal;
 #[cfg(feature = "ssr")]
 pub(crate) mod present;
+pub mod settings;

@@ -56,3 +56,22 @@ pub(crate) fn booking_summary(booking: &Booking, customer: &Customer, location: 
         party_size: booking.party_size,
     }
 }
+
+/// A Conversations list row; relative times count from `now`, so both sides render them alike.
+pub(crate) fn inbox_row(entry: &crate::store::inbox::InboxEntry, tz: Tz, now: DateTime<Utc>) -> crate::model::InboxRow {
+    let today = local_date(now, tz);
+    let code = entry.booking.confirmation_code.split('-').next().unwrap_or_default().to_owned();
+    crate::model::InboxRow {
+        thread_id: entry.thread.id.clone(),
+        customer_name: entry.customer.full_name(),
+        activity: entry.booking.activity.clone(),
+        code,
+        booking_date: crate::text::short_date(local_date(entry.booking.starts_at, tz), today),
+        preview: entry.thread.preview.clone(),
+        last_sender: entry.thread.last_sender_type,
+        last_message_ms: entry.thread.last_message_at.timestamp_millis(),
+        last_message_day: local_date(entry.thread.last_message_at, tz),
+        status: entry.booking.status,
+        unread: entry.thread.unread_for_operator,
+    }
+}

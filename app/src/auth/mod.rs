@@ -1,4 +1,7 @@
-//! Server-only authentication pieces: secret tokens and password hashing.
+//! Server-only authentication pieces: secret tokens, password hashing, the session cookie and
+//! the guard every dashboard server function starts with.
 
+pub mod cookie;
+pub mod guard;
 pub mod passwords;
 pub mod tokens;

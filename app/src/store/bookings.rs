@@ -46,7 +46,7 @@ pub struct PortalAccess {
 }
 
 #[derive(SurrealValue)]
-struct CustomerRow {
+pub(crate) struct CustomerRow {
     id: RecordId,
     first_name: String,
     last_name: String,
@@ -67,7 +67,7 @@ impl From<CustomerRow> for Customer {
 }
 
 #[derive(SurrealValue)]
-struct BookingRow {
+pub(crate) struct BookingRow {
     id: RecordId,
     location: RecordId,
     customer: RecordId,

@@ -10,9 +10,11 @@ mod retry;
 mod test_support;
 
 pub mod bookings;
+pub mod inbox;
 pub mod locations;
 pub mod messages;
 pub mod seed;
+pub mod sessions;
 pub mod staff;
 pub mod threads;
 
