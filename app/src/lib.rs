@@ -15,7 +15,7 @@ pub mod store;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 /// The HTML document the server streams; the browser hydrates `App` inside it.
@@ -49,6 +49,14 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=ui::home::HomePage/>
                 // Async: the whole page (and its 404 for a bad link) is decided before the first byte.
                 <Route path=path!("/portal/:token") view=ui::portal::PortalPage ssr=SsrMode::Async/>
+                <Route path=path!("/login") view=ui::login::LoginPage/>
+                <ParentRoute path=path!("/dashboard") view=ui::dashboard::DashboardShell ssr=SsrMode::Async>
+                    <ParentRoute path=path!("") view=ui::dashboard::conversations::ConversationsPage>
+                        <Route path=path!("") view=ui::dashboard::conversations::NoThreadOpen/>
+                        <Route path=path!("threads/:id") view=ui::dashboard::thread::ThreadPanel/>
+                    </ParentRoute>
+                    <Route path=path!("settings") view=ui::dashboard::settings::SettingsPage/>
+                </ParentRoute>
             </Routes>
         </Router>
     }

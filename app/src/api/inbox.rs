@@ -44,6 +44,13 @@ pub async fn get_inbox_changes(since_ms: i64) -> Result<InboxChanges, DashError>
     })
 }
 
+/// The server's clock and the location's unread count, for a dashboard that starts up.
+#[server(endpoint = "inbox_clock")]
+pub async fn get_inbox_clock() -> Result<crate::model::InboxClock, DashError> {
+    let (ctx, location) = scope::current_location().await?;
+    scope::clock(&ctx, &location, chrono::Utc::now()).await
+}
+
 /// A thread with its booking and history.
 #[server(endpoint = "thread_view")]
 pub async fn get_thread(thread_id: String) -> Result<ThreadView, DashError> {

@@ -1,7 +1,9 @@
 //! Components: pages and the widgets they share.
 
 pub mod chat;
+pub mod dashboard;
 pub mod home;
+pub mod login;
 pub mod not_found;
 pub mod poll;
 pub mod portal;

@@ -1,0 +1,9 @@
+//! The team's dashboard: a shell with navigation around the Conversations, Settings and booking pages.
+
+pub mod conversations;
+pub mod settings;
+pub mod shell;
+pub mod state;
+pub mod thread;
+
+pub use shell::DashboardShell;

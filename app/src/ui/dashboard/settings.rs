@@ -1,0 +1,80 @@
+//! `/dashboard/settings`: the current location's Customer Portal and Support Messaging switches,
+//! saved as soon as they change.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+
+use super::state::DashState;
+use crate::api::settings::{get_location_settings, save_location_settings};
+use crate::model::LocationSettings;
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let settings = Resource::new(|| (), |_| get_location_settings());
+    view! {
+        <Title text="Settings · Parley"/>
+        <main class="page narrow settings">
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match settings.await {
+                        Ok(s) => view! { <SettingsForm initial=s/> }.into_any(),
+                        Err(err) => view! { <p class="error">{err.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn SettingsForm(initial: LocationSettings) -> impl IntoView {
+    let dash = expect_context::<DashState>();
+    let portal = RwSignal::new(initial.portal_enabled);
+    let messaging = RwSignal::new(initial.messaging_enabled);
+    let status = RwSignal::new(None::<Result<&'static str, String>>);
+    let save = move || {
+        status.set(None);
+        spawn_local(async move {
+            match save_location_settings(portal.get_untracked(), messaging.get_untracked()).await {
+                Ok(saved) => {
+                    portal.set(saved.portal_enabled);
+                    messaging.set(saved.messaging_enabled);
+                    dash.me.update(|me| {
+                        me.portal_enabled = saved.portal_enabled;
+                        me.messaging_enabled = saved.messaging_enabled;
+                    });
+                    status.set(Some(Ok("Saved")));
+                }
+                Err(err) => status.set(Some(Err(err.to_string()))),
+            }
+        });
+    };
+    view! {
+        <h1>"Settings"</h1>
+        <p class="muted">{format!("Location: {}", initial.location.name)}</p>
+        <section class="card">
+            <h2>"Customer Portal"</h2>
+            <label class="switch">
+                <input type="checkbox" role="switch" prop:checked=move || portal.get()
+                    on:change=move |ev| { portal.set(event_target_checked(&ev)); save(); }/>
+                " Enabled"
+            </label>
+            <p class="muted">"The self-service page customers open from their booking confirmation."</p>
+            <h2>"Messaging"</h2>
+            <label class="switch">
+                <input type="checkbox" prop:checked=move || messaging.get()
+                    on:change=move |ev| { messaging.set(event_target_checked(&ev)); save(); }/>
+                " Support Messaging"
+            </label>
+            <p class="muted">"Customers can write to your team from the portal. Both switches must be on."</p>
+            <p role="status" data-testid="settings-status">
+                {move || match status.get() {
+                    Some(Ok(s)) => view! { <span class="ok">{s}</span> }.into_any(),
+                    Some(Err(e)) => view! { <span class="error">{e}</span> }.into_any(),
+                    None => ().into_any(),
+                }}
+            </p>
+        </section>
+    }
+}

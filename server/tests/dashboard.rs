@@ -1,0 +1,230 @@
+//! The dashboard's server functions through the router: sign-in, sessions, and who may see what.
+
+mod common;
+
+use app::store::seed::DEMO_PORTAL_TOKEN;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use common::{app, send};
+use serde_json::Value;
+
+const MAYA: (&str, &str) = ("maya@parley.demo", "demo-maya-2026"); // both locations
+const JON: (&str, &str) = ("jon@parley.demo", "demo-jon-2026"); // kayaks only
+const DESK: (&str, &str) = ("desk@parley.demo", "demo-desk-2026"); // escape rooms only
+
+/// A server function call as the dashboard makes it, with an optional session cookie.
+async fn call(app: &Router, cookie: Option<&str>, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, String, Option<String>) {
+    let mut request = Request::post(format!("/api/{endpoint}"))
+        .header("host", "parley.test")
+        .header("origin", "http://parley.test")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    let response = tower::ServiceExt::oneshot(
+        app.clone(),
+        request.body(Body::from(serde_urlencoded::to_string(form).unwrap())).unwrap(),
+    )
+    .await
+    .unwrap();
+    let status = response.status();
+    let set_cookie = response.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_owned());
+    let bytes = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned(), set_cookie)
+}
+
+/// Signs in and returns the `Cookie` header value to send afterwards.
+async fn sign_in(app: &Router, (email, password): (&str, &str)) -> String {
+    let (status, body, set_cookie) = call(app, None, "login", &[("email", email), ("password", password)]).await;
+    assert!(status.is_success() || status.is_redirection(), "{status}: {body}");
+    let set_cookie = set_cookie.expect("a session cookie");
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    set_cookie.split(';').next().unwrap().to_owned()
+}
+
+async fn json(app: &Router, cookie: &str, endpoint: &str, form: &[(&str, &str)]) -> Value {
+    let (status, body, _) = call(app, Some(cookie), endpoint, form).await;
+    assert_eq!(status, StatusCode::OK, "{endpoint}: {body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+async fn kayak_thread(store: &app::store::Store) -> String {
+    store.portal_access(DEMO_PORTAL_TOKEN).await.unwrap().unwrap().booking.id
+}
+
+#[tokio::test]
+async fn wrong_email_and_wrong_password_get_the_same_answer() {
+    let (app, _) = app(true).await;
+    let (s1, b1, c1) = call(&app, None, "login", &[("email", "nobody@parley.demo"), ("password", "x")]).await;
+    let (s2, b2, c2) = call(&app, None, "login", &[("email", MAYA.0), ("password", "wrong")]).await;
+    assert_eq!((s1, &b1), (StatusCode::UNAUTHORIZED, &b2));
+    assert_eq!(s2, StatusCode::UNAUTHORIZED);
+    assert!(c1.is_none() && c2.is_none(), "no cookie without a session");
+}
+
+#[tokio::test]
+async fn repeated_failures_are_refused_for_a_while() {
+    let (app, _) = app(true).await;
+    for _ in 0..5 {
+        let (status, _, _) = call(&app, None, "login", &[("email", JON.0), ("password", "guess")]).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, body, _) = call(&app, None, "login", &[("email", JON.0), ("password", JON.1)]).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "even the right password waits: {body}");
+}
+
+#[tokio::test]
+async fn every_dashboard_function_needs_a_session() {
+    let (app, store) = app(true).await;
+    let thread = kayak_thread(&store).await;
+    let id = uuid::Uuid::new_v4().to_string();
+    let calls: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        ("me", vec![]),
+        ("inbox_clock", vec![]),
+        ("inbox_page", vec![("unread_only", "false"), ("search", "")]),
+        ("inbox_changes", vec![("since_ms", "0")]),
+        ("thread_view", vec![("thread_id", &thread)]),
+        ("thread_poll", vec![("thread_id", &thread), ("after_seq", "0")]),
+        ("thread_mark_read", vec![("thread_id", &thread)]),
+        ("thread_mark_unread", vec![("thread_id", &thread)]),
+        ("thread_reply", vec![("thread_id", &thread), ("client_id", &id), ("body", "hi")]),
+        ("location_settings", vec![]),
+        ("save_location_settings", vec![("portal_enabled", "false"), ("messaging_enabled", "false")]),
+    ];
+    for (endpoint, form) in &calls {
+        let (status, body, _) = call(&app, None, endpoint, form).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{endpoint} without a session: {body}");
+        let (status, _, _) = call(&app, Some("parley_session=forged-token-0000000000"), endpoint, form).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{endpoint} with a forged cookie");
+    }
+    assert_eq!(store.thread(&thread).await.unwrap().last_seq, 5, "nothing was written");
+    assert!(store.location(&store.thread(&thread).await.unwrap().location_id).await.unwrap().portal_enabled);
+}
+
+#[tokio::test]
+async fn another_locations_thread_is_not_found() {
+    let (app, store) = app(true).await;
+    let thread = kayak_thread(&store).await;
+    let desk = sign_in(&app, DESK).await;
+    let id = uuid::Uuid::new_v4().to_string();
+    for (endpoint, form) in [
+        ("thread_view", vec![("thread_id", thread.as_str())]),
+        ("thread_poll", vec![("thread_id", &thread), ("after_seq", "0")]),
+        ("thread_mark_read", vec![("thread_id", &thread)]),
+        ("thread_mark_unread", vec![("thread_id", &thread)]),
+        ("thread_reply", vec![("thread_id", &thread), ("client_id", &id), ("body", "not mine")]),
+        ("thread_view", vec![("thread_id", "no-such-thread")]),
+    ] {
+        let (status, body, _) = call(&app, Some(&desk), endpoint, &form).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{endpoint}: {body}");
+    }
+    // The escape-room desk's inbox holds none of the kayak threads.
+    let page = json(&app, &desk, "inbox_page", &[("unread_only", "false"), ("search", "")]).await;
+    let names: Vec<&str> = page["rows"].as_array().unwrap().iter().map(|r| r["customer_name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Chloe Martin"]);
+    // Nor can it switch to the kayak location.
+    let kayaks = store.thread(&thread).await.unwrap().location_id;
+    let (status, _, _) = call(&app, Some(&desk), "switch_location", &[("location_id", &kayaks)]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(store.thread(&thread).await.unwrap().last_seq, 5, "nothing was written");
+}
+
+#[tokio::test]
+async fn the_right_staff_member_reads_replies_and_counts() {
+    let (app, store) = app(true).await;
+    let thread = kayak_thread(&store).await;
+    let jon = sign_in(&app, JON).await;
+
+    let me = json(&app, &jon, "me", &[]).await;
+    assert_eq!(me["display_name"], "Jon Reyes");
+    assert_eq!(me["locations"].as_array().unwrap().len(), 1);
+
+    // Ana (1 unread) and Dev (3 unread): two threads, not four messages.
+    let clock = json(&app, &jon, "inbox_clock", &[]).await;
+    assert_eq!(clock["unread_threads"], 2);
+    let page = json(&app, &jon, "inbox_page", &[("unread_only", "false"), ("search", "")]).await;
+    let rows = page["rows"].as_array().unwrap();
+    assert_eq!(rows[0]["customer_name"], "Ana Silva");
+    assert_eq!((rows[0]["unread"].as_i64(), rows[0]["code"].as_str()), (Some(1), Some("KAY7Q2")));
+
+    let read = json(&app, &jon, "thread_mark_read", &[("thread_id", &thread)]).await;
+    assert_eq!(read["unread_for_operator"], 0);
+    assert_eq!(json(&app, &jon, "inbox_clock", &[]).await["unread_threads"], 1, "opening reads it");
+
+    let unread = json(&app, &jon, "thread_mark_unread", &[("thread_id", &thread)]).await;
+    assert_eq!(unread["unread_for_operator"], 1);
+    assert_eq!(json(&app, &jon, "inbox_clock", &[]).await["unread_threads"], 2, "mark as unread puts it back");
+
+    let id = uuid::Uuid::new_v4().to_string();
+    let reply = json(&app, &jon, "thread_reply", &[("thread_id", &thread), ("client_id", &id), ("body", " Yes, free parking. ")]).await;
+    assert_eq!((reply["sender_name"].as_str(), reply["body"].as_str()), (Some("Jon Reyes"), Some("Yes, free parking.")));
+    let again = json(&app, &jon, "thread_reply", &[("thread_id", &thread), ("client_id", &id), ("body", "Yes, free parking.")]).await;
+    assert_eq!(again["id"], reply["id"], "a retried reply is stored once");
+    assert_eq!(json(&app, &jon, "inbox_clock", &[]).await["unread_threads"], 1, "replying reads it");
+
+    // A new customer message makes the thread unread again and shows up in the changes.
+    let since = json(&app, &jon, "inbox_clock", &[]).await["since_ms"].as_i64().unwrap().to_string();
+    let cid = uuid::Uuid::new_v4().to_string();
+    let (status, _) = common::call(&app, "portal_send", &[("token", DEMO_PORTAL_TOKEN), ("client_id", &cid), ("body", "Thanks!")]).await;
+    assert_eq!(status, StatusCode::OK);
+    let changes = json(&app, &jon, "inbox_changes", &[("since_ms", &since)]).await;
+    let changed = &changes["rows"][0];
+    assert_eq!((changed["customer_name"].as_str(), changed["preview"].as_str(), changed["unread"].as_i64()), (Some("Ana Silva"), Some("Thanks!"), Some(1)));
+    assert_eq!(changes["clock"]["unread_threads"], 2);
+
+    let poll = json(&app, &jon, "thread_poll", &[("thread_id", &thread), ("after_seq", "6")]).await;
+    assert_eq!(poll["messages"][0]["body"], "Thanks!");
+    assert_eq!(poll["read"]["customer_read_seq"], 7, "the customer read past the reply: Seen");
+}
+
+#[tokio::test]
+async fn bad_replies_get_clear_errors() {
+    let (app, store) = app(true).await;
+    let thread = kayak_thread(&store).await;
+    let jon = sign_in(&app, JON).await;
+    for (client_id, body) in [(uuid::Uuid::new_v4().to_string(), "   "), (uuid::Uuid::new_v4().to_string(), &"x".repeat(4001)), ("nope".to_owned(), "hi")] {
+        let (status, answer, _) = call(&app, Some(&jon), "thread_reply", &[("thread_id", &thread), ("client_id", &client_id), ("body", body)]).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    }
+}
+
+#[tokio::test]
+async fn settings_switch_the_portal_and_messaging() {
+    let (app, store) = app(true).await;
+    let jon = sign_in(&app, JON).await;
+    let saved = json(&app, &jon, "save_location_settings", &[("portal_enabled", "true"), ("messaging_enabled", "false")]).await;
+    assert_eq!(saved["messaging_enabled"], false);
+    let id = uuid::Uuid::new_v4().to_string();
+    let (status, _) = common::call(&app, "portal_send", &[("token", DEMO_PORTAL_TOKEN), ("client_id", &id), ("body", "hello?")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the portal obeys at once");
+    let me = json(&app, &jon, "me", &[]).await;
+    assert_eq!(me["messaging_enabled"], false);
+    let _ = store;
+}
+
+#[tokio::test]
+async fn logout_ends_the_session() {
+    let (app, _) = app(true).await;
+    let maya = sign_in(&app, MAYA).await;
+    json(&app, &maya, "me", &[]).await;
+    let (_, _, cleared) = call(&app, Some(&maya), "logout", &[]).await;
+    assert!(cleared.unwrap().contains("Max-Age=0"));
+    let (status, _, _) = call(&app, Some(&maya), "me", &[]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn dashboard_pages_send_the_signed_out_to_login() {
+    let (app, _) = app(true).await;
+    for path in ["/dashboard", "/dashboard/settings", "/dashboard/threads/anything"] {
+        let request = Request::get(path).header("accept", "text/html").body(Body::empty()).unwrap();
+        let response = tower::ServiceExt::oneshot(app.clone(), request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::FOUND, "{path}");
+        assert_eq!(response.headers()[header::LOCATION], "/login");
+    }
+    let (status, html) = send(&app, Request::get("/login").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Sign in"));
+}
