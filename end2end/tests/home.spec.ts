@@ -1,4 +1,5 @@
-import { test, expect } from "@playwright/test";
+import { expect } from "@playwright/test";
+import { test } from "./helpers";
 
 test("the home page is server-rendered, then hydrated", async ({ page }) => {
   const errors: string[] = [];

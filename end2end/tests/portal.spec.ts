@@ -1,5 +1,5 @@
-import { test, expect } from "@playwright/test";
-import { composer, forbidDialogs, messages, openHydrated, portal } from "./helpers";
+import { expect } from "@playwright/test";
+import { test, composer, forbidDialogs, inboxRow, messages, ONE_POLL, openHydrated, portal, signIn, staff } from "./helpers";
 
 test.use({ viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true });
 
@@ -121,4 +121,27 @@ test("on a phone: no horizontal scroll, composer at the bottom, 16 px inputs, 44
     expect(b!.height).toBeGreaterThanOrEqual(44);
   }
   await page.screenshot({ path: "test-results/portal-phone.png" });
+});
+
+test("a team reply appears without a reload, and Seen appears once the team has read", async ({ page, browser }) => {
+  await openHydrated(page, portal.farid);
+  await composer(page).fill("Can I get a refund for the cancelled tour?");
+  await composer(page).press("Enter");
+  const mine = messages(page).filter({ hasText: "refund for the cancelled tour" });
+  await expect(mine).toHaveCount(1);
+  await expect(page.getByTestId("seen")).toHaveCount(0);
+
+  const team = await (await browser.newContext({ viewport: { width: 1366, height: 800 } })).newPage();
+  await signIn(team, staff.jon);
+  await inboxRow(team, "Farid Haddad").click();
+  await expect(page.getByTestId("seen")).toHaveCount(1, { timeout: ONE_POLL });
+  await expect(mine.getByTestId("seen")).toHaveText(/Seen/);
+
+  await team.getByRole("textbox", { name: "Reply" }).fill("Yes: the refund is on its way.");
+  await team.getByRole("textbox", { name: "Reply" }).press("Enter");
+  const theirs = messages(page).filter({ hasText: "the refund is on its way" });
+  await expect(theirs).toHaveCount(1, { timeout: ONE_POLL });
+  await expect(theirs.locator(".msg-name")).toHaveText("Jon Reyes");
+  await expect(theirs).toHaveClass(/theirs/);
+  await team.context().close();
 });

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::state::DashState;
 use crate::api::inbox::get_inbox_page;
-use crate::model::InboxRow;
+use crate::model::{InboxPage, InboxRow};
 use crate::text::{relative_time, unread_badge};
 
 #[component]
@@ -18,6 +18,9 @@ pub fn ConversationsPage() -> impl IntoView {
         move || (dash.unread_only.get(), dash.search.get()),
         |(unread_only, search)| get_inbox_page(unread_only, search, None),
     );
+    // Owned here, not by the list, which is rebuilt whenever the filters change.
+    let params = use_params_map();
+    let open_id = Memo::new(move |_| params.read().get("id"));
     let messaging_off = move || {
         let me = dash.me.get();
         !(me.portal_enabled && me.messaging_enabled)
@@ -35,12 +38,7 @@ pub fn ConversationsPage() -> impl IntoView {
                 <Transition fallback=|| view! { <p class="muted inbox-empty">"Loading conversations…"</p> }>
                     {move || Suspend::new(async move {
                         match page.await {
-                            Ok(page) => {
-                                dash.rows.set(page.rows);
-                                dash.next.set(page.next);
-                                dash.clock.set(page.clock);
-                                view! { <InboxList/> }.into_any()
-                            }
+                            Ok(page) => view! { <InboxList page open_id/> }.into_any(),
                             Err(err) => view! { <p class="error">{err.to_string()}</p> }.into_any(),
                         }
                     })}
@@ -92,12 +90,13 @@ fn InboxFilters() -> impl IntoView {
     }
 }
 
-/// The rows, with more loaded as the list scrolls near its end.
+/// The rows of a freshly loaded first page, with more loaded as the list scrolls near its end.
 #[component]
-fn InboxList() -> impl IntoView {
+fn InboxList(page: InboxPage, open_id: Memo<Option<String>>) -> impl IntoView {
     let dash = expect_context::<DashState>();
-    let params = use_params_map();
-    let open_id = move || params.read().get("id");
+    dash.rows.set(page.rows);
+    dash.next.set(page.next);
+    dash.clock.set(page.clock);
     let loading_more = RwSignal::new(false);
     let load_more = move || {
         let Some(cursor) = dash.next.get_untracked() else { return };
@@ -131,7 +130,8 @@ fn InboxList() -> impl IntoView {
             <Show when=move || dash.rows.with(Vec::is_empty)>
                 <li class="muted inbox-empty">"No conversations here."</li>
             </Show>
-            <For each=move || dash.rows.get() key=|row| (row.thread_id.clone(), row.last_message_ms, row.unread) let:row>
+            // Keyed by everything a row shows, so a changed row is drawn anew.
+            <For each=move || dash.rows.get() key=|row| format!("{row:?}") let:row>
                 <InboxRowView row open_id/>
             </For>
             <Show when=move || dash.next.with(Option::is_some)>
@@ -147,10 +147,10 @@ fn InboxList() -> impl IntoView {
 }
 
 #[component]
-fn InboxRowView(row: InboxRow, open_id: impl Fn() -> Option<String> + Send + Sync + Copy + 'static) -> impl IntoView {
+fn InboxRowView(row: InboxRow, open_id: Memo<Option<String>>) -> impl IntoView {
     let dash = expect_context::<DashState>();
     let id = StoredValue::new(row.thread_id.clone());
-    let is_open = move || id.with_value(|id| open_id().as_deref() == Some(id.as_str()));
+    let is_open = move || id.with_value(|id| open_id.get().as_deref() == Some(id.as_str()));
     let (ms, day) = (row.last_message_ms, row.last_message_day);
     let when = move || {
         let clock = dash.clock.get();

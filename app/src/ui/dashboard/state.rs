@@ -41,12 +41,13 @@ impl DashState {
         self.rows.update(|rows| merge_rows(rows, changed, unread_only, searching, more_pages));
     }
 
-    /// Changes one row in place (after a read, an unread or a reply in the open thread).
+    /// Changes one row (after a read, an unread or a reply in the open thread), keeping the order.
     pub fn patch_row(&self, thread_id: &str, patch: impl FnOnce(&mut InboxRow)) {
         self.rows.update(|rows| {
             if let Some(row) = rows.iter_mut().find(|r| r.thread_id == thread_id) {
                 patch(row);
             }
+            sort_newest_first(rows);
         });
     }
 }
@@ -73,6 +74,10 @@ pub fn merge_rows(rows: &mut Vec<InboxRow>, changed: Vec<InboxRow>, unread_only:
             None => {}
         }
     }
+    sort_newest_first(rows);
+}
+
+fn sort_newest_first(rows: &mut [InboxRow]) {
     rows.sort_by(|a, b| b.last_message_ms.cmp(&a.last_message_ms).then_with(|| b.thread_id.cmp(&a.thread_id)));
 }
 

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 use super::state::DashState;
 use crate::api::inbox::{get_thread, thread_poll, thread_mark_read, thread_mark_unread, thread_reply};
 use crate::model::{ReadState, SenderType, ThreadView};
-use crate::ui::chat::{ChatState, Composer, MessageList};
+use crate::ui::chat::{use_stick_to_bottom, ChatState, Composer, MessageList};
 use crate::ui::poll::{page_is_visible, use_polling};
 
 #[component]
@@ -96,9 +96,11 @@ fn OpenThread(view: ThreadView) -> impl IntoView {
                     read.operator_read_seq = chat.last_seq();
                     read.unread_for_operator = 0;
                     apply_read(read);
+                    let now_ms = dash.clock.get_untracked().now_ms;
                     dash.patch_row(&thread_id.get_value(), |row| {
                         row.preview = preview;
                         row.last_sender = Some(SenderType::Operator);
+                        row.last_message_ms = row.last_message_ms.max(now_ms);
                     });
                 }
                 Err(err) => chat.fail(&client_id, err.to_string()),
@@ -124,13 +126,7 @@ fn OpenThread(view: ThreadView) -> impl IntoView {
     };
 
     let log = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move || {
-        chat.messages.track();
-        chat.outgoing.track();
-        if let Some(el) = log.get() {
-            el.set_scroll_top(el.scroll_height());
-        }
-    });
+    use_stick_to_bottom(log, chat);
 
     let status_class = format!("pill status-{}", booking.status.as_str());
     let details = booking.clone();

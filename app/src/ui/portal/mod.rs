@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::portal::{portal_mark_read, portal_poll, portal_send, portal_view, PortalError};
 use crate::model::{BookingSummary, PortalSnapshot, SenderType};
-use crate::ui::chat::{ChatState, Composer, MessageList};
+use crate::ui::chat::{use_stick_to_bottom, ChatState, Composer, MessageList};
 use crate::ui::poll::{page_is_visible, use_polling};
 
 #[component]
@@ -119,14 +119,7 @@ fn PortalChat(token: String, portal: PortalSnapshot) -> impl IntoView {
     };
 
     let log = NodeRef::<leptos::html::Div>::new();
-    // Keep the newest message in view as messages arrive.
-    Effect::new(move || {
-        chat.messages.track();
-        chat.outgoing.track();
-        if let Some(el) = log.get() {
-            el.set_scroll_top(el.scroll_height());
-        }
-    });
+    use_stick_to_bottom(log, chat);
 
     view! {
         <Title text=title/>

@@ -1,0 +1,149 @@
+import { expect } from "@playwright/test";
+import { test, composer, inboxRow, messages, navUnread, ONE_POLL, openHydrated, portal, signIn, staff } from "./helpers";
+
+test.use({ viewport: { width: 1366, height: 800 } });
+
+const reply = (page: import("@playwright/test").Page) => page.getByRole("textbox", { name: "Reply" });
+
+test("signed out, the dashboard sends you to /login", async ({ page }) => {
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByRole("heading", { name: "Sign in to Parley" })).toBeVisible();
+});
+
+test("a wrong password is refused with a clear message", async ({ page }) => {
+  await openHydrated(page, "/login");
+  await page.getByLabel("Email").fill(staff.jon.email);
+  await page.getByLabel("Password").fill("not-my-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toHaveText("The email or password is not right.");
+  await expect(page).toHaveURL(/\/login$/);
+});
+
+test("the list is newest first with badges; opening a thread clears its badge and the count", async ({ page }) => {
+  await signIn(page, staff.maya);
+  const names = await page.getByTestId("inbox-row").locator(".row-name").allTextContents();
+  expect(names.indexOf("Ana Silva")).toBeLessThan(names.indexOf("Dev Patel"));
+  expect(names.indexOf("Dev Patel")).toBeLessThan(names.indexOf("Ben Okafor"));
+  await expect(inboxRow(page, "Dev Patel").getByTestId("row-unread")).toHaveText("3");
+  await expect(inboxRow(page, "Dev Patel")).toContainText("WHL2M7");
+  await expect(inboxRow(page, "Ben Okafor").getByTestId("row-unread")).toHaveCount(0);
+  const before = await navUnread(page);
+  expect(before).toBeGreaterThanOrEqual(2);
+  await expect(page).toHaveTitle(`(${before}) Parley`);
+
+  await inboxRow(page, "Dev Patel").click();
+  await expect(page).toHaveURL(/\/dashboard\/threads\//);
+  await expect(messages(page).last()).toContainText("seasick");
+  await expect(inboxRow(page, "Dev Patel").getByTestId("row-unread")).toHaveCount(0);
+  await expect.poll(() => navUnread(page)).toBe(before - 1);
+  await page.screenshot({ path: "test-results/dashboard-thread.png" });
+});
+
+test("a reply sent with Enter shows at once, signed with the staff member's name", async ({ page }) => {
+  await signIn(page, staff.jon);
+  await inboxRow(page, "Ben Okafor").click();
+  await reply(page).fill("Parking is free at the boathouse.");
+  await reply(page).press("Enter");
+  const sent = messages(page).filter({ hasText: "Parking is free at the boathouse." });
+  await expect(sent).toHaveCount(1);
+  await expect(sent.locator(".msg-name")).toHaveText("Jon Reyes");
+  await expect(inboxRow(page, "Ben Okafor")).toContainText("Parking is free at the boathouse.");
+});
+
+test("a customer message arrives in the open thread within one poll and is read there", async ({ page, browser }) => {
+  await signIn(page, staff.maya);
+  await inboxRow(page, "Ana Silva").click();
+  await expect(inboxRow(page, "Ana Silva").getByTestId("row-unread")).toHaveCount(0);
+  const countWhileOpen = await navUnread(page);
+
+  const customer = await browser.newContext({ viewport: { width: 375, height: 667 } });
+  const phone = await customer.newPage();
+  await openHydrated(phone, portal.ana);
+  await composer(phone).fill("We will be there at five!");
+  await composer(phone).press("Enter");
+  await expect(messages(phone).filter({ hasText: "We will be there at five!" })).toHaveCount(1);
+
+  await expect(messages(page).filter({ hasText: "We will be there at five!" })).toHaveCount(1, { timeout: ONE_POLL });
+  // Seen by the team while open: no badge, no change in the count.
+  await expect(inboxRow(page, "Ana Silva")).toContainText("We will be there at five!", { timeout: ONE_POLL });
+  await expect(inboxRow(page, "Ana Silva").getByTestId("row-unread")).toHaveCount(0);
+  expect(await navUnread(page)).toBe(countWhileOpen);
+  await customer.close();
+});
+
+test("mark as unread puts the badge back", async ({ page }) => {
+  await signIn(page, staff.maya);
+  await inboxRow(page, "Ana Silva").click();
+  await expect(inboxRow(page, "Ana Silva").getByTestId("row-unread")).toHaveCount(0);
+  const before = await navUnread(page);
+  await page.getByRole("button", { name: "Mark as unread" }).click();
+  await expect(inboxRow(page, "Ana Silva").getByTestId("row-unread")).toHaveText("1");
+  await expect.poll(() => navUnread(page)).toBe(before + 1);
+});
+
+test("the Unread filter and search by confirmation code", async ({ page }) => {
+  await signIn(page, staff.maya);
+  await page.getByRole("button", { name: "Unread", exact: true }).click();
+  await expect(page.getByRole("button", { name: "Unread", exact: true })).toHaveAttribute("aria-pressed", "true");
+  await expect(inboxRow(page, "Ben Okafor")).toHaveCount(0);
+  for (const badge of await page.getByTestId("inbox-row").all()) {
+    await expect(badge.getByTestId("row-unread")).toBeVisible();
+  }
+  await page.getByRole("button", { name: "All", exact: true }).click();
+  await expect(inboxRow(page, "Ben Okafor")).toHaveCount(1);
+
+  const search = page.getByRole("searchbox", { name: "Search conversations" });
+  await search.fill("WHL2M7");
+  await search.press("Enter");
+  await expect(page.getByTestId("inbox-row")).toHaveCount(1);
+  await expect(inboxRow(page, "Dev Patel")).toHaveCount(1);
+  await search.fill("seasick");
+  await search.press("Enter");
+  await expect(inboxRow(page, "Dev Patel")).toHaveCount(1);
+});
+
+test("View Booking opens the booking beside the chat; the name links to the profile", async ({ page }) => {
+  await signIn(page, staff.maya);
+  await inboxRow(page, "Dev Patel").click();
+  await page.getByRole("button", { name: "View Booking" }).click();
+  const panel = page.getByTestId("booking-panel");
+  await expect(panel).toContainText("WHL2M7-8842");
+  await expect(panel).toContainText("dev.patel@example.com");
+  await expect(messages(page).first()).toBeVisible();
+  const link = page.locator(".thread-customer");
+  await expect(link).toHaveAttribute("target", "_blank");
+  await expect(link).toHaveAttribute("href", /\/dashboard\/customers\//);
+});
+
+test("turning messaging off shows a notice on the dashboard and on the portal", async ({ page, browser }) => {
+  await signIn(page, staff.desk);
+  await page.getByRole("link", { name: "Settings" }).click();
+  const messaging = page.getByLabel("Support Messaging");
+  await expect(messaging).toBeChecked();
+  await messaging.uncheck();
+  await expect(page.getByTestId("settings-status")).toHaveText("Saved");
+
+  const phone = await (await browser.newContext()).newPage();
+  await openHydrated(phone, portal.grace);
+  await expect(phone.getByTestId("messaging-off")).toBeVisible();
+  await expect(composer(phone)).toHaveCount(0);
+
+  await page.getByRole("link", { name: "Conversations" }).click();
+  await expect(page.getByTestId("messaging-off-notice")).toBeVisible();
+  await page.getByTestId("messaging-off-notice").getByRole("link").click();
+  await expect(page).toHaveURL(/\/dashboard\/settings$/);
+  await page.getByLabel("Support Messaging").check();
+  await expect(page.getByTestId("settings-status")).toHaveText("Saved");
+  await phone.reload();
+  await expect(composer(phone)).toBeVisible();
+  await phone.context().close();
+});
+
+test("log out ends the session", async ({ page }) => {
+  await signIn(page, staff.jon);
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(/\/login$/);
+});
