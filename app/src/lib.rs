@@ -55,6 +55,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=ui::dashboard::conversations::NoThreadOpen/>
                         <Route path=path!("threads/:id") view=ui::dashboard::thread::ThreadPanel/>
                     </ParentRoute>
+                    <Route path=path!("bookings") view=ui::dashboard::bookings::BookingsPage/>
+                    <Route path=path!("bookings/:id") view=ui::dashboard::bookings::BookingPage/>
+                    <Route path=path!("customers/:id") view=ui::dashboard::customer::CustomerPage/>
                     <Route path=path!("settings") view=ui::dashboard::settings::SettingsPage/>
                 </ParentRoute>
             </Routes>

@@ -266,3 +266,39 @@ pub struct LocationSettings {
     pub portal_enabled: bool,
     pub messaging_enabled: bool,
 }
+
+/// A row of the Bookings list, and of a customer's bookings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BookingRow {
+    pub booking_id: String,
+    pub customer_id: String,
+    pub customer_name: String,
+    pub activity: String,
+    pub confirmation_code: String,
+    /// "Tuesday, Nov 24"
+    pub date: String,
+    pub start_time: String,
+    pub status: BookingStatus,
+}
+
+/// A booking as its dashboard page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BookingDetail {
+    pub booking_id: String,
+    pub customer_id: String,
+    pub summary: BookingSummary,
+    pub customer_email: Option<String>,
+    pub customer_phone: Option<String>,
+    /// The booking's conversation, if it has one yet.
+    pub thread_id: Option<String>,
+}
+
+/// A customer's CRM profile, with their bookings at the staff member's locations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerProfile {
+    pub customer_id: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub bookings: Vec<BookingRow>,
+}

@@ -147,3 +147,41 @@ test("log out ends the session", async ({ page }) => {
   await page.goto("/dashboard");
   await expect(page).toHaveURL(/\/login$/);
 });
+
+test("start a conversation from a booking; the customer sees it in the portal", async ({ page, browser }) => {
+  await signIn(page, staff.maya);
+  await page.getByRole("link", { name: "Bookings" }).click();
+  const search = page.getByLabel("Customer or confirmation code");
+  await search.fill("Wright");
+  await search.press("Enter");
+  await page.getByTestId("booking-list").getByRole("link", { name: /Jamal Wright/ }).click();
+  await expect(page.getByRole("heading", { name: "Morning Paddle & Picnic" })).toBeVisible();
+  await page.getByRole("button", { name: "Message customer" }).dblclick();
+  await expect(page).toHaveURL(/\/dashboard\/threads\//);
+  await reply(page).fill("Hi Jamal, the picnic menu is ready: vegetarian or regular?");
+  await reply(page).press("Enter");
+  await expect(messages(page).filter({ hasText: "the picnic menu is ready" })).toHaveCount(1);
+
+  const phone = await (await browser.newContext({ viewport: { width: 375, height: 667 } })).newPage();
+  await openHydrated(phone, portal.jamal);
+  const fromTeam = messages(phone).filter({ hasText: "the picnic menu is ready" });
+  await expect(fromTeam).toHaveCount(1);
+  await expect(fromTeam.locator(".msg-name")).toHaveText("Maya Lindqvist");
+  await phone.context().close();
+
+  // The booking now opens its one conversation.
+  await page.goBack();
+  await expect(page.getByRole("button", { name: "Open conversation" })).toBeVisible();
+});
+
+test("a customer's profile lists their details and bookings", async ({ page }) => {
+  await signIn(page, staff.maya);
+  await page.goto("/dashboard/bookings");
+  await page.getByTestId("booking-list").getByRole("link", { name: /Ana Silva/ }).click();
+  const profileLink = page.getByRole("link", { name: "Ana Silva" });
+  const href = await profileLink.getAttribute("href");
+  await page.goto(href!);
+  await expect(page.getByRole("heading", { name: "Ana Silva" })).toBeVisible();
+  await expect(page.getByText("ana.silva@example.com")).toBeVisible();
+  await expect(page.getByTestId("booking-list")).toContainText("KAY7Q2-5521");
+});

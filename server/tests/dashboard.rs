@@ -91,6 +91,12 @@ async fn every_dashboard_function_needs_a_session() {
         ("thread_mark_unread", vec![("thread_id", &thread)]),
         ("thread_reply", vec![("thread_id", &thread), ("client_id", &id), ("body", "hi")]),
         ("location_settings", vec![]),
+        ("bookings", vec![("search", ""), ("date", "")]),
+        ("booking", vec![("booking_id", &thread)]),
+        ("new_portal_link", vec![("booking_id", &thread)]),
+        ("revoke_portal_links", vec![("booking_id", &thread)]),
+        ("message_customer", vec![("booking_id", &thread)]),
+        ("customer", vec![("customer_id", "anyone")]),
         ("save_location_settings", vec![("portal_enabled", "false"), ("messaging_enabled", "false")]),
     ];
     for (endpoint, form) in &calls {
@@ -227,4 +233,84 @@ async fn dashboard_pages_send_the_signed_out_to_login() {
     let (status, html) = send(&app, Request::get("/login").body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Sign in"));
+}
+
+#[tokio::test]
+async fn another_locations_booking_and_customer_are_not_found() {
+    let (app, store) = app(true).await;
+    let access = store.portal_access(DEMO_PORTAL_TOKEN).await.unwrap().unwrap();
+    let desk = sign_in(&app, DESK).await;
+    for (endpoint, form) in [
+        ("booking", vec![("booking_id", access.booking.id.as_str())]),
+        ("new_portal_link", vec![("booking_id", &access.booking.id)]),
+        ("revoke_portal_links", vec![("booking_id", &access.booking.id)]),
+        ("message_customer", vec![("booking_id", &access.booking.id)]),
+        ("customer", vec![("customer_id", &access.customer.id)]),
+    ] {
+        let (status, body, _) = call(&app, Some(&desk), endpoint, &form).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{endpoint}: {body}");
+    }
+    assert!(store.portal_access(DEMO_PORTAL_TOKEN).await.unwrap().is_some(), "not revoked");
+    let list = json(&app, &desk, "bookings", &[("search", "silva"), ("date", "")]).await;
+    assert_eq!(list.as_array().unwrap().len(), 0, "the desk's list holds no kayak booking");
+}
+
+#[tokio::test]
+async fn bookings_are_listed_searched_and_opened() {
+    let (app, store) = app(true).await;
+    let access = store.portal_access(DEMO_PORTAL_TOKEN).await.unwrap().unwrap();
+    let jon = sign_in(&app, JON).await;
+    let all = json(&app, &jon, "bookings", &[("search", ""), ("date", "")]).await;
+    assert_eq!(all.as_array().unwrap().len(), 7);
+    let found = json(&app, &jon, "bookings", &[("search", "KAY7Q2"), ("date", "")]).await;
+    assert_eq!(found[0]["customer_name"], "Ana Silva");
+    let (status, body, _) = call(&app, Some(&jon), "bookings", &[("search", ""), ("date", "24/11/2026")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+
+    let detail = json(&app, &jon, "booking", &[("booking_id", &access.booking.id)]).await;
+    assert_eq!(detail["summary"]["confirmation_code"], "KAY7Q2-5521");
+    assert_eq!(detail["thread_id"], access.booking.id.as_str());
+    let profile = json(&app, &jon, "customer", &[("customer_id", &access.customer.id)]).await;
+    assert_eq!((profile["name"].as_str(), profile["email"].as_str()), (Some("Ana Silva"), Some("ana.silva@example.com")));
+    assert_eq!(profile["bookings"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_fresh_portal_link_opens_the_portal_and_revoking_ends_all() {
+    let (app, _) = app(true).await;
+    let jon = sign_in(&app, JON).await;
+    let found = json(&app, &jon, "bookings", &[("search", "Okafor"), ("date", "")]).await;
+    let booking_id = found[0]["booking_id"].as_str().unwrap().to_owned();
+    let path = json(&app, &jon, "new_portal_link", &[("booking_id", &booking_id)]).await;
+    let token = path.as_str().unwrap().trim_start_matches("/portal/").to_owned();
+    assert_eq!(token.len(), 64);
+    let view = common::call_ok(&app, "portal_view", &[("token", &token)]).await;
+    assert_eq!(view["booking"]["customer_name"], "Ben Okafor");
+    let (status, _, _) = call(&app, Some(&jon), "revoke_portal_links", &[("booking_id", &booking_id)]).await;
+    assert_eq!(status, StatusCode::OK);
+    for old in [token.as_str(), "demo-portal-ben-okafor-kayak"] {
+        let (status, _) = common::call(&app, "portal_view", &[("token", old)]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{old} was revoked");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn message_customer_makes_one_thread_under_concurrent_clicks() {
+    let (app, store) = app(true).await;
+    let jon = sign_in(&app, JON).await;
+    let found = json(&app, &jon, "bookings", &[("search", "Fischer"), ("date", "")]).await;
+    let booking_id = found[0]["booking_id"].as_str().unwrap().to_owned();
+    assert!(store.thread_of_booking(&booking_id).await.unwrap().is_none());
+    let mut clicks = tokio::task::JoinSet::new();
+    for _ in 0..10 {
+        let (app, jon, booking_id) = (app.clone(), jon.clone(), booking_id.clone());
+        clicks.spawn(async move { json(&app, &jon, "message_customer", &[("booking_id", &booking_id)]).await });
+    }
+    let mut ids = std::collections::HashSet::new();
+    while let Some(id) = clicks.join_next().await {
+        ids.insert(id.unwrap().as_str().unwrap().to_owned());
+    }
+    assert_eq!(ids.len(), 1);
+    let mut r = store.thread_of_booking(&booking_id).await.unwrap().into_iter();
+    assert_eq!(r.next().map(|t| t.id), ids.into_iter().next());
 }

@@ -1,6 +1,7 @@
 //! Server functions, one file per audience. Each checks who is asking, calls the store, maps errors.
 
 pub mod auth;
+pub mod bookings;
 pub mod dash_error;
 pub mod home;
 pub mod inbox;

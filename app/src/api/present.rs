@@ -75,3 +75,18 @@ pub(crate) fn inbox_row(entry: &crate::store::inbox::InboxEntry, tz: Tz, now: Da
         unread: entry.thread.unread_for_operator,
     }
 }
+
+/// A Bookings list row.
+pub(crate) fn booking_row(booking: &Booking, customer: &Customer, location: &Location, today: NaiveDate) -> crate::model::BookingRow {
+    let starts = booking.starts_at.with_timezone(&zone(location));
+    crate::model::BookingRow {
+        booking_id: booking.id.clone(),
+        customer_id: customer.id.clone(),
+        customer_name: customer.full_name(),
+        activity: booking.activity.clone(),
+        confirmation_code: booking.confirmation_code.clone(),
+        date: long_date(starts.date_naive(), today),
+        start_time: clock_time(starts.time()),
+        status: booking.status,
+    }
+}

@@ -1,7 +1,8 @@
 //! Customers, their bookings, and the portal links that let a customer into one booking.
 
 use chrono::{DateTime, Utc};
-use surrealdb::types::{RecordId, SurrealValue};
+// `Value` is named by the derive's flatten code.
+use surrealdb::types::{RecordId, SurrealValue, Value};
 
 use super::ids::{key, record};
 use super::locations::Location;
@@ -98,6 +99,14 @@ impl TryFrom<BookingRow> for Booking {
     }
 }
 
+/// A booking row with its customer fetched through the record link.
+#[derive(SurrealValue)]
+struct BookingWithCustomer {
+    #[surreal(flatten)]
+    booking: BookingRow,
+    customer_row: CustomerRow,
+}
+
 /// The row a portal token resolves to, with the booking, customer and location fetched along.
 #[derive(SurrealValue)]
 struct PortalRow {
@@ -173,6 +182,64 @@ impl Store {
         let mut response = self.db.query("SELECT * FROM ONLY $id").bind(("id", record("booking", id))).await?;
         let row: Option<BookingRow> = response.take(0)?;
         row.ok_or(StoreError::NotFound)?.try_into()
+    }
+
+    pub async fn customer(&self, id: &str) -> Result<Customer, StoreError> {
+        let mut response = self.db.query("SELECT * FROM ONLY $id").bind(("id", record("customer", id))).await?;
+        let row: Option<CustomerRow> = response.take(0)?;
+        row.map(Customer::from).ok_or(StoreError::NotFound)
+    }
+
+    /// A location's bookings with their customers, latest start first, optionally only those
+    /// whose customer name or confirmation code contains `search`, and only those starting in
+    /// `[from, to)`.
+    pub async fn list_bookings(
+        &self,
+        location_id: &str,
+        search: Option<&str>,
+        window: Option<(DateTime<Utc>, DateTime<Utc>)>,
+        limit: usize,
+    ) -> Result<Vec<(Booking, Customer)>, StoreError> {
+        let search = search.map(str::trim).filter(|s| !s.is_empty()).map(str::to_lowercase);
+        let mut conditions = vec!["location = $location"];
+        if search.is_some() {
+            conditions.push(
+                "(string::contains(string::lowercase(customer.first_name + ' ' + customer.last_name), $q)
+                  OR string::contains(string::lowercase(confirmation_code), $q))",
+            );
+        }
+        if window.is_some() {
+            conditions.push("starts_at >= $from AND starts_at < $to");
+        }
+        let sql = format!(
+            "SELECT *, customer.* AS customer_row FROM booking WHERE {} ORDER BY starts_at DESC LIMIT $limit",
+            conditions.join(" AND ")
+        );
+        let (from, to) = window.unzip();
+        let rows: Vec<BookingWithCustomer> = self
+            .db
+            .query(sql)
+            .bind(("location", record("location", location_id)))
+            .bind(("q", search.unwrap_or_default()))
+            .bind(("from", from))
+            .bind(("to", to))
+            .bind(("limit", limit.clamp(1, 500) as i64))
+            .await?
+            .take(0)?;
+        rows.into_iter().map(|r| Ok((r.booking.try_into()?, r.customer_row.into()))).collect()
+    }
+
+    /// A customer's bookings at the given locations, latest start first.
+    pub async fn customer_bookings(&self, customer_id: &str, location_ids: &[String]) -> Result<Vec<Booking>, StoreError> {
+        let locations: Vec<RecordId> = location_ids.iter().map(|l| record("location", l)).collect();
+        let rows: Vec<BookingRow> = self
+            .db
+            .query("SELECT * FROM booking WHERE customer = $customer AND location IN $locations ORDER BY starts_at DESC")
+            .bind(("customer", record("customer", customer_id)))
+            .bind(("locations", locations))
+            .await?
+            .take(0)?;
+        rows.into_iter().map(Booking::try_from).collect()
     }
 
     /// Issues a new random portal link for a booking and returns its token, which is not kept.
@@ -298,6 +365,29 @@ pub(crate) mod tests {
         assert!(store.portal_access(&token).await.unwrap().is_none(), "revoked token");
         let fresh = store.issue_portal_link(&booking.id).await.unwrap();
         assert!(store.portal_access(&fresh).await.unwrap().is_some(), "a new link works again");
+    }
+
+    #[tokio::test]
+    async fn bookings_list_searches_by_name_code_and_date() {
+        let store = Store::open_in_memory().await.unwrap();
+        crate::store::seed::seed_demo(&store).await.unwrap();
+        let access = store.portal_access(crate::store::seed::DEMO_PORTAL_TOKEN).await.unwrap().unwrap();
+        let location = access.location.id;
+        let all = store.list_bookings(&location, None, None, 100).await.unwrap();
+        assert_eq!(all.len(), 7, "the kayak location's seven bookings");
+        assert!(all.windows(2).all(|w| w[0].0.starts_at >= w[1].0.starts_at), "latest first");
+        let by_name = store.list_bookings(&location, Some("SILVA"), None, 100).await.unwrap();
+        assert_eq!(by_name.iter().map(|(_, c)| c.full_name()).collect::<Vec<_>>(), ["Ana Silva"]);
+        let by_code = store.list_bookings(&location, Some("pad3x8"), None, 100).await.unwrap();
+        assert_eq!(by_code[0].1.full_name(), "Ben Okafor");
+        let start = access.booking.starts_at;
+        let day = store.list_bookings(&location, None, Some((start - chrono::Duration::hours(1), start + chrono::Duration::hours(1))), 100).await.unwrap();
+        assert_eq!(day.iter().map(|(b, _)| b.id.clone()).collect::<Vec<_>>(), [access.booking.id.clone()]);
+        let other = store.create_location("Elsewhere", "UTC").await.unwrap();
+        assert!(store.list_bookings(&other.id, None, None, 100).await.unwrap().is_empty());
+        let ana = store.customer_bookings(&access.customer.id, &[location.clone()]).await.unwrap();
+        assert_eq!(ana.len(), 1);
+        assert!(store.customer_bookings(&access.customer.id, &[other.id]).await.unwrap().is_empty());
     }
 
     #[tokio::test]

@@ -1,6 +1,8 @@
 //! The team's dashboard: a shell with navigation around the Conversations, Settings and booking pages.
 
+pub mod bookings;
 pub mod conversations;
+pub mod customer;
 pub mod settings;
 pub mod shell;
 pub mod state;

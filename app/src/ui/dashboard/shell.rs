@@ -73,6 +73,7 @@ fn Shell(me: StaffMe, clock: InboxClock) -> impl IntoView {
                         <span class="badge" data-testid="nav-unread" aria-label=format!("{b} unread conversations")>{b.clone()}</span>
                     })}
                 </A>
+                <A href="/dashboard/bookings">"Bookings"</A>
                 <A href="/dashboard/settings">"Settings"</A>
                 <span class="nav-spacer"></span>
                 <LocationSwitcher/>
