@@ -135,6 +135,7 @@ fn OpenThread(view: ThreadView) -> impl IntoView {
         <div class="thread">
             <header class="thread-header">
                 <div class="thread-title">
+                    <a href="/dashboard" class="thread-back" aria-label="Back to conversations">"←"</a>
                     <a href=format!("/dashboard/customers/{customer_id}") target="_blank" rel="noopener" class="thread-customer">
                         {booking.customer_name.clone()}
                     </a>
