@@ -207,6 +207,8 @@ pub struct InboxRow {
     pub last_message_day: chrono::NaiveDate,
     pub status: BookingStatus,
     pub unread: i64,
+    /// When the thread last changed (unix milliseconds): an older copy never replaces a newer one.
+    pub updated_ms: i64,
 }
 
 /// A page of the Conversations list.

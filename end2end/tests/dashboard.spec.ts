@@ -185,3 +185,28 @@ test("a customer's profile lists their details and bookings", async ({ page }) =
   await expect(page.getByText("ana.silva@example.com")).toBeVisible();
   await expect(page.getByTestId("booking-list")).toContainText("KAY7Q2-5521");
 });
+
+test("in a hidden tab a new customer message stays unread until the tab is seen", async ({ page, browser }) => {
+  await signIn(page, staff.jon);
+  await inboxRow(page, "Dev Patel").click();
+  await expect(inboxRow(page, "Dev Patel").getByTestId("row-unread")).toHaveCount(0);
+  const setVisibility = (state: "hidden" | "visible") =>
+    page.evaluate((s) => {
+      Object.defineProperty(document, "visibilityState", { value: s, configurable: true });
+      document.dispatchEvent(new Event("visibilitychange", { bubbles: true }));
+    }, state);
+  await setVisibility("hidden");
+
+  const phone = await (await browser.newContext()).newPage();
+  await openHydrated(phone, portal.dev);
+  await composer(phone).fill("Sorry, one more: is there a toilet at the dock?");
+  await composer(phone).press("Enter");
+  await expect(messages(phone).filter({ hasText: "toilet at the dock" })).toHaveCount(1);
+  await phone.context().close();
+
+  await expect(messages(page).filter({ hasText: "toilet at the dock" })).toHaveCount(1, { timeout: ONE_POLL });
+  await expect(inboxRow(page, "Dev Patel").getByTestId("row-unread")).toHaveText("1", { timeout: ONE_POLL });
+
+  await setVisibility("visible");
+  await expect(inboxRow(page, "Dev Patel").getByTestId("row-unread")).toHaveCount(0, { timeout: ONE_POLL });
+});

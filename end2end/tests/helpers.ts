@@ -22,6 +22,7 @@ export const portal = {
   kaito: "/portal/demo-portal-kaito-sato-escape",
   lena: "/portal/demo-portal-lena-fischer-kayak",
   emma: "/portal/demo-portal-emma-nowak-escape",
+  dev: "/portal/demo-portal-dev-patel-kayak",
   farid: "/portal/demo-portal-farid-haddad-kayak",
 };
 

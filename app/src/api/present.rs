@@ -73,6 +73,7 @@ pub(crate) fn inbox_row(entry: &crate::store::inbox::InboxEntry, tz: Tz, now: Da
         last_message_day: local_date(entry.thread.last_message_at, tz),
         status: entry.booking.status,
         unread: entry.thread.unread_for_operator,
+        updated_ms: entry.thread.updated_at.timestamp_millis(),
     }
 }
 

@@ -42,17 +42,21 @@ impl DashState {
     }
 
     /// Changes one row (after a read, an unread or a reply in the open thread), keeping the order.
+    /// The row counts as changed now, so a poll answer that left the server earlier cannot undo it.
     pub fn patch_row(&self, thread_id: &str, patch: impl FnOnce(&mut InboxRow)) {
+        let now_ms = self.clock.get_untracked().now_ms;
         self.rows.update(|rows| {
             if let Some(row) = rows.iter_mut().find(|r| r.thread_id == thread_id) {
                 patch(row);
+                row.updated_ms = row.updated_ms.max(now_ms);
             }
             sort_newest_first(rows);
         });
     }
 }
 
-/// The list logic, kept pure for tests: a changed row replaces its old self; a new row joins
+/// The list logic, kept pure for tests: a changed row replaces its old self unless it is an older
+/// copy (a poll answer overtaken by a local change); a new row joins
 /// unless a search is active (the server decides what matches) or it is older than the loaded
 /// window (the next page will bring it); unread-only drops rows that are read now. Newest first.
 pub fn merge_rows(rows: &mut Vec<InboxRow>, changed: Vec<InboxRow>, unread_only: bool, searching: bool, more_pages: bool) {
@@ -61,6 +65,7 @@ pub fn merge_rows(rows: &mut Vec<InboxRow>, changed: Vec<InboxRow>, unread_only:
         let known = rows.iter().position(|r| r.thread_id == row.thread_id);
         let wanted = !unread_only || row.unread > 0;
         match known {
+            Some(at) if row.updated_ms < rows[at].updated_ms => {}
             Some(at) if wanted => rows[at] = row,
             Some(at) => {
                 rows.remove(at);
@@ -87,6 +92,7 @@ mod tests {
     use crate::model::BookingStatus;
 
     fn row(id: &str, at: i64, unread: i64) -> InboxRow {
+        let updated_ms = at;
         InboxRow {
             thread_id: id.into(),
             customer_name: id.into(),
@@ -99,6 +105,7 @@ mod tests {
             last_message_day: chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
             status: BookingStatus::Confirmed,
             unread,
+            updated_ms,
         }
     }
 
@@ -112,6 +119,15 @@ mod tests {
         merge_rows(&mut rows, vec![row("c", 40, 1), row("d", 35, 1)], false, false, false);
         assert_eq!(ids(&rows), ["c", "d", "a", "b"]);
         assert_eq!(rows[0].unread, 1);
+    }
+
+    #[test]
+    fn an_older_copy_never_replaces_a_newer_row() {
+        let mut rows = vec![InboxRow { updated_ms: 100, ..row("a", 30, 0) }];
+        merge_rows(&mut rows, vec![InboxRow { updated_ms: 90, ..row("a", 30, 1) }], false, false, false);
+        assert_eq!(rows[0].unread, 0, "the stale answer is ignored");
+        merge_rows(&mut rows, vec![InboxRow { updated_ms: 110, ..row("a", 40, 1) }], false, false, false);
+        assert_eq!(rows[0].unread, 1, "a newer change is taken");
     }
 
     #[test]

@@ -63,6 +63,8 @@ fn OpenThread(view: ThreadView) -> impl IntoView {
     // Opening a thread reads it.
     Effect::new(move || mark_read());
 
+    // Customer messages that came while the tab was hidden: read once the tab is seen again.
+    let missed_while_hidden = StoredValue::new(false);
     let polling = StoredValue::new(false);
     let poll = move || {
         if polling.get_value() {
@@ -75,9 +77,15 @@ fn OpenThread(view: ThreadView) -> impl IntoView {
                 chat.receive(news.messages);
                 chat.today.set(news.today);
                 chat.read.set(news.read);
+                dash.patch_row(&thread_id.get_value(), |row| row.unread = news.read.unread_for_operator);
                 // A new customer message in the open thread is read, but only if someone can see it.
-                if customer_wrote {
-                    mark_read();
+                if customer_wrote || missed_while_hidden.get_value() {
+                    if page_is_visible() {
+                        missed_while_hidden.set_value(false);
+                        mark_read();
+                    } else {
+                        missed_while_hidden.set_value(true);
+                    }
                 }
             }
             polling.set_value(false);
