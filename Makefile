@@ -31,7 +31,7 @@ help:
 
 run: rust-tools build
 	mkdir -p data
-	$(SITE_ENV) PARLEY_DEMO=1 $(PROFILE_DIR)/server
+	$(SITE_ENV) PARLEY_DEMO=1 PARLEY_ALLOW_PRIVATE_WEBHOOKS=1 $(PROFILE_DIR)/server
 
 test: tools test-rust build test-e2e
 

@@ -42,6 +42,7 @@ export default defineConfig({
       PARLEY_ADDR: `127.0.0.1:${port}`,
       PARLEY_DB: "mem://",
       PARLEY_DEMO: "1",
+      PARLEY_ALLOW_PRIVATE_WEBHOOKS: "1",
     },
   },
 });

@@ -304,3 +304,43 @@ pub struct CustomerProfile {
     pub phone: Option<String>,
     pub bookings: Vec<BookingRow>,
 }
+
+/// A webhook endpoint as Settings lists it (the secret is shown only once, at creation).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookEndpointView {
+    pub id: String,
+    pub url: String,
+    pub event_types: Vec<String>,
+    pub enabled: bool,
+}
+
+/// A new endpoint with its signing secret, shown this once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreatedWebhook {
+    pub endpoint: WebhookEndpointView,
+    pub secret: String,
+}
+
+/// One delivery as Settings lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryView {
+    pub id: String,
+    pub endpoint_url: String,
+    pub event_type: String,
+    pub webhook_id: String,
+    /// "pending", "succeeded" or "failed"
+    pub status: String,
+    pub attempts: i64,
+    pub last_status: Option<i64>,
+    pub last_error: Option<String>,
+    /// When it was made, in the location's time zone: "Nov 22 14:05".
+    pub created: String,
+}
+
+/// The Webhooks section of Settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookSettings {
+    pub endpoints: Vec<WebhookEndpointView>,
+    pub deliveries: Vec<DeliveryView>,
+    pub event_types: Vec<String>,
+}

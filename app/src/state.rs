@@ -13,6 +13,8 @@ pub struct AppState {
     pub store: Store,
     /// Started with demo data: the start page lists the demo's links and logins.
     pub demo: bool,
+    /// Webhook endpoints may point at loopback and private addresses (tests, local development).
+    pub allow_private_webhooks: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -210,3 +210,25 @@ test("in a hidden tab a new customer message stays unread until the tab is seen"
   await setVisibility("visible");
   await expect(inboxRow(page, "Dev Patel").getByTestId("row-unread")).toHaveCount(0, { timeout: ONE_POLL });
 });
+
+test("moving around the dashboard happens without page loads; URLs, reload and Back work", async ({ page }) => {
+  await signIn(page, staff.maya);
+  await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+  await inboxRow(page, "Ben Okafor").click();
+  await expect(page.locator(".thread-customer")).toHaveText("Ben Okafor");
+  const threadUrl = page.url();
+  await page.getByRole("link", { name: "Bookings" }).click();
+  await expect(page.getByRole("heading", { name: "Bookings" })).toBeVisible();
+  await page.getByRole("link", { name: "Settings" }).click();
+  await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
+  await page.goBack();
+  await expect(page.getByRole("heading", { name: "Bookings" })).toBeVisible();
+  await page.goBack();
+  await expect(page).toHaveURL(threadUrl);
+  await expect(page.locator(".thread-customer")).toHaveText("Ben Okafor");
+  expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+
+  await page.reload();
+  await expect(page.locator(".thread-customer")).toHaveText("Ben Okafor");
+  expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBeUndefined();
+});

@@ -20,6 +20,11 @@ pub struct Config {
           action = clap::ArgAction::SetTrue)]
     pub demo: bool,
 
+    /// Allow webhook endpoints on loopback and private addresses (tests, local development only).
+    #[arg(long, env = "PARLEY_ALLOW_PRIVATE_WEBHOOKS", value_parser = clap::builder::BoolishValueParser::new(),
+          action = clap::ArgAction::SetTrue)]
+    pub allow_private_webhooks: bool,
+
     /// Log filter, in tracing's EnvFilter syntax (for example "info" or "server=debug,info").
     #[arg(long, env = "PARLEY_LOG", default_value = "info")]
     pub log: String,

@@ -3,5 +3,6 @@
 pub mod config;
 pub mod origin;
 pub mod router;
+pub mod webhooks;
 
 pub use router::router;

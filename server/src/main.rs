@@ -40,7 +40,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         seed::print_guide(config.addr, seeded);
     }
 
-    let state = AppState { leptos_options, store, demo: config.demo };
+    let dispatcher = server::webhooks::spawn_dispatcher(
+        store.clone(),
+        server::webhooks::DispatcherConfig::standard(config.allow_private_webhooks),
+    );
+    let state = AppState { leptos_options, store, demo: config.demo, allow_private_webhooks: config.allow_private_webhooks };
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;
@@ -49,6 +53,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("the server stopped with an error")?;
+    dispatcher.abort();
     tracing::info!("parley stopped");
     Ok(())
 }

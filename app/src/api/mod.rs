@@ -9,3 +9,4 @@ pub mod portal;
 #[cfg(feature = "ssr")]
 pub(crate) mod present;
 pub mod settings;
+pub mod webhooks;

@@ -7,7 +7,7 @@ use super::error::first_cause;
 use super::{Store, StoreError};
 
 /// Every migration, in order; a migration's version is its position plus one. Append, never edit.
-const MIGRATIONS: &[&str] = &[include_str!("schema.surql")];
+const MIGRATIONS: &[&str] = &[include_str!("schema.surql"), include_str!("webhooks.surql")];
 
 #[derive(SurrealValue)]
 struct SchemaVersion {

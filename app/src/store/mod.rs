@@ -17,6 +17,7 @@ pub mod seed;
 pub mod sessions;
 pub mod staff;
 pub mod threads;
+pub mod webhooks;
 
 use std::time::Duration;
 

@@ -1,19 +1,39 @@
 //! The one polling hook both chat views use: every 7.5 s, and at once when the tab comes back.
 
+use std::future::Future;
+
 #[cfg(feature = "hydrate")]
 use leptos::prelude::*;
 
 /// How often a page asks the server what changed.
 pub const POLL_INTERVAL_MS: u32 = 7_500;
 
-/// Calls `tick` every 7.5 s, and immediately when the page becomes visible again, until the
-/// component that called it is dropped. Does nothing on the server.
-pub fn use_polling(tick: impl Fn() + Clone + 'static) {
+/// Runs `poll` every 7.5 s, and immediately when the page becomes visible again, until the
+/// component that called it is dropped. A poll that is still running is not started twice.
+/// Does nothing on the server.
+pub fn use_polling<F, Fut>(poll: F)
+where
+    F: Fn() -> Fut + Clone + 'static,
+    Fut: Future<Output = ()> + 'static,
+{
     #[cfg(feature = "hydrate")]
     {
         use leptos::leptos_dom::helpers::window_event_listener_untyped;
         use send_wrapper::SendWrapper;
 
+        let running = StoredValue::new_local(false);
+        let tick = move || {
+            if running.get_value() {
+                return;
+            }
+            running.set_value(true);
+            let poll = poll.clone();
+            leptos::task::spawn_local(async move {
+                poll().await;
+                // The component may be gone by now; then there is nothing left to guard.
+                let _ = running.try_set_value(false);
+            });
+        };
         let interval = gloo_timers::callback::Interval::new(POLL_INTERVAL_MS, {
             let tick = tick.clone();
             move || tick()
@@ -30,7 +50,7 @@ pub fn use_polling(tick: impl Fn() + Clone + 'static) {
         });
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = tick;
+    let _ = poll;
 }
 
 /// Whether the person can see the page now (the tab is in front). Always true on the server.

@@ -7,5 +7,6 @@ pub mod settings;
 pub mod shell;
 pub mod state;
 pub mod thread;
+pub mod webhooks;
 
 pub use shell::DashboardShell;

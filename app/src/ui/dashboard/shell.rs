@@ -39,21 +39,12 @@ fn Shell(me: StaffMe, clock: InboxClock) -> impl IntoView {
     let dash = DashState::new(me, clock);
     provide_context(dash);
 
-    let polling = StoredValue::new(false);
-    let poll = move || {
-        if polling.get_value() {
-            return;
+    use_polling(move || async move {
+        if let Ok(changes) = get_inbox_changes(dash.clock.get_untracked().since_ms).await {
+            dash.merge_changes(changes.rows);
+            dash.clock.set(changes.clock);
         }
-        polling.set_value(true);
-        spawn_local(async move {
-            if let Ok(changes) = get_inbox_changes(dash.clock.get_untracked().since_ms).await {
-                dash.merge_changes(changes.rows);
-                dash.clock.set(changes.clock);
-            }
-            polling.set_value(false);
-        });
-    };
-    use_polling(poll);
+    });
 
     let unread = move || dash.clock.get().unread_threads;
     let title = move || match unread() {

@@ -65,33 +65,24 @@ fn OpenThread(view: ThreadView) -> impl IntoView {
 
     // Customer messages that came while the tab was hidden: read once the tab is seen again.
     let missed_while_hidden = StoredValue::new(false);
-    let polling = StoredValue::new(false);
-    let poll = move || {
-        if polling.get_value() {
-            return;
-        }
-        polling.set_value(true);
-        spawn_local(async move {
-            if let Ok(news) = thread_poll(thread_id.get_value(), chat.last_seq()).await {
-                let customer_wrote = news.messages.iter().any(|m| m.sender_type == SenderType::Customer);
-                chat.receive(news.messages);
-                chat.today.set(news.today);
-                chat.read.set(news.read);
-                dash.patch_row(&thread_id.get_value(), |row| row.unread = news.read.unread_for_operator);
-                // A new customer message in the open thread is read, but only if someone can see it.
-                if customer_wrote || missed_while_hidden.get_value() {
-                    if page_is_visible() {
-                        missed_while_hidden.set_value(false);
-                        mark_read();
-                    } else {
-                        missed_while_hidden.set_value(true);
-                    }
+    use_polling(move || async move {
+        if let Ok(news) = thread_poll(thread_id.get_value(), chat.last_seq()).await {
+            let customer_wrote = news.messages.iter().any(|m| m.sender_type == SenderType::Customer);
+            chat.receive(news.messages);
+            chat.today.set(news.today);
+            chat.read.set(news.read);
+            dash.patch_row(&thread_id.get_value(), |row| row.unread = news.read.unread_for_operator);
+            // A new customer message in the open thread is read, but only if someone can see it.
+            if customer_wrote || missed_while_hidden.get_value() {
+                if page_is_visible() {
+                    missed_while_hidden.set_value(false);
+                    mark_read();
+                } else {
+                    missed_while_hidden.set_value(true);
                 }
             }
-            polling.set_value(false);
-        });
-    };
-    use_polling(poll);
+        }
+    });
 
     let deliver = move |client_id: String, body: String| {
         spawn_local(async move {

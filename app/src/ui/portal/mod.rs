@@ -68,25 +68,16 @@ fn PortalChat(token: String, portal: PortalSnapshot) -> impl IntoView {
         }
     };
 
-    let polling = StoredValue::new(false);
-    let poll = move || {
-        if polling.get_value() {
-            return;
+    use_polling(move || async move {
+        // A failed poll changes nothing; the next one asks again.
+        if let Ok(news) = portal_poll(token.get_value(), chat.last_seq()).await {
+            chat.receive(news.messages);
+            chat.read.set(news.read);
+            chat.today.set(news.today);
+            can_write.set(news.can_write);
+            mark_read();
         }
-        polling.set_value(true);
-        spawn_local(async move {
-            // A failed poll changes nothing; the next one asks again.
-            if let Ok(news) = portal_poll(token.get_value(), chat.last_seq()).await {
-                chat.receive(news.messages);
-                chat.read.set(news.read);
-                chat.today.set(news.today);
-                can_write.set(news.can_write);
-                mark_read();
-            }
-            polling.set_value(false);
-        });
-    };
-    use_polling(poll);
+    });
     Effect::new(move || mark_read());
 
     let deliver = move |client_id: String, body: String| {
