@@ -5,6 +5,10 @@ export const test = base.extend({
   page: async ({ page }, use) => {
     const errors: string[] = [];
     page.on("pageerror", (err) => errors.push(err.message));
+    // A Rust panic in the wasm logs its message to the console before the "unreachable" error.
+    page.on("console", (msg) => {
+      if (msg.type() === "error" && msg.text().includes("panicked")) errors.push(msg.text().split("\n")[0]);
+    });
     await use(page);
     expect(errors, "uncaught errors in the page").toEqual([]);
   },

@@ -21,17 +21,22 @@ where
         use leptos::leptos_dom::helpers::window_event_listener_untyped;
         use send_wrapper::SendWrapper;
 
-        let running = StoredValue::new_local(false);
+        use futures::future::{AbortHandle, Abortable};
+
+        // The poll in flight, if any: one at a time, and cancelled with the component, so its
+        // answer never lands in signals that are gone.
+        let in_flight = StoredValue::new_local(None::<AbortHandle>);
         let tick = move || {
-            if running.get_value() {
+            if in_flight.with_value(Option::is_some) {
                 return;
             }
-            running.set_value(true);
+            let (handle, registration) = AbortHandle::new_pair();
+            in_flight.set_value(Some(handle));
             let poll = poll.clone();
             leptos::task::spawn_local(async move {
-                poll().await;
-                // The component may be gone by now; then there is nothing left to guard.
-                let _ = running.try_set_value(false);
+                if Abortable::new(poll(), registration).await.is_ok() {
+                    in_flight.set_value(None);
+                }
             });
         };
         let interval = gloo_timers::callback::Interval::new(POLL_INTERVAL_MS, {
@@ -47,6 +52,9 @@ where
         on_cleanup(move || {
             drop(interval);
             on_visible.remove();
+            if let Some(Some(handle)) = in_flight.try_with_value(Option::clone) {
+                handle.abort();
+            }
         });
     }
     #[cfg(not(feature = "hydrate"))]

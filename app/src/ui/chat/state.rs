@@ -35,7 +35,7 @@ impl ChatState {
 
     /// The highest seq held: polls ask for what came after it.
     pub fn last_seq(&self) -> i64 {
-        self.messages.with_untracked(|m| m.last().map_or(0, |m| m.seq))
+        self.messages.try_with_untracked(|m| m.last().map_or(0, |m| m.seq)).unwrap_or(0)
     }
 
     /// Adds messages from a poll or a send, and retires the outgoing ones they confirm.
@@ -43,8 +43,9 @@ impl ChatState {
         if new.is_empty() {
             return;
         }
-        self.outgoing.update(|out| out.retain(|o| !new.iter().any(|m| m.client_id == o.client_id)));
-        self.messages.update(|messages| merge_messages(messages, new));
+        // try_: the answer to a send may come after the view is gone.
+        self.outgoing.try_update(|out| out.retain(|o| !new.iter().any(|m| m.client_id == o.client_id)));
+        self.messages.try_update(|messages| merge_messages(messages, new));
     }
 
     /// A message starts on its way.
@@ -54,7 +55,7 @@ impl ChatState {
 
     /// Sending failed: the person sees why and can retry.
     pub fn fail(&self, client_id: &str, reason: String) {
-        self.outgoing.update(|out| {
+        self.outgoing.try_update(|out| {
             if let Some(o) = out.iter_mut().find(|o| o.client_id == client_id) {
                 o.failed = Some(reason);
             }

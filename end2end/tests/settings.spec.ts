@@ -1,0 +1,56 @@
+import { expect } from "@playwright/test";
+import * as http from "node:http";
+import { AddressInfo } from "node:net";
+import { test, signIn, staff } from "./helpers";
+
+test.use({ viewport: { width: 1366, height: 900 } });
+
+/** A webhook receiver on 127.0.0.1 that records what it gets and answers 200. */
+async function startReceiver() {
+  const received: { headers: http.IncomingHttpHeaders; body: string }[] = [];
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(200).end("ok");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return { received, url: `http://127.0.0.1:${port}/hook`, close: () => server.close() };
+}
+
+test("add a webhook endpoint, send a test event, see the delivery", async ({ page }) => {
+  const receiver = await startReceiver();
+  try {
+    await signIn(page, staff.desk);
+    await page.getByRole("link", { name: "Settings" }).click();
+    await page.getByLabel("Endpoint URL").fill("ftp://example.com/nope");
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    await expect(page.getByRole("alert")).toContainText("cannot be used");
+
+    await page.getByLabel("Endpoint URL").fill(receiver.url);
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    const secret = page.getByRole("textbox", { name: "Signing secret" });
+    await expect(secret).toHaveValue(/^whsec_/);
+    const endpoints = page.getByTestId("webhook-endpoints");
+    await expect(endpoints).toContainText(receiver.url);
+
+    await endpoints.getByRole("button", { name: "Send test event" }).click();
+    const row = page.getByTestId("webhook-delivery").filter({ hasText: "test" });
+    await expect(row).toContainText("succeeded", { timeout: 15_000 });
+    await expect(row).toContainText("200");
+    expect(receiver.received.length).toBeGreaterThanOrEqual(1);
+    const hit = receiver.received[0];
+    expect(hit.headers["webhook-signature"]).toMatch(/^v1,/);
+    expect(JSON.parse(hit.body).type).toBe("test");
+
+    // The secret is not shown again after a reload.
+    await page.reload();
+    await expect(page.getByRole("textbox", { name: "Signing secret" })).toHaveCount(0);
+    await page.screenshot({ path: "test-results/settings-webhooks.png", fullPage: true });
+  } finally {
+    receiver.close();
+  }
+});
