@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod origin;
+pub mod rest;
 pub mod router;
 pub mod webhooks;
 

@@ -9,10 +9,15 @@ use axum::routing::get;
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 
-/// The whole application as one axum `Router`; `main` serves it and the tests call it directly.
+/// The whole application as one axum `Router`: pages, server functions and the REST API.
+/// `main` serves it and the tests call it directly.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    Router::new()
+    let rest = crate::rest::router(crate::rest::RestState {
+        store: state.store.clone(),
+        limiter: crate::rest::RateLimiter::new(60, 20),
+    });
+    let pages = Router::new()
         .route("/healthz", get(healthz))
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
@@ -20,7 +25,9 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(crate::origin::same_origin_only))
-        .with_state(state)
+        .with_state(state);
+    // The REST API authenticates by key, never by cookie, so it needs no Origin check.
+    rest.merge(pages)
 }
 
 /// Liveness and readiness in one: 200 when the database answers, 503 when it does not.

@@ -26,7 +26,7 @@ pub struct Message {
 }
 
 #[derive(SurrealValue)]
-struct MessageRow {
+pub(crate) struct MessageRow {
     id: RecordId,
     thread: RecordId,
     seq: i64,

@@ -7,7 +7,7 @@ use super::error::first_cause;
 use super::{Store, StoreError};
 
 /// Every migration, in order; a migration's version is its position plus one. Append, never edit.
-const MIGRATIONS: &[&str] = &[include_str!("schema.surql"), include_str!("webhooks.surql")];
+const MIGRATIONS: &[&str] = &[include_str!("schema.surql"), include_str!("webhooks.surql"), include_str!("api_keys.surql")];
 
 #[derive(SurrealValue)]
 struct SchemaVersion {

@@ -9,6 +9,7 @@ mod retry;
 #[cfg(test)]
 mod test_support;
 
+pub mod api_keys;
 pub mod bookings;
 pub mod inbox;
 pub mod locations;
@@ -16,6 +17,7 @@ pub mod messages;
 pub mod seed;
 pub mod sessions;
 pub mod staff;
+pub mod sync;
 pub mod threads;
 pub mod webhooks;
 

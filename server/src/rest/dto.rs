@@ -1,0 +1,113 @@
+//! What the REST API sends and takes. Times are RFC 3339 strings in UTC; sender_type is 0
+//! (customer) or 1 (operator), as in the UI.
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use app::store::messages::Message;
+use app::store::threads::Thread;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiThread {
+    pub id: String,
+    pub booking_id: String,
+    pub location_id: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub last_message_at: String,
+    pub preview: String,
+    pub last_seq: i64,
+    /// Customer messages the team has not read.
+    pub unread_for_operator: i64,
+    /// Team messages the customer has not read.
+    pub unread_for_customer: i64,
+    pub operator_read_seq: i64,
+    pub customer_read_seq: i64,
+}
+
+impl From<Thread> for ApiThread {
+    fn from(t: Thread) -> Self {
+        ApiThread {
+            id: t.id,
+            booking_id: t.booking_id,
+            location_id: t.location_id,
+            created_at: t.created_at.to_rfc3339(),
+            updated_at: t.updated_at.to_rfc3339(),
+            last_message_at: t.last_message_at.to_rfc3339(),
+            preview: t.preview,
+            last_seq: t.last_seq,
+            unread_for_operator: t.unread_for_operator,
+            unread_for_customer: t.unread_for_customer,
+            operator_read_seq: t.operator_read_seq,
+            customer_read_seq: t.customer_read_seq,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiMessage {
+    pub id: String,
+    pub thread_id: String,
+    pub seq: i64,
+    /// 0: customer, 1: operator.
+    pub sender_type: i64,
+    pub sender_name: String,
+    pub text: String,
+    pub client_id: String,
+    pub created_at: String,
+}
+
+impl From<Message> for ApiMessage {
+    fn from(m: Message) -> Self {
+        ApiMessage {
+            id: m.id,
+            thread_id: m.thread_id,
+            seq: m.seq,
+            sender_type: m.sender_type.code(),
+            sender_name: m.sender_name,
+            text: m.body,
+            client_id: m.client_id,
+            created_at: m.created_at.to_rfc3339(),
+        }
+    }
+}
+
+/// A page of results; pass `next_cursor` back as `cursor` for the next one.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ListParams {
+    /// Only what changed at or after this time (RFC 3339).
+    pub updated_since: Option<String>,
+    /// From a previous page's `next_cursor`.
+    pub cursor: Option<String>,
+    /// 1 to 100; 50 when left out.
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct MessagesParams {
+    /// Only messages with a higher seq; 0 when left out.
+    pub after_seq: Option<i64>,
+    /// 1 to 100; 50 when left out.
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewThread {
+    pub booking_id: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewMessageBody {
+    /// 1 to 4000 characters after trimming.
+    pub text: String,
+    /// A UUID chosen by the caller: a retry with the same one returns the first message.
+    pub client_id: String,
+    /// How the message is signed; "Support" when left out.
+    pub sender_name: Option<String>,
+}

@@ -1,0 +1,135 @@
+//! The `/api/v1` handlers. Each starts from the caller's key, so every id it is given is looked
+//! up within that key's location: another location's thread answers 404.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+
+use app::model::SenderType;
+use app::store::messages::NewMessage;
+use app::store::sync::SyncCursor;
+use app::store::threads::Thread;
+use app::text::validate_body;
+
+use super::auth::ApiCaller;
+use super::dto::{ApiMessage, ApiThread, ListParams, MessagesParams, NewMessageBody, NewThread, Page};
+use super::error::{ApiError, ErrorBody};
+use super::RestState;
+
+const DEFAULT_LIMIT: usize = 50;
+
+fn parse_since(since: Option<&str>) -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
+    since
+        .map(|s| chrono::DateTime::parse_from_rfc3339(s).map(|t| t.to_utc()))
+        .transpose()
+        .map_err(|_| ApiError::bad_request("updated_since must be an RFC 3339 time, like 2026-11-22T10:00:00Z."))
+}
+
+fn parse_cursor(cursor: Option<&str>) -> Result<Option<SyncCursor>, ApiError> {
+    cursor.map(|c| SyncCursor::decode(c).ok_or_else(|| ApiError::bad_request("cursor is not one this API gave out."))).transpose()
+}
+
+fn parse_limit(limit: Option<usize>) -> Result<usize, ApiError> {
+    match limit {
+        None => Ok(DEFAULT_LIMIT),
+        Some(n @ 1..=100) => Ok(n),
+        Some(_) => Err(ApiError::bad_request("limit must be between 1 and 100.")),
+    }
+}
+
+/// The caller's thread, or 404 (also for another location's).
+async fn own_thread(state: &RestState, caller: &ApiCaller, id: &str) -> Result<Thread, ApiError> {
+    let thread = state.store.thread(id).await?;
+    if thread.location_id != caller.location_id {
+        return Err(ApiError::not_found());
+    }
+    Ok(thread)
+}
+
+/// The location's threads, in the order they last changed.
+#[utoipa::path(get, path = "/threads", params(ListParams), tag = "threads",
+    responses((status = 200, body = Page<ApiThread>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn list_threads(State(state): State<RestState>, caller: ApiCaller, Query(params): Query<ListParams>) -> Result<Json<Page<ApiThread>>, ApiError> {
+    let since = parse_since(params.updated_since.as_deref())?;
+    let cursor = parse_cursor(params.cursor.as_deref())?;
+    let limit = parse_limit(params.limit)?;
+    let (threads, next) = state.store.threads_changed(&caller.location_id, since, cursor.as_ref(), limit).await?;
+    Ok(Json(Page { items: threads.into_iter().map(ApiThread::from).collect(), next_cursor: next.map(|c| c.encode()) }))
+}
+
+/// The booking's one thread, created if it has none (201) or returned as it is (200).
+#[utoipa::path(post, path = "/threads", request_body = NewThread, tag = "threads",
+    responses((status = 201, body = ApiThread), (status = 200, body = ApiThread), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn create_thread(State(state): State<RestState>, caller: ApiCaller, Json(body): Json<NewThread>) -> Result<(StatusCode, Json<ApiThread>), ApiError> {
+    let booking = state.store.booking(&body.booking_id).await?;
+    if booking.location_id != caller.location_id {
+        return Err(ApiError::not_found());
+    }
+    let (thread, created) = state.store.get_or_create_thread(&booking.id, chrono::Utc::now()).await?;
+    Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(thread.into())))
+}
+
+#[utoipa::path(get, path = "/threads/{id}", params(("id" = String, Path)), tag = "threads",
+    responses((status = 200, body = ApiThread), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_thread(State(state): State<RestState>, caller: ApiCaller, Path(id): Path<String>) -> Result<Json<ApiThread>, ApiError> {
+    Ok(Json(own_thread(&state, &caller, &id).await?.into()))
+}
+
+/// A thread's messages after a seq, oldest first.
+#[utoipa::path(get, path = "/threads/{id}/messages", params(("id" = String, Path), MessagesParams), tag = "messages",
+    responses((status = 200, body = Page<ApiMessage>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn list_thread_messages(State(state): State<RestState>, caller: ApiCaller, Path(id): Path<String>, Query(params): Query<MessagesParams>) -> Result<Json<Page<ApiMessage>>, ApiError> {
+    let thread = own_thread(&state, &caller, &id).await?;
+    let limit = parse_limit(params.limit)?;
+    let after = params.after_seq.unwrap_or(0).max(0);
+    let mut messages = state.store.messages_after(&thread.id, after, limit + 1).await?;
+    let more = messages.len() > limit;
+    messages.truncate(limit);
+    let next_cursor = more.then(|| messages.last().map(|m| m.seq.to_string())).flatten();
+    Ok(Json(Page { items: messages.into_iter().map(ApiMessage::from).collect(), next_cursor }))
+}
+
+/// An operator-side message from an integration: the same validation and idempotency as the UI.
+#[utoipa::path(post, path = "/threads/{id}/messages", params(("id" = String, Path)), request_body = NewMessageBody, tag = "messages",
+    responses((status = 201, body = ApiMessage), (status = 200, description = "A retry: the message stored the first time", body = ApiMessage),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "The client_id was used for a different text", body = ErrorBody), (status = 413, body = ErrorBody)))]
+pub async fn post_thread_message(State(state): State<RestState>, caller: ApiCaller, Path(id): Path<String>, Json(body): Json<NewMessageBody>) -> Result<(StatusCode, Json<ApiMessage>), ApiError> {
+    let thread = own_thread(&state, &caller, &id).await?;
+    if uuid::Uuid::parse_str(&body.client_id).is_err() {
+        return Err(ApiError::bad_request("client_id must be a UUID."));
+    }
+    let text = validate_body(&body.text).map_err(|e| ApiError::from(app::store::StoreError::InvalidBody(e)))?;
+    let sender_name = body.sender_name.as_deref().map(str::trim).filter(|n| !n.is_empty()).unwrap_or("Support");
+    if sender_name.chars().count() > 80 {
+        return Err(ApiError::bad_request("sender_name is at most 80 characters."));
+    }
+    let appended = state
+        .store
+        .append_message(NewMessage {
+            thread_id: &thread.id,
+            sender_type: SenderType::Operator,
+            staff_id: None,
+            sender_name,
+            body: &text,
+            client_id: &body.client_id,
+            at: chrono::Utc::now(),
+        })
+        .await?;
+    if !appended.created && appended.message.body != text {
+        return Err(ApiError::conflict("This client_id was already used for a different message."));
+    }
+    let status = if appended.created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(appended.message.into())))
+}
+
+/// All of the location's messages in creation order (for syncing).
+#[utoipa::path(get, path = "/messages", params(ListParams), tag = "messages",
+    responses((status = 200, body = Page<ApiMessage>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn list_messages(State(state): State<RestState>, caller: ApiCaller, Query(params): Query<ListParams>) -> Result<Json<Page<ApiMessage>>, ApiError> {
+    let since = parse_since(params.updated_since.as_deref())?;
+    let cursor = parse_cursor(params.cursor.as_deref())?;
+    let limit = parse_limit(params.limit)?;
+    let (messages, next) = state.store.messages_changed(&caller.location_id, since, cursor.as_ref(), limit).await?;
+    Ok(Json(Page { items: messages.into_iter().map(ApiMessage::from).collect(), next_cursor: next.map(|c| c.encode()) }))
+}

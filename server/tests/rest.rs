@@ -1,0 +1,230 @@
+//! The REST API through the router: every endpoint's happy path, a bad key, another location's
+//! key, bad input and idempotent retries; the error shape; the OpenAPI document.
+
+mod common;
+
+use app::store::seed::DEMO_PORTAL_TOKEN;
+use app::store::Store;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use axum::Router;
+use serde_json::{json, Value};
+
+struct Fixture {
+    app: Router,
+    store: Store,
+    /// A key of the kayak location, which Ana's booking and thread belong to.
+    key: String,
+    /// A key of the escape-room location.
+    other_key: String,
+    thread: String,
+}
+
+async fn fixture() -> Fixture {
+    let (app, store) = common::app(true).await;
+    let ana = store.portal_access(DEMO_PORTAL_TOKEN).await.unwrap().unwrap();
+    let chloe = store.portal_access("demo-portal-chloe-martin-escape").await.unwrap().unwrap();
+    let (_, key) = store.create_api_key(&ana.location.id, "CRM").await.unwrap();
+    let (_, other_key) = store.create_api_key(&chloe.location.id, "Other").await.unwrap();
+    Fixture { app, store, key, other_key, thread: ana.booking.id }
+}
+
+async fn request(app: &Router, method: Method, path: &str, key: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+    let mut builder = Request::builder().method(method).uri(path);
+    if let Some(key) = key {
+        builder = builder.header("authorization", format!("Bearer {key}"));
+    }
+    let body = match body {
+        Some(json) => {
+            builder = builder.header("content-type", "application/json");
+            Body::from(json.to_string())
+        }
+        None => Body::empty(),
+    };
+    let (status, text) = common::send(app, builder.body(body).unwrap()).await;
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
+fn assert_error(answer: &(StatusCode, Value), status: StatusCode, code: &str) {
+    assert_eq!(answer.0, status, "{}", answer.1);
+    assert_eq!(answer.1["error"]["code"], code, "{}", answer.1);
+    assert!(answer.1["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+}
+
+fn uuid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+#[tokio::test]
+async fn no_key_or_a_bad_key_is_401_everywhere() {
+    let f = fixture().await;
+    let t = &f.thread;
+    let endpoints = [
+        (Method::GET, "/api/v1/threads".to_owned(), None),
+        (Method::POST, "/api/v1/threads".to_owned(), Some(json!({ "booking_id": t }))),
+        (Method::GET, format!("/api/v1/threads/{t}"), None),
+        (Method::GET, format!("/api/v1/threads/{t}/messages"), None),
+        (Method::POST, format!("/api/v1/threads/{t}/messages"), Some(json!({ "text": "hi", "client_id": uuid() }))),
+        (Method::GET, "/api/v1/messages".to_owned(), None),
+    ];
+    for (method, path, body) in endpoints {
+        for key in [None, Some("pk_not-a-real-key"), Some("Basic abc")] {
+            let answer = request(&f.app, method.clone(), &path, key, body.clone()).await;
+            assert_error(&answer, StatusCode::UNAUTHORIZED, "unauthorized");
+        }
+    }
+    let thread = f.store.thread(t).await.unwrap();
+    assert_eq!(thread.last_seq, 5, "nothing was written");
+}
+
+#[tokio::test]
+async fn another_locations_key_sees_nothing_of_this_one() {
+    let f = fixture().await;
+    let t = &f.thread;
+    for (method, path, body) in [
+        (Method::GET, format!("/api/v1/threads/{t}"), None),
+        (Method::GET, format!("/api/v1/threads/{t}/messages"), None),
+        (Method::POST, format!("/api/v1/threads/{t}/messages"), Some(json!({ "text": "not mine", "client_id": uuid() }))),
+        (Method::POST, "/api/v1/threads".to_owned(), Some(json!({ "booking_id": t }))),
+    ] {
+        let answer = request(&f.app, method, &path, Some(&f.other_key), body).await;
+        assert_error(&answer, StatusCode::NOT_FOUND, "not_found");
+    }
+    let (status, list) = request(&f.app, Method::GET, "/api/v1/messages", Some(&f.other_key), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(list["items"].as_array().unwrap().iter().all(|m| m["thread_id"] != t.as_str()));
+    assert_eq!(f.store.thread(t).await.unwrap().last_seq, 5, "nothing was written");
+}
+
+#[tokio::test]
+async fn threads_list_pages_and_reads() {
+    let f = fixture().await;
+    let (status, page) = request(&f.app, Method::GET, "/api/v1/threads?limit=2", Some(&f.key), None).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(page["items"].as_array().unwrap().len(), 2);
+    let cursor = page["next_cursor"].as_str().expect("a next page").to_owned();
+    let (_, rest) = request(&f.app, Method::GET, &format!("/api/v1/threads?limit=2&cursor={cursor}"), Some(&f.key), None).await;
+    assert_eq!(rest["items"].as_array().unwrap().len(), 1);
+    assert!(rest["next_cursor"].is_null());
+
+    let (status, thread) = request(&f.app, Method::GET, &format!("/api/v1/threads/{}", f.thread), Some(&f.key), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!((thread["last_seq"].as_i64(), thread["unread_for_operator"].as_i64()), (Some(5), Some(1)));
+
+    let (_, recent) = request(&f.app, Method::GET, "/api/v1/threads?updated_since=2999-01-01T00:00:00Z", Some(&f.key), None).await;
+    assert_eq!(recent["items"].as_array().unwrap().len(), 0);
+    for bad in ["/api/v1/threads?limit=0", "/api/v1/threads?limit=101", "/api/v1/threads?cursor=garbage", "/api/v1/threads?updated_since=yesterday"] {
+        assert_error(&request(&f.app, Method::GET, bad, Some(&f.key), None).await, StatusCode::BAD_REQUEST, "bad_request");
+    }
+    assert_error(&request(&f.app, Method::GET, "/api/v1/threads/no-such", Some(&f.key), None).await, StatusCode::NOT_FOUND, "not_found");
+}
+
+#[tokio::test]
+async fn a_bookings_thread_is_created_once() {
+    let f = fixture().await;
+    let booking = f.store.portal_access("demo-portal-lena-fischer-kayak").await.unwrap().unwrap().booking.id;
+    let (status, first) = request(&f.app, Method::POST, "/api/v1/threads", Some(&f.key), Some(json!({ "booking_id": booking }))).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let (status, again) = request(&f.app, Method::POST, "/api/v1/threads", Some(&f.key), Some(json!({ "booking_id": booking }))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(first["id"], again["id"]);
+    assert_error(&request(&f.app, Method::POST, "/api/v1/threads", Some(&f.key), Some(json!({ "booking_id": "nope" }))).await, StatusCode::NOT_FOUND, "not_found");
+    let (status, _) = request(&f.app, Method::POST, "/api/v1/threads", Some(&f.key), Some(json!({ "booking": 1 }))).await;
+    assert!(status.is_client_error(), "a malformed body is refused: {status}");
+}
+
+#[tokio::test]
+async fn integration_messages_validate_and_are_idempotent() {
+    let f = fixture().await;
+    let path = format!("/api/v1/threads/{}/messages", f.thread);
+    let id = uuid();
+    let body = json!({ "text": "  Parking is free after 5pm.  ", "client_id": id, "sender_name": "Front desk bot" });
+    let (status, first) = request(&f.app, Method::POST, &path, Some(&f.key), Some(body.clone())).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    assert_eq!((first["text"].as_str(), first["sender_type"].as_i64(), first["sender_name"].as_str()), (Some("Parking is free after 5pm."), Some(1), Some("Front desk bot")));
+    let (status, again) = request(&f.app, Method::POST, &path, Some(&f.key), Some(body)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again["id"], first["id"]);
+    let conflict = request(&f.app, Method::POST, &path, Some(&f.key), Some(json!({ "text": "something else", "client_id": id }))).await;
+    assert_error(&conflict, StatusCode::CONFLICT, "conflict");
+    assert_error(&request(&f.app, Method::POST, &path, Some(&f.key), Some(json!({ "text": "   ", "client_id": uuid() }))).await, StatusCode::BAD_REQUEST, "bad_request");
+    assert_error(&request(&f.app, Method::POST, &path, Some(&f.key), Some(json!({ "text": "x".repeat(4001), "client_id": uuid() }))).await, StatusCode::PAYLOAD_TOO_LARGE, "too_large");
+    assert_error(&request(&f.app, Method::POST, &path, Some(&f.key), Some(json!({ "text": "hi", "client_id": "one" }))).await, StatusCode::BAD_REQUEST, "bad_request");
+
+    let (status, page) = request(&f.app, Method::GET, &format!("{path}?after_seq=5"), Some(&f.key), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "stored once");
+    assert_eq!(items[0]["seq"], 6);
+    let thread = f.store.thread(&f.thread).await.unwrap();
+    assert_eq!((thread.unread_for_customer, thread.preview.as_str()), (1, "Parking is free after 5pm."));
+}
+
+#[tokio::test]
+async fn all_messages_in_creation_order_with_a_cursor() {
+    let f = fixture().await;
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/messages?limit=4".to_owned();
+    loop {
+        let (status, page) = request(&f.app, Method::GET, &path, Some(&f.key), None).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        seen.extend(page["items"].as_array().unwrap().iter().map(|m| m["created_at"].as_str().unwrap().to_owned()));
+        match page["next_cursor"].as_str() {
+            Some(c) => path = format!("/api/v1/messages?limit=4&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 11);
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]));
+}
+
+#[tokio::test]
+async fn too_many_requests_are_refused_with_429() {
+    let f = fixture().await;
+    let mut limited = 0;
+    for _ in 0..80 {
+        let (status, body) = request(&f.app, Method::GET, "/api/v1/threads?limit=1", Some(&f.key), None).await;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            assert_eq!(body["error"]["code"], "rate_limited");
+            limited += 1;
+        }
+    }
+    assert!(limited > 0, "a burst beyond the limit is refused");
+    let (status, _) = request(&f.app, Method::GET, "/api/v1/threads?limit=1", Some(&f.other_key), None).await;
+    assert_eq!(status, StatusCode::OK, "other keys are not affected");
+}
+
+#[tokio::test]
+async fn the_openapi_document_matches_the_routes() {
+    let f = fixture().await;
+    let (status, doc) = request(&f.app, Method::GET, "/api/v1/openapi.json", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{}", doc["openapi"]);
+    let mut documented: Vec<(String, String)> = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            documented.push((method.to_uppercase(), path.clone()));
+        }
+    }
+    documented.sort();
+    let expected = [
+        ("GET", "/api/v1/messages"),
+        ("GET", "/api/v1/threads"),
+        ("GET", "/api/v1/threads/{id}"),
+        ("GET", "/api/v1/threads/{id}/messages"),
+        ("POST", "/api/v1/threads"),
+        ("POST", "/api/v1/threads/{id}/messages"),
+    ];
+    assert_eq!(documented, expected.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect::<Vec<_>>());
+    // Every documented operation is served (not 404/405 for a valid key), and nothing else is.
+    for (method, path) in &documented {
+        let path = path.replace("{id}", &f.thread);
+        let body = (method == "POST").then(|| json!({ "booking_id": f.thread, "text": "probe", "client_id": uuid() }));
+        let (status, _) = request(&f.app, method.parse().unwrap(), &path, Some(&f.key), body).await;
+        assert!(status != StatusCode::NOT_FOUND && status != StatusCode::METHOD_NOT_ALLOWED, "{method} {path}: {status}");
+    }
+    let (status, _) = request(&f.app, Method::DELETE, &format!("/api/v1/threads/{}", f.thread), Some(&f.key), None).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(doc["components"]["securitySchemes"]["api_key"].is_object());
+    assert_error(&request(&f.app, Method::GET, "/api/v1/bookings", Some(&f.key), None).await, StatusCode::NOT_FOUND, "not_found");
+}
