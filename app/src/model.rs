@@ -344,3 +344,20 @@ pub struct WebhookSettings {
     pub deliveries: Vec<DeliveryView>,
     pub event_types: Vec<String>,
 }
+
+/// An API key as Settings lists it (the key itself is shown only once, at creation).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiKeyView {
+    pub id: String,
+    pub name: String,
+    /// The key's first characters: "pk_1a2b3c4".
+    pub prefix: String,
+    pub revoked: bool,
+}
+
+/// A new key, shown this once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreatedApiKey {
+    pub key: ApiKeyView,
+    pub secret: String,
+}

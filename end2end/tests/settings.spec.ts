@@ -54,3 +54,23 @@ test("add a webhook endpoint, send a test event, see the delivery", async ({ pag
     receiver.close();
   }
 });
+
+test("create an API key in Settings; it works once, is shown once, and can be revoked", async ({ page, request }) => {
+  await signIn(page, staff.jon);
+  await page.getByRole("link", { name: "Settings" }).click();
+  await page.getByLabel("Key name").fill("CRM sync");
+  await page.getByRole("button", { name: "Create key" }).click();
+  const secret = await page.getByRole("textbox", { name: "API key" }).inputValue();
+  expect(secret).toMatch(/^pk_/);
+  await expect(page.getByTestId("api-keys")).toContainText("CRM sync");
+
+  const list = await request.get("/api/v1/threads", { headers: { authorization: `Bearer ${secret}` } });
+  expect(list.status()).toBe(200);
+  expect((await list.json()).items.length).toBeGreaterThan(0);
+
+  await page.getByTestId("api-keys").getByRole("button", { name: "Revoke" }).click();
+  await expect(page.getByTestId("api-keys")).toContainText("revoked");
+  const refused = await request.get("/api/v1/threads", { headers: { authorization: `Bearer ${secret}` } });
+  expect(refused.status()).toBe(401);
+  expect((await refused.json()).error.code).toBe("unauthorized");
+});

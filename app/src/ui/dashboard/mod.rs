@@ -1,5 +1,6 @@
 //! The team's dashboard: a shell with navigation around the Conversations, Settings and booking pages.
 
+pub mod api_keys;
 pub mod bookings;
 pub mod conversations;
 pub mod customer;

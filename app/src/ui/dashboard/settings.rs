@@ -18,7 +18,7 @@ pub fn SettingsPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match settings.await {
-                        Ok(s) => view! { <SettingsForm initial=s/><super::webhooks::WebhooksSection/> }.into_any(),
+                        Ok(s) => view! { <SettingsForm initial=s/><super::webhooks::WebhooksSection/><super::api_keys::ApiKeysSection/> }.into_any(),
                         Err(err) => view! { <p class="error">{err.to_string()}</p> }.into_any(),
                     }
                 })}
