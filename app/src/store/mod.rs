@@ -3,6 +3,7 @@
 //! leave as plain structs with string ids.
 
 mod error;
+mod explain;
 mod ids;
 mod migrate;
 mod retry;
