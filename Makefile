@@ -23,11 +23,13 @@ PROFILE_DIR := $(CARGO_TARGET_DIR)/debug
 # Where the built server finds its wasm, js and css when run outside cargo-leptos.
 SITE_ENV := LEPTOS_SITE_ROOT=$(SITE_ROOT) LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=parley
 
-.PHONY: help run test test-rust test-e2e build tools apt-tools rust-tools e2e-tools wasm-opt bench
+.PHONY: help run test test-rust test-e2e build tools apt-tools rust-tools e2e-tools wasm-opt release bench bench-tools soak
 
 help:
 	@echo "make run    build and serve the demo at http://127.0.0.1:3000 (data in ./data)"
 	@echo "make test   unit, store and router tests, then the Playwright suite in Chromium"
+	@echo "make bench  release build, then load, scaling, send and page-weight figures in target/bench/report.md"
+	@echo "make soak   kills a loaded release server with SIGKILL and checks no acknowledged message was lost"
 
 run: rust-tools build
 	mkdir -p data
@@ -37,7 +39,7 @@ test: tools test-rust build test-e2e
 
 # One cargo invocation for both packages, so their dependencies build once with one feature set.
 test-rust:
-	cargo test -p app -p server --features app/ssr
+	cargo test -p app -p server -p bench --features app/ssr
 
 build: rust-tools
 	cargo leptos build
@@ -71,3 +73,30 @@ wasm-opt:
 
 e2e-tools: apt-tools
 	@cd end2end && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; }
+
+# Release builds: the site (wasm-release profile, wasm-opt -Oz, gzip and brotli copies of the assets,
+# hashed file names) and the server, then parley-bench.
+RELEASE_DIR := $(CARGO_TARGET_DIR)/release
+release: rust-tools wasm-opt
+	LEPTOS_HASH_FILES=true cargo leptos build --release --precompress
+	cargo build --release -p bench
+
+bench: release bench-tools
+	PARLEY_SERVER_BIN=$(RELEASE_DIR)/server PARLEY_BENCH_BIN=$(RELEASE_DIR)/parley-bench \
+	  LEPTOS_SITE_ROOT=$(SITE_ROOT) bench/run.sh
+
+# Senders against a durable server that is killed with SIGKILL twice; fails if an acknowledged message is lost.
+soak: release
+	@mkdir -p target/bench
+	work=$$(mktemp -d) && trap 'rm -rf "$$work"' EXIT && \
+	$(RELEASE_DIR)/parley-bench soak --server-bin $(RELEASE_DIR)/server --site-root $(SITE_ROOT) --work-dir "$$work" \
+	  --port $$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') \
+	  --out target/bench/soak.json
+
+bench-tools:
+	@missing=""; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
+	command -v curl >/dev/null || missing="$$missing curl"; \
+	if [ -n "$$missing" ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi

@@ -1,5 +1,6 @@
 //! Parley's HTTP server: the router shared by `main` and the integration tests.
 
+pub mod assets;
 pub mod config;
 pub mod origin;
 pub mod rest;

@@ -19,15 +19,23 @@ pub fn router(state: AppState) -> Router {
     });
     let pages = Router::new()
         .route("/healthz", get(healthz))
+        .route("/api/ping", get(ping))
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
+        .nest_service(&format!("/{}", state.leptos_options.site_pkg_dir), crate::assets::pkg_files(&state.leptos_options))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(crate::origin::same_origin_only))
+        .layer(crate::assets::compress_pages())
         .with_state(state);
     // The REST API authenticates by key, never by cookie, so it needs no Origin check.
     rest.merge(pages)
+}
+
+/// A bare JSON answer that touches no database: the reference `make bench` measures polls against.
+async fn ping() -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({ "ok": true }))
 }
 
 /// Liveness and readiness in one: 200 when the database answers, 503 when it does not.

@@ -12,6 +12,13 @@ async fn healthz_answers_ok_when_the_database_does() {
 }
 
 #[tokio::test]
+async fn ping_answers_json_without_the_database() {
+    let (app, _) = app(false).await;
+    let (status, body) = get(&app, "/api/ping").await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, r#"{"ok":true}"#));
+}
+
+#[tokio::test]
 async fn home_page_is_rendered_on_the_server_with_the_demo_links() {
     let (app, _) = app(true).await;
     let (status, html) = get(&app, "/").await;

@@ -11,6 +11,7 @@ mod retry;
 mod test_support;
 
 pub mod api_keys;
+pub mod bulk;
 pub mod bookings;
 pub mod inbox;
 pub mod locations;

@@ -227,11 +227,12 @@ impl Store {
         Ok(InboxPage { threads, next })
     }
 
-    /// How many of the location's threads have at least one customer message the team has not read.
+    /// How many of the location's threads have at least one customer message the team has not read:
+    /// the count an event keeps on the location (unread_counts.surql), so no thread is counted here.
     pub async fn unread_thread_count(&self, location_id: &str) -> Result<i64, StoreError> {
         let mut response = self
             .db
-            .query("SELECT VALUE count() FROM thread WHERE location = $location AND unread_for_operator > 0 GROUP ALL")
+            .query("SELECT VALUE unread_threads FROM ONLY $location")
             .bind(("location", record("location", location_id)))
             .await?;
         let count: Option<i64> = response.take(0)?;
@@ -476,6 +477,117 @@ mod tests {
         let t = store.mark_unread(&thread.id, SenderType::Operator, Utc::now()).await.unwrap();
         assert_eq!((t.unread_for_operator, t.operator_read_seq), (0, 1));
         assert!(matches!(store.mark_read("nope", SenderType::Operator, Utc::now()).await, Err(StoreError::NotFound)));
+    }
+
+    /// `count` threads at one new location.
+    async fn threads_at_one_location(store: &Store, count: usize) -> (String, Vec<String>) {
+        let (location, customer, _) = booking_fixture(store, "CNT000-0000").await;
+        let mut threads = Vec::new();
+        for n in 0..count {
+            let booking = store
+                .create_booking(NewBooking {
+                    location_id: &location.id,
+                    customer_id: &customer.id,
+                    confirmation_code: &format!("CNT{n:03}-0001"),
+                    activity: "Sea kayak tour",
+                    starts_at: Utc::now(),
+                    duration_minutes: 60,
+                    party_size: 1,
+                    status: BookingStatus::Confirmed,
+                })
+                .await
+                .unwrap();
+            threads.push(store.get_or_create_thread(&booking.id, Utc::now()).await.unwrap().0.id);
+        }
+        (location.id, threads)
+    }
+
+    /// The unread count by counting threads, as it was before the location kept it.
+    async fn counted(store: &Store, location_id: &str) -> i64 {
+        let mut response = store
+            .db
+            .query("SELECT VALUE count() FROM thread WHERE location = $location AND unread_for_operator > 0 GROUP ALL")
+            .bind(("location", record("location", location_id)))
+            .await
+            .unwrap();
+        response.take::<Option<i64>>(0).unwrap().unwrap_or(0)
+    }
+
+    #[tokio::test]
+    async fn the_kept_unread_count_follows_every_kind_of_change() {
+        let store = Store::open_in_memory().await.unwrap();
+        let (location, t) = threads_at_one_location(&store, 3).await;
+        let (_, elsewhere) = thread_fixture(&store, "ELS001-0001").await;
+        let unread = || async { store.unread_thread_count(&location).await.unwrap() };
+        assert_eq!(unread().await, 0, "new threads");
+        say(&store, &t[0], SenderType::Customer, "c1").await;
+        assert_eq!(unread().await, 1, "a customer writes");
+        say(&store, &t[1], SenderType::Customer, "c2").await;
+        say(&store, &t[1], SenderType::Customer, "c3").await;
+        assert_eq!(unread().await, 2, "a second message in an unread thread counts once");
+        say(&store, &elsewhere.id, SenderType::Customer, "c4").await;
+        assert_eq!(unread().await, 2, "another location's thread");
+        say(&store, &t[0], SenderType::Operator, "o1").await;
+        assert_eq!(unread().await, 1, "the team replies");
+        store.mark_unread(&t[0], SenderType::Operator, Utc::now()).await.unwrap();
+        assert_eq!(unread().await, 2, "the team marks it unread");
+        store.mark_read(&t[1], SenderType::Customer, Utc::now()).await.unwrap();
+        assert_eq!(unread().await, 2, "the customer's reading changes nothing for the team");
+        store.mark_read(&t[1], SenderType::Operator, Utc::now()).await.unwrap();
+        store.mark_read(&t[0], SenderType::Operator, Utc::now()).await.unwrap();
+        assert_eq!(unread().await, 0, "the team reads both");
+        assert_eq!(counted(&store, &location).await, 0);
+        assert_eq!(store.unread_thread_count(&elsewhere.location_id).await.unwrap(), 1);
+    }
+
+    #[tokio::test]
+    async fn the_kept_unread_count_matches_a_count_after_each_step() {
+        let store = Store::open_in_memory().await.unwrap();
+        let (location, t) = threads_at_one_location(&store, 3).await;
+        let steps: [(usize, Option<SenderType>); 8] = [
+            (0, Some(SenderType::Customer)),
+            (2, Some(SenderType::Customer)),
+            (0, None),
+            (2, Some(SenderType::Operator)),
+            (1, Some(SenderType::Customer)),
+            (1, Some(SenderType::Customer)),
+            (0, Some(SenderType::Customer)),
+            (1, None),
+        ];
+        for (i, (thread, step)) in steps.into_iter().enumerate() {
+            match step {
+                Some(side) => say(&store, &t[thread], side, &format!("m{i}")).await,
+                None => {
+                    store.mark_read(&t[thread], SenderType::Operator, Utc::now()).await.unwrap();
+                }
+            }
+            assert_eq!(store.unread_thread_count(&location).await.unwrap(), counted(&store, &location).await, "after step {i}");
+        }
+        assert_eq!(counted(&store, &location).await, 1, "only thread 0 is left unread");
+    }
+
+    /// Threads of one location that turn unread at the same moment all write the location's
+    /// count; the conflicts are retried and none is lost.
+    #[tokio::test]
+    async fn concurrent_changes_keep_the_unread_count_exact() {
+        for (backend, store, _dir) in backends().await {
+            let (location, threads) = threads_at_one_location(&store, 16).await;
+            let mut tasks = JoinSet::new();
+            for (n, thread) in threads.iter().cloned().enumerate() {
+                let store = store.clone();
+                tasks.spawn(async move { say(&store, &thread, SenderType::Customer, &format!("c{n}")).await });
+            }
+            tasks.join_all().await;
+            assert_eq!(store.unread_thread_count(&location).await.unwrap(), 16, "{backend}");
+            let mut tasks = JoinSet::new();
+            for thread in threads.iter().cloned() {
+                let store = store.clone();
+                tasks.spawn(async move { store.mark_read(&thread, SenderType::Operator, Utc::now()).await.unwrap() });
+            }
+            tasks.join_all().await;
+            assert_eq!(store.unread_thread_count(&location).await.unwrap(), 0, "{backend}");
+            assert_eq!(counted(&store, &location).await, 0, "{backend}");
+        }
     }
 
     #[test]

@@ -1,0 +1,161 @@
+"""Turns what bench/run.sh measured (target/bench/*) into target/bench/report.{md,json}, with each
+figure set against its budget. Exits non-zero only when the server misbehaved: failed requests,
+or acknowledged messages lost or duplicated."""
+import json
+import platform
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+out, duration, connections = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+KB = 1024
+
+
+def to_ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(name: str) -> dict:
+    text = (out / f"wrk-{name}.txt").read_text()
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    return {
+        "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
+        "p50_ms": to_ms(re.search(r"\s50%\s+(\S+)", text).group(1)),
+        "p99_ms": to_ms(re.search(r"\s99%\s+(\S+)", text).group(1)),
+        "errors": (int(errors.group(1)) if errors else 0) + (sum(map(int, socket_errors.groups())) if socket_errors else 0),
+    }
+
+
+def load(name: str) -> dict:
+    return json.loads((out / name).read_text())
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+bare, portal, inbox = wrk("bare"), wrk("portal_poll"), wrk("inbox_poll")
+rate_portal, rate_inbox = load("rate-portal_poll.json"), load("rate-inbox_poll.json")
+scale, sends = load("scale.json"), load("sends.json")
+weights = []
+for line in (out / "weight.txt").read_text().splitlines():
+    raw, gz, br, path = line.split(maxsplit=3)
+    weights.append({"path": path, "raw": int(raw), "gzip": int(gz), "brotli": int(br)})
+totals = {k: sum(w[k] for w in weights) for k in ("raw", "gzip", "brotli")}
+asset_headers = (out / "asset-headers.txt").read_text().splitlines() if (out / "asset-headers.txt").exists() else []
+sh = lambda cmd: subprocess.run(["sh", "-c", cmd], capture_output=True, text=True).stdout.strip()
+machine = {"cpu": sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"), "cores": sh("nproc"),
+           "memory": sh("free -g | awk '/Mem:/ {print $2 \" GiB\"}'"), "os": platform.platform()}
+
+ratio = lambda key: scale["large"][key]["p50_ms"] / scale["small"][key]["p50_ms"]
+scaling = {key: ratio(key) for key in scale["small"]}
+long_vs_short = {size: scale[size]["portal_poll_long_thread"]["p50_ms"] / scale[size]["portal_poll_short_thread"]["p50_ms"]
+                 for size in ("small", "large")}
+budgets = {
+    "portal_poll_throughput_vs_bare": (portal["requests_per_s"] / bare["requests_per_s"], ">= 0.40"),
+    "inbox_poll_throughput_vs_bare": (inbox["requests_per_s"] / bare["requests_per_s"], ">= 0.40"),
+    "portal_poll_p99_ms_at_2000_per_s": (rate_portal["latency"]["p99_ms"], "< 5"),
+    "inbox_poll_p99_ms_at_2000_per_s": (rate_inbox["latency"]["p99_ms"], "< 5"),
+    "inbox_first_page_100k_vs_1k": (scaling["inbox_first_page"], "<= 1.5"),
+    "inbox_poll_100k_vs_1k": (scaling["inbox_poll"], "<= 1.5"),
+    "portal_poll_100k_vs_1k": (scaling["portal_poll_short_thread"], "<= 1.5"),
+    "portal_poll_10k_messages_vs_1": (long_vs_short["large"], "<= 1.5"),
+    "durable_send_p50_ms": (sends["single"]["latency"]["p50_ms"], "< 5"),
+    "concurrent_send_errors": (sends["concurrent"]["errors"], "== 0"),
+    "acknowledged_lost_or_duplicated": (sends["verdict"]["lost"] + sends["verdict"]["duplicated"] + sends["verdict"]["seq_mismatch"], "== 0"),
+    "threads_with_seq_gaps": (sends["verdict"]["threads_with_gaps"], "== 0"),
+    "portal_page_brotli_bytes": (totals["brotli"], f"<= {130 * KB}"),
+}
+met = {name: eval(f"{value} {rule}") for name, (value, rule) in budgets.items()}
+
+report = {
+    "machine": machine,
+    "empty_poll": {"load": {"tool": "wrk (Debian)", "threads": 2, "connections": connections, "duration": duration},
+                   "bare": bare, "portal_poll": portal, "inbox_poll": inbox,
+                   "fixed_rate": {"portal_poll": rate_portal, "inbox_poll": rate_inbox},
+                   "portal_poll_body_bytes": int((out / "portal-poll-bytes.txt").read_text())},
+    "scaling": {**scale, "ratios_p50_large_vs_small": scaling, "long_vs_short_thread_poll_p50": long_vs_short},
+    "sends": sends,
+    "page_weight": {"files": weights, "total": totals, "headers": asset_headers},
+    "budgets": {name: {"value": value, "budget": rule, "met": met[name]} for name, (value, rule) in budgets.items()},
+}
+(out / "report.json").write_text(json.dumps(report, indent=2))
+
+row = lambda name, r: f"| {name} | {r['requests_per_s']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors']} |"
+rate_row = lambda name, r: f"| {name} | {r['achieved_per_s']:.0f} | {r['latency']['p50_ms']:.2f} | {r['latency']['p99_ms']:.2f} | {r['errors']} |"
+ms = lambda s: f"{s['p50_ms']:.2f} / {s['p99_ms']:.2f}"
+labels = {"inbox_first_page": "inbox first page (30 rows)", "inbox_poll": "inbox poll, nothing new",
+          "portal_poll_short_thread": "portal poll, thread of 1 message", "portal_poll_long_thread": f"portal poll, thread of {scale['long_thread_messages']:,} messages"}
+single, many, v = sends["single"], sends["concurrent"], sends["verdict"]
+md = [
+    "# Parley benchmark report",
+    "",
+    f"Machine: {machine['cores']} cores ({machine['cpu']}), {machine['memory']}, {machine['os']}. Release build; "
+    "server, database (embedded surrealkv, fsync on every commit) and load generator share the machine.",
+    "",
+    "## Budgets",
+    "",
+    "| budget | measured | target | |",
+    "|---|---|---|---|",
+    *[f"| {name} | {value:.2f} | {rule} | {verdict(met[name])} |" if isinstance(value, float) else f"| {name} | {value:,} | {rule} | {verdict(met[name])} |"
+      for name, (value, rule) in budgets.items()],
+    "",
+    f"## Empty polls against a bare JSON endpoint (wrk, 2 threads, {connections} connections, {duration} each)",
+    "",
+    f"The server holds the demo plus {scale['large_threads']:,} generated threads at the polled location.",
+    "",
+    "| endpoint | req/s | p50 ms | p99 ms | errors |",
+    "|---|---|---|---|---|",
+    row("bare `GET /api/ping` (no database)", bare),
+    row("portal poll, nothing new", portal),
+    row("inbox poll, nothing new", inbox),
+    "",
+    f"Throughput ratios: portal poll / bare = **{budgets['portal_poll_throughput_vs_bare'][0]:.2f}**, "
+    f"inbox poll / bare = **{budgets['inbox_poll_throughput_vs_bare'][0]:.2f}**. "
+    f"An empty portal poll answers {report['empty_poll']['portal_poll_body_bytes']} bytes of JSON.",
+    "",
+    "At a fixed rate (open loop: latency counted from when each request was due):",
+    "",
+    "| endpoint | achieved/s | p50 ms | p99 ms | errors |",
+    "|---|---|---|---|---|",
+    rate_row(f"portal poll at {rate_portal['target_per_s']:.0f}/s", rate_portal),
+    rate_row(f"inbox poll at {rate_inbox['target_per_s']:.0f}/s", rate_inbox),
+    "",
+    f"## Scaling: {scale['small_threads']:,} vs {scale['large_threads']:,} threads (in-process through the router, "
+    f"{scale['iterations']} calls each, p50 / p99 ms)",
+    "",
+    "| request | small | large | p50 ratio |",
+    "|---|---|---|---|",
+    *[f"| {labels[k]} | {ms(scale['small'][k])} | {ms(scale['large'][k])} | {scaling[k]:.2f} |" for k in scale["small"]],
+    "",
+    f"A poll of the {scale['long_thread_messages']:,}-message thread costs {long_vs_short['large']:.2f}x a poll of a one-message thread. "
+    f"Generating the data through the store took {scale['generate_seconds']:.0f} s.",
+    "",
+    "## Durable sends (portal_send over HTTP, surrealkv with fsync on every commit)",
+    "",
+    "| senders | sends | errors | p50 ms | p99 ms | sends/s |",
+    "|---|---|---|---|---|---|",
+    *[f"| {p['senders']} | {p['sends']} | {p['errors']} | {p['latency']['p50_ms']:.2f} | {p['latency']['p99_ms']:.2f} | {p['throughput']:.0f} |" for p in (single, many)],
+    "",
+    f"Afterwards: {v['acknowledged']} acknowledged sends, {v['stored_once']} stored exactly once with their seq, "
+    f"{v['lost']} lost, {v['duplicated']} duplicated, {v['seq_mismatch']} under another seq; "
+    f"{v['threads_with_gaps']} of {v['threads_checked']} threads with a gap in their seqs.",
+    "",
+    "## Page weight: the portal page as a phone fetches it (bytes on the wire)",
+    "",
+    "| file | raw | gzip | brotli |",
+    "|---|---|---|---|",
+    *[f"| `{w['path']}` | {w['raw']:,} | {w['gzip']:,} | {w['brotli']:,} |" for w in weights],
+    f"| **total** | {totals['raw']:,} | {totals['gzip']:,} | {totals['brotli']:,} |",
+    "",
+    "Asset headers (asked for brotli):",
+    "",
+    *[f"    {h}" for h in asset_headers],
+]
+(out / "report.md").write_text("\n".join(md) + "\n")
+misbehaved = (bare["errors"] + portal["errors"] + inbox["errors"] + rate_portal["errors"] + rate_inbox["errors"]
+              + v["lost"] + v["duplicated"] + v["seq_mismatch"] + v["threads_with_gaps"])
+sys.exit(1 if misbehaved else 0)

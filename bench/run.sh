@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# `make bench`: measures the release build on this machine and writes target/bench/report.{md,json}.
+# Every speed figure is reported next to a reference measured in the same run (the bare endpoint,
+# the smaller dataset), because absolute numbers on a shared 2-core machine mean little. The
+# benchmark reports; it fails only when the server misbehaves (errors, lost or duplicated messages).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${PARLEY_SERVER_BIN:?the release server binary}
+BENCH=${PARLEY_BENCH_BIN:?the release parley-bench binary}
+SITE=${LEPTOS_SITE_ROOT:?the built site}
+OUT="$ROOT/target/bench"
+DURATION=${BENCH_DURATION:-10s}
+CONNECTIONS=${BENCH_CONNECTIONS:-32}
+THREADS=${BENCH_THREADS:-100000}
+mkdir -p "$OUT"
+rm -f "$OUT"/*.json "$OUT"/*.txt
+WORK=$(mktemp -d)
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+BASE="http://127.0.0.1:$PORT"
+DB="surrealkv://$WORK/bench.db"
+
+cleanup() { [ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+echo "== scaling: generating 1,000 then $THREADS threads and timing the polls in-process"
+"$BENCH" scale --db "$DB" --large "$THREADS" --out "$OUT/scale.json" > /dev/null
+
+echo "== starting the release server on that database"
+PARLEY_ADDR="127.0.0.1:$PORT" PARLEY_DB="$DB" PARLEY_LOG=warn LEPTOS_HASH_FILES=true \
+  LEPTOS_SITE_ROOT="$SITE" "$BIN" > "$WORK/server.log" 2>&1 &
+SERVER=$!
+for _ in $(seq 1 240); do curl -fs "$BASE/healthz" > /dev/null && break; sleep 0.5; done
+curl -fs "$BASE/healthz" > /dev/null || { cat "$WORK/server.log"; exit 1; }
+
+# A staff session (Maya, at the location with the generated threads) for the inbox poll.
+curl -fs -o /dev/null -c "$WORK/cookies" -H "Origin: $BASE" \
+  --data 'email=maya%40parley.demo&password=demo-maya-2026' "$BASE/api/login" || true
+SESSION=$(awk '$6 == "parley_session" { print $7 }' "$WORK/cookies")
+[ -n "$SESSION" ] || { echo "could not sign in"; exit 1; }
+# The polls below ask for what is newer than everything there is: nothing new.
+PORTAL_FORM="token=demo-portal-ana-silva-kayak&after_seq=1000000"
+INBOX_FORM="since_ms=$(( ($(date +%s) + 60) * 1000 ))"
+
+post_script() { # body, extra header line
+  cat <<LUA
+wrk.method = "POST"
+wrk.body = "$1"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Accept"] = "application/json"
+wrk.headers["Origin"] = "$BASE"
+$2
+LUA
+}
+post_script "$PORTAL_FORM" "" > "$WORK/portal.lua"
+post_script "$INBOX_FORM" "wrk.headers[\"Cookie\"] = \"parley_session=$SESSION\"" > "$WORK/inbox.lua"
+
+run_wrk() { # name, url, [script]
+  local name=$1 url=$2 script=${3:-}
+  wrk -t2 -c"$CONNECTIONS" -d2s ${script:+-s "$script"} "$url" > /dev/null # warm-up
+  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency ${script:+-s "$script"} "$url" > "$OUT/wrk-$name.txt"
+}
+echo "== empty polls against the bare endpoint (wrk, $CONNECTIONS connections, $DURATION each)"
+run_wrk bare "$BASE/api/ping"
+run_wrk portal_poll "$BASE/api/portal_poll" "$WORK/portal.lua"
+run_wrk inbox_poll "$BASE/api/inbox_changes" "$WORK/inbox.lua"
+
+echo "== empty polls at a fixed 2,000 a second"
+"$BENCH" rate --url "$BASE" --endpoint portal_poll --form "$PORTAL_FORM" --out "$OUT/rate-portal_poll.json" > /dev/null
+"$BENCH" rate --url "$BASE" --endpoint inbox_changes --form "$INBOX_FORM" \
+  --cookie "parley_session=$SESSION" --out "$OUT/rate-inbox_poll.json" > /dev/null
+
+# What one empty poll costs on the wire.
+curl -fs -o /dev/null -w '%{size_download}' -H "Origin: $BASE" --data "$PORTAL_FORM" "$BASE/api/portal_poll" > "$OUT/portal-poll-bytes.txt"
+
+echo "== durable sends: one sender, then 200 over 50 threads"
+"$BENCH" sends --url "$BASE" --out "$OUT/sends.json" > /dev/null
+
+echo "== page weight of the portal as a phone fetches it"
+weigh() { # url, encoding -> bytes on the wire
+  curl -fs -o /dev/null -w '%{size_download}' -H "Accept-Encoding: $2" "$1"
+}
+PAGE="$BASE/portal/demo-portal-ana-silva-kayak"
+curl -fs -H 'Accept-Encoding: identity' "$PAGE" > "$WORK/portal.html"
+curl -fs -D "$OUT/portal-headers.txt" -o /dev/null -H 'Accept-Encoding: br' "$PAGE"
+{
+  echo "$(weigh "$PAGE" identity) $(weigh "$PAGE" gzip) $(weigh "$PAGE" br) /portal/<token>"
+  # The assets the page links to, with whatever hashed names this build gave them.
+  grep -oE '/pkg/[^"'"'"' ]+\.(js|wasm|css)' "$WORK/portal.html" | sort -u | while read -r asset; do
+    echo "$(weigh "$BASE$asset" identity) $(weigh "$BASE$asset" gzip) $(weigh "$BASE$asset" br) $asset"
+    curl -fs -D - -o /dev/null -H 'Accept-Encoding: br' "$BASE$asset" \
+      | tr -d '\r' | grep -iE '^(content-encoding|cache-control):' | sed "s|^|$asset |" >> "$OUT/asset-headers.txt"
+  done
+} > "$OUT/weight.txt"
+
+python3 "$ROOT/bench/report.py" "$OUT" "$DURATION" "$CONNECTIONS"
+cat "$OUT/report.md"

@@ -1,0 +1,54 @@
+//! The benchmark's database: the demo, plus generated conversations at the demo's kayak location
+//! (the one Maya and the demo portal link open), portal links for the threads the senders write
+//! to, and one long thread.
+
+use anyhow::Context;
+use app::store::bulk::generated_key;
+use app::store::seed::{seed_demo, DEMO_PORTAL_TOKEN};
+use app::store::Store;
+use chrono::Utc;
+
+/// How many threads the send load and the soak spread their senders over.
+pub const SEND_THREADS: usize = 50;
+/// Generated threads the dataset needs at least: the long one, the senders' and a short one.
+pub const MIN_THREADS: usize = SEND_THREADS + 2;
+/// The portal link of the generated thread that gets the long history.
+pub const LONG_THREAD_TOKEN: &str = "bench-portal-long-thread";
+/// The portal link of a generated thread with its one first message.
+pub const SHORT_THREAD_TOKEN: &str = "bench-portal-short-thread";
+
+/// The portal link of the i-th thread the senders write to (0-based, below `SEND_THREADS`).
+pub fn send_token(i: usize) -> String {
+    format!("bench-portal-send-{i:03}")
+}
+
+/// Opens (and migrates) a database for the benchmark.
+pub async fn open(url: &str) -> anyhow::Result<Store> {
+    let store = Store::open(url).await.with_context(|| format!("opening {url}"))?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+/// Seeds the demo and `threads` generated conversations (at least `MIN_THREADS`) with their
+/// portal links; the long thread gets `long_messages` more messages. Returns the location's id.
+pub async fn prepare(store: &Store, threads: usize, long_messages: usize) -> anyhow::Result<String> {
+    let threads = threads.max(MIN_THREADS);
+    seed_demo(store).await?;
+    let location = kayak_location(store).await?;
+    store.generate_threads(&location, 0..threads, Utc::now()).await?;
+    store.add_portal_token(&generated_key(0), LONG_THREAD_TOKEN).await?;
+    store.add_portal_token(&generated_key(1), SHORT_THREAD_TOKEN).await?;
+    for i in 0..SEND_THREADS {
+        store.add_portal_token(&generated_key(2 + i), &send_token(i)).await?;
+    }
+    if long_messages > 0 {
+        store.generate_messages(&generated_key(0), long_messages, Utc::now()).await?;
+    }
+    Ok(location)
+}
+
+/// The demo location the generated data goes to.
+pub async fn kayak_location(store: &Store) -> anyhow::Result<String> {
+    let access = store.portal_access(DEMO_PORTAL_TOKEN).await?.context("the demo's portal link")?;
+    Ok(access.location.id)
+}
