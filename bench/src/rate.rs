@@ -1,11 +1,14 @@
-//! An open-loop load at a fixed rate: requests start on schedule whether or not earlier ones have
-//! answered, and each latency counts from when its request was due, so a stall shows up in the
-//! percentiles instead of slowing the load down (wrk, closed-loop, measures throughput instead).
+//! A load at a fixed rate over a fixed number of connections, as wrk2 does: each request is due on
+//! a schedule, waits for a free connection if all are busy, and its latency counts from when it
+//! was due, so a stall shows up in the percentiles instead of slowing the load down (wrk, closed
+//! loop, measures throughput instead). A fixed connection count keeps the client from opening a
+//! new connection for every late request.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
+use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::stats::{summarize, Summary};
@@ -19,9 +22,13 @@ pub struct RateReport {
     pub latency: Summary,
 }
 
+/// Connections the load keeps open, as many as wrk's.
+const CONNECTIONS: usize = 32;
+
 /// POSTs `form` to `/api/{endpoint}` at `per_s` requests a second for `seconds`.
 pub async fn run(base: &str, endpoint: &str, form: &str, cookie: Option<&str>, per_s: f64, seconds: f64) -> anyhow::Result<RateReport> {
-    let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build()?;
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).pool_max_idle_per_host(CONNECTIONS).build()?;
+    let connections = Arc::new(Semaphore::new(CONNECTIONS));
     let mut request = http
         .post(format!("{}/api/{endpoint}", base.trim_end_matches('/')))
         .header("origin", base)
@@ -42,8 +49,9 @@ pub async fn run(base: &str, endpoint: &str, form: &str, cookie: Option<&str>, p
         let due_now = ((start.elapsed().as_secs_f64() * per_s) as usize).min(total);
         for n in issued..due_now {
             let due = start + Duration::from_secs_f64(n as f64 / per_s);
-            let (http, request) = (http.clone(), request.clone());
+            let (http, request, connections) = (http.clone(), request.clone(), connections.clone());
             tasks.spawn(async move {
+                let _connection = connections.acquire_owned().await.expect("the semaphore stays open");
                 let ok = match http.execute(request.try_clone().expect("a cloneable request")).await {
                     Ok(response) => response.status().is_success() && response.bytes().await.is_ok(),
                     Err(_) => false,

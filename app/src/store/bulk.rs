@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
 use super::ids::record;
+use super::threads::InboxCursor;
 use super::{Store, StoreError};
 use crate::model::SenderType;
 use crate::text::preview;
@@ -51,6 +52,7 @@ struct ThreadInsert {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     last_message_at: DateTime<Utc>,
+    inbox_rank: i64,
     preview: String,
     last_sender_type: i64,
     last_seq: i64,
@@ -110,6 +112,7 @@ impl Store {
                     created_at: at,
                     updated_at: at,
                     last_message_at: at,
+                    inbox_rank: InboxCursor::rank_of(at),
                     preview: preview(&body),
                     last_sender_type: SenderType::Customer.code(),
                     last_seq: 1,
@@ -178,7 +181,8 @@ impl Store {
                      INSERT INTO message $messages RETURN NONE;
                      UPDATE ONLY $thread SET last_seq = $seq, last_customer_seq = $seq, last_operator_seq = $seq,
                          operator_read_seq = $seq, customer_read_seq = $seq, unread_for_operator = 0,
-                         unread_for_customer = 0, preview = $preview, last_message_at = $at, updated_at = $at
+                         unread_for_customer = 0, preview = $preview, last_message_at = $at,
+                         inbox_rank = -time::nano($at), updated_at = $at
                          RETURN NONE;
                      COMMIT TRANSACTION;",
                 )

@@ -69,7 +69,7 @@ impl Store {
             );
         }
         if after.is_some() {
-            conditions.push("(last_message_at < $at OR (last_message_at = $at AND id < $after))");
+            conditions.push("(inbox_rank > $rank OR (inbox_rank = $rank AND id > $after))");
         }
         // Message text is searched once, up front, not once per thread.
         let text_hits = if search.is_some() {
@@ -80,7 +80,7 @@ impl Store {
         };
         let sql = format!(
             "{text_hits}
-             SELECT {ENTRY_FIELDS} FROM thread WHERE {} ORDER BY last_message_at DESC, id DESC LIMIT $limit;",
+             SELECT {ENTRY_FIELDS} FROM thread WHERE {} ORDER BY inbox_rank, id LIMIT $limit;",
             conditions.join(" AND ")
         );
         let mut request = self
@@ -91,7 +91,7 @@ impl Store {
             .bind(("q", search.unwrap_or_default()));
         if let Some(cursor) = after {
             request = request
-                .bind(("at", cursor.last_message_at))
+                .bind(("rank", InboxCursor::rank_of(cursor.last_message_at)))
                 .bind(("after", record("thread", &cursor.thread_id)));
         }
         let rows: Vec<InboxRow> = request.await?.take(1)?;

@@ -98,7 +98,7 @@ fn append_sql(sender: SenderType) -> String {
          LET $t = SELECT last_seq, location FROM ONLY $thread;
          IF $t = NONE {{ THROW 'no such thread' }};
          LET $seq = $t.last_seq + 1;
-         UPDATE ONLY $thread SET last_seq = $seq, last_message_at = $at, updated_at = $at,
+         UPDATE ONLY $thread SET last_seq = $seq, last_message_at = $at, inbox_rank = -time::nano($at), updated_at = $at,
              preview = $preview, last_sender_type = $sender_type, {side};
          LET $m = CREATE ONLY message CONTENT {{ thread: $thread, seq: $seq, sender_type: $sender_type,
              staff: $staff, sender_name: $sender_name, body: $body, client_id: $client_id, created_at: $at }};

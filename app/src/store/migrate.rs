@@ -12,6 +12,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("webhooks.surql"),
     include_str!("api_keys.surql"),
     include_str!("unread_counts.surql"),
+    include_str!("inbox_order.surql"),
+    include_str!("inbox_order_index.surql"),
 ];
 
 #[derive(SurrealValue)]
@@ -83,24 +85,58 @@ mod tests {
         assert_eq!(store.schema_version().await.unwrap(), MIGRATIONS.len() as i64);
     }
 
+    /// Threads as a version-3 or version-4 server wrote them (no inbox_rank), at a new location:
+    /// (thread key, minutes ago, unread customer messages).
+    async fn old_threads(store: &Store, threads: &[(&str, i64, i64)]) -> String {
+        let location: Option<surrealdb::types::RecordId> = store
+            .db
+            .query("CREATE ONLY location CONTENT { name: 'Old', timezone: 'UTC' } RETURN VALUE id")
+            .await
+            .unwrap()
+            .take(0)
+            .unwrap();
+        let location = location.unwrap();
+        for &(key, minutes_ago, unread) in threads {
+            store
+                .db
+                .query(
+                    "LET $at = time::now() - <duration> string::concat(<string> $ago, 'm');
+                     CREATE $thread CONTENT { booking: $booking, location: $location, created_at: $at,
+                         updated_at: $at, last_message_at: $at, unread_for_operator: $unread };",
+                )
+                .bind(("thread", crate::store::ids::record("thread", key)))
+                .bind(("booking", crate::store::ids::record("booking", key)))
+                .bind(("location", location.clone()))
+                .bind(("ago", minutes_ago))
+                .bind(("unread", unread))
+                .await
+                .unwrap()
+                .check()
+                .unwrap();
+        }
+        crate::store::ids::key(&location)
+    }
+
     /// Version 4 counts the unread threads a database already had.
     #[tokio::test]
     async fn the_unread_count_migration_counts_existing_threads() {
-        use crate::store::seed::{seed_demo, DEMO_PORTAL_TOKEN};
         let store = Store::open("mem://").await.unwrap();
         store.migrate_to(3).await.unwrap();
-        seed_demo(&store).await.unwrap();
-        let location = store.portal_access(DEMO_PORTAL_TOKEN).await.unwrap().unwrap().location.id;
+        let location = old_threads(&store, &[("a", 5, 2), ("b", 4, 0), ("c", 3, 1)]).await;
         store.migrate().await.unwrap();
-        let mut counted = store
-            .db
-            .query("SELECT VALUE count() FROM thread WHERE location = $l AND unread_for_operator > 0 GROUP ALL")
-            .bind(("l", crate::store::ids::record("location", &location)))
-            .await
-            .unwrap();
-        let counted: Option<i64> = counted.take(0).unwrap();
-        assert_eq!(counted, Some(2), "the demo's kayak location has two unread threads");
         assert_eq!(store.unread_thread_count(&location).await.unwrap(), 2);
+    }
+
+    /// Version 5 ranks the threads a database already had in the order they had.
+    #[tokio::test]
+    async fn the_inbox_order_migration_keeps_the_order() {
+        let store = Store::open("mem://").await.unwrap();
+        store.migrate_to(4).await.unwrap();
+        let location = old_threads(&store, &[("a", 30, 0), ("b", 10, 0), ("c", 20, 1), ("d", 40, 0)]).await;
+        store.migrate().await.unwrap();
+        let page = store.list_threads(&location, None, 50).await.unwrap();
+        let order: Vec<String> = page.threads.into_iter().map(|t| t.id).collect();
+        assert_eq!(order, ["b", "c", "a", "d"]);
     }
 
     #[tokio::test]

@@ -112,6 +112,12 @@ impl InboxCursor {
         format!("{nanos}.{}", self.thread_id)
     }
 
+    /// Where a thread with this last-message time stands in the inbox: the `inbox_rank` field, which
+    /// grows as threads get older (inbox_order.surql).
+    pub fn rank_of(last_message_at: DateTime<Utc>) -> i64 {
+        -last_message_at.timestamp_nanos_opt().unwrap_or(i64::MAX)
+    }
+
     pub fn decode(s: &str) -> Option<Self> {
         let (nanos, thread_id) = s.split_once('.')?;
         let last_message_at = DateTime::from_timestamp_nanos(nanos.parse().ok()?);
@@ -164,7 +170,7 @@ impl Store {
                 .query(
                     "BEGIN TRANSACTION;
                      CREATE ONLY $thread CONTENT { booking: $booking, location: $location, created_at: $at,
-                         updated_at: $at, last_message_at: $at };
+                         updated_at: $at, last_message_at: $at, inbox_rank: -time::nano($at) };
                      CREATE event CONTENT { type: 'thread.created', location: $location, thread: $thread,
                          created_at: $at };
                      COMMIT TRANSACTION;",
@@ -198,13 +204,13 @@ impl Store {
     ) -> Result<InboxPage, StoreError> {
         let limit = limit.clamp(1, 100);
         let keyset = if after.is_some() {
-            "AND (last_message_at < $at OR (last_message_at = $at AND id < $after))"
+            "AND (inbox_rank > $rank OR (inbox_rank = $rank AND id > $after))"
         } else {
             ""
         };
         let sql = format!(
             "SELECT * FROM thread WHERE location = $location {keyset} \
-             ORDER BY last_message_at DESC, id DESC LIMIT $limit"
+             ORDER BY inbox_rank, id LIMIT $limit"
         );
         let mut query = self
             .db
@@ -213,7 +219,7 @@ impl Store {
             .bind(("limit", limit as i64 + 1));
         if let Some(cursor) = after {
             query = query
-                .bind(("at", cursor.last_message_at))
+                .bind(("rank", InboxCursor::rank_of(cursor.last_message_at)))
                 .bind(("after", thread_record(&cursor.thread_id)));
         }
         let rows: Vec<ThreadRow> = query.await?.take(0)?;
@@ -385,7 +391,8 @@ mod tests {
             let (thread, _) = store.get_or_create_thread(&booking.id, at).await.unwrap();
             expected.push((at, thread.id));
         }
-        expected.sort_by(|a, b| b.cmp(a));
+        // Newest first; a shared timestamp is broken by the id, ascending (the index's own order).
+        expected.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         let expected: Vec<String> = expected.into_iter().map(|(_, id)| id).collect();
 
         let mut seen = Vec::new();
