@@ -2,6 +2,7 @@
 figure set against its budget. Exits non-zero only when the server misbehaved: failed requests,
 or acknowledged messages lost or duplicated."""
 import json
+import operator
 import platform
 import re
 import subprocess
@@ -71,7 +72,16 @@ budgets = {
     "threads_with_seq_gaps": (sends["verdict"]["threads_with_gaps"], "== 0"),
     "portal_page_brotli_bytes": (totals["brotli"], f"<= {130 * KB}"),
 }
-met = {name: eval(f"{value} {rule}") for name, (value, rule) in budgets.items()}
+COMPARE = {">=": operator.ge, "<=": operator.le, "<": operator.lt, "==": operator.eq}
+
+
+def meets(value: float, rule: str) -> bool:
+    """Whether `value` keeps a rule written as "<operator> <bound>", e.g. "<= 1.5"."""
+    op, bound = rule.split()
+    return COMPARE[op](value, float(bound))
+
+
+met = {name: meets(value, rule) for name, (value, rule) in budgets.items()}
 
 report = {
     "machine": machine,
