@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 // `Value` is named by the derive's flatten code.
 use surrealdb::types::{RecordId, SurrealValue, Value};
 
+use super::changes::Scope;
 use super::ids::{key, record};
 use super::locations::Location;
 use super::{Store, StoreError};
@@ -266,11 +267,11 @@ impl Store {
 
     /// Revokes every portal link of a booking issued so far.
     pub async fn revoke_portal_links(&self, booking_id: &str) -> Result<(), StoreError> {
-        self.db
+        let revoke = self
+            .db
             .query("UPDATE portal_link SET revoked_at = time::now() WHERE booking = $booking AND revoked_at = NONE")
-            .bind(("booking", record("booking", booking_id)))
-            .await?
-            .check()?;
+            .bind(("booking", record("booking", booking_id)));
+        self.changing(&[Scope::Booking(booking_id)], revoke).await?.check()?;
         Ok(())
     }
 
@@ -279,13 +280,23 @@ impl Store {
         if !is_plausible_token(token) {
             return Ok(None);
         }
+        let hash = token_hash(token);
+        let load = || self.read_portal_access(&hash);
+        self.remembered(|c| &c.portal, &hash, load, |clock, reading, access: &Option<PortalAccess>| {
+            let access = access.as_ref()?;
+            clock.finish_read(reading, &[Scope::Booking(&access.booking.id), Scope::Location(&access.location.id)])
+        })
+        .await
+    }
+
+    async fn read_portal_access(&self, hash: &str) -> Result<Option<PortalAccess>, StoreError> {
         let mut response = self
             .db
             .query(
                 "SELECT booking.* AS booking, booking.customer.* AS customer, booking.location.* AS location \
                  FROM portal_link WHERE token_hash = $hash AND revoked_at = NONE LIMIT 1",
             )
-            .bind(("hash", token_hash(token)))
+            .bind(("hash", hash.to_owned()))
             .await?;
         let Some(row) = response.take::<Option<PortalRow>>(0)? else {
             return Ok(None);

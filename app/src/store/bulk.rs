@@ -82,6 +82,10 @@ impl Store {
     /// customer message; the n-th is `generated_key(n)`. Their messages are spread over the
     /// minutes before `now`, newest last, so real conversations written after `now` sort first.
     pub async fn generate_threads(&self, location_id: &str, range: Range<usize>, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.changing_anything(self.insert_threads(location_id, range, now)).await
+    }
+
+    async fn insert_threads(&self, location_id: &str, range: Range<usize>, now: DateTime<Utc>) -> Result<(), StoreError> {
         let location = record("location", location_id);
         let mut start = range.start;
         while start < range.end {
@@ -154,6 +158,10 @@ impl Store {
     /// Appends `count` messages to a thread, alternating customer and team, all read by both
     /// sides, with the thread's summary moved as `append_message` would. Seqs stay gapless.
     pub async fn generate_messages(&self, thread_id: &str, count: usize, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.changing_anything(self.insert_messages(thread_id, count, now)).await
+    }
+
+    async fn insert_messages(&self, thread_id: &str, count: usize, now: DateTime<Utc>) -> Result<(), StoreError> {
         let thread = self.thread(thread_id).await?;
         let thread_record = record("thread", thread_id);
         let first_seq = thread.last_seq + 1;

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use surrealdb::types::{SurrealValue, Value};
 
 use super::bookings::{Booking, BookingRow, Customer, CustomerRow};
+use super::changes::Scope;
 use super::ids::record;
 use super::threads::{InboxCursor, Thread, ThreadRow};
 use super::{Store, StoreError};
@@ -106,7 +107,14 @@ impl Store {
     }
 
     /// The location's threads that changed after `since` (their `updated_at`), oldest change first.
+    /// An empty answer is remembered: until the location's next write, no later `since` can
+    /// find anything either, so those polls are answered without a query.
     pub async fn inbox_changes(&self, location_id: &str, since: DateTime<Utc>) -> Result<Vec<InboxEntry>, StoreError> {
+        let cache = self.cache.as_deref();
+        if cache.and_then(|c| c.quiet_since.get(&c.clock, location_id)).is_some_and(|quiet| since >= quiet) {
+            return Ok(Vec::new());
+        }
+        let reading = cache.map(|c| c.clock.start_read());
         let sql = format!(
             "SELECT {ENTRY_FIELDS} FROM thread WHERE location = $location AND updated_at > $since
              ORDER BY updated_at LIMIT 200"
@@ -118,6 +126,10 @@ impl Store {
             .bind(("since", since))
             .await?
             .take(0)?;
+        if let (Some(cache), Some(reading), true) = (cache, reading, rows.is_empty()) {
+            let stamp = cache.clock.finish_read(reading, &[Scope::Location(location_id)]);
+            cache.quiet_since.keep(location_id, stamp, since);
+        }
         rows.into_iter().map(InboxEntry::try_from).collect()
     }
 

@@ -2,6 +2,7 @@
 
 use surrealdb::types::{RecordId, SurrealValue};
 
+use super::changes::Scope;
 use super::ids::{key, record};
 use super::{Store, StoreError};
 
@@ -60,13 +61,13 @@ impl Store {
     }
 
     pub async fn location(&self, id: &str) -> Result<Location, StoreError> {
-        let mut response = self
-            .db
-            .query("SELECT * FROM ONLY $id")
-            .bind(("id", record("location", id)))
-            .await?;
-        let row: Option<LocationRow> = response.take(0)?;
-        row.map(Location::from).ok_or(StoreError::NotFound)
+        let load = || async {
+            let mut response = self.db.query("SELECT * FROM ONLY $id").bind(("id", record("location", id))).await?;
+            let row: Option<LocationRow> = response.take(0)?;
+            row.map(Location::from).ok_or(StoreError::NotFound)
+        };
+        self.remembered(|c| &c.locations, id, load, |clock, reading, _| clock.finish_read(reading, &[Scope::Location(id)]))
+            .await
     }
 
     /// Switches the Customer Portal and Support Messaging of a location.
@@ -76,15 +77,18 @@ impl Store {
         portal_enabled: bool,
         messaging_enabled: bool,
     ) -> Result<Location, StoreError> {
-        let mut response = self
-            .db
-            .query("UPDATE ONLY $id SET portal_enabled = $portal, messaging_enabled = $messaging RETURN AFTER")
-            .bind(("id", record("location", id)))
-            .bind(("portal", portal_enabled))
-            .bind(("messaging", messaging_enabled))
-            .await?;
-        let row: Option<LocationRow> = response.take(0)?;
-        row.map(Location::from).ok_or(StoreError::NotFound)
+        let update = async {
+            let mut response = self
+                .db
+                .query("UPDATE ONLY $id SET portal_enabled = $portal, messaging_enabled = $messaging RETURN AFTER")
+                .bind(("id", record("location", id)))
+                .bind(("portal", portal_enabled))
+                .bind(("messaging", messaging_enabled))
+                .await?;
+            let row: Option<LocationRow> = response.take(0)?;
+            row.map(Location::from).ok_or(StoreError::NotFound)
+        };
+        self.changing(&[Scope::Location(id)], update).await
     }
 
     /// Whether the database holds any location at all (a new database holds none).

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
+use super::changes::Scope;
 use super::error::{first_cause, is_duplicate_in};
 use super::ids::{key, record};
 use super::retry::retrying;
@@ -36,6 +37,14 @@ pub(crate) struct MessageRow {
     body: String,
     client_id: String,
     created_at: DateTime<Utc>,
+}
+
+/// What the append transaction returns: the message, and its thread's location (whose inbox
+/// and unread count the append changes).
+#[derive(SurrealValue)]
+struct AppendedRow {
+    message: MessageRow,
+    location: RecordId,
 }
 
 impl TryFrom<MessageRow> for Message {
@@ -104,7 +113,7 @@ fn append_sql(sender: SenderType) -> String {
              staff: $staff, sender_name: $sender_name, body: $body, client_id: $client_id, created_at: $at }};
          CREATE event CONTENT {{ type: 'message.created', location: $t.location, thread: $thread,
              message: $m.id, created_at: $at }};
-         RETURN $m;
+         RETURN {{ message: $m, location: $t.location }};
          COMMIT TRANSACTION;"
     )
 }
@@ -116,9 +125,9 @@ impl Store {
         let body = validate_body(new.body)?;
         let sql = append_sql(new.sender_type);
         let thread = record("thread", new.thread_id);
-        retrying(|| async {
+        let appended = retrying(|| async {
             if let Some(message) = self.message_by_client_id(new.thread_id, new.client_id).await? {
-                return Ok(Appended { message, created: false });
+                return Ok((Appended { message, created: false }, None));
             }
             let response = self
                 .db
@@ -136,8 +145,8 @@ impl Store {
                 Ok(mut response) => {
                     // The RETURN's row comes just before COMMIT's.
                     let index = response.num_statements() - 2;
-                    let row: Option<MessageRow> = response.take(index)?;
-                    Ok(Appended { message: row.ok_or(StoreError::NotFound)?.try_into()?, created: true })
+                    let row: AppendedRow = response.take::<Option<AppendedRow>>(index)?.ok_or(StoreError::NotFound)?;
+                    Ok((Appended { message: row.message.try_into()?, created: true }, Some(key(&row.location))))
                 }
                 Err(err) if err.is_thrown() => Err(StoreError::NotFound),
                 // A concurrent send with the same client id won: the next attempt returns its message.
@@ -145,7 +154,13 @@ impl Store {
                 Err(err) => Err(err.into()),
             }
         })
-        .await
+        .await;
+        match &appended {
+            Ok((_, None)) => {}
+            Ok((_, Some(location))) => self.touched(&[Scope::Booking(new.thread_id), Scope::Location(location)]),
+            Err(_) => self.touched_all(),
+        }
+        appended.map(|(appended, _)| appended)
     }
 
     pub async fn message_by_client_id(&self, thread_id: &str, client_id: &str) -> Result<Option<Message>, StoreError> {

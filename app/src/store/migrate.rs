@@ -30,6 +30,10 @@ impl Store {
     /// Applies the migrations up to `target` (a version); tests use it to stand where an older
     /// server left a database.
     pub(crate) async fn migrate_to(&self, target: usize) -> Result<(), StoreError> {
+        self.changing_anything(self.apply_migrations(target)).await
+    }
+
+    async fn apply_migrations(&self, target: usize) -> Result<(), StoreError> {
         let mut current = self.schema_version().await?;
         for (index, script) in MIGRATIONS.iter().enumerate().take(target) {
             let version = index as i64 + 1;

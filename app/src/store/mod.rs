@@ -2,10 +2,12 @@
 //! (ws://), reached through `engine::any`. One file per table family; rows stay in here and
 //! leave as plain structs with string ids.
 
+mod changes;
 mod error;
 mod explain;
 mod ids;
 mod migrate;
+mod read_cache;
 mod retry;
 #[cfg(test)]
 mod test_support;
@@ -23,17 +25,21 @@ pub mod sync;
 pub mod threads;
 pub mod webhooks;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use surrealdb::engine::any::{self, Any};
 use surrealdb::Surreal;
 
 pub use error::StoreError;
+use read_cache::ReadCache;
 
 /// A handle on the database; cheap to clone, shared by every request.
 #[derive(Clone)]
 pub struct Store {
     db: Surreal<Any>,
+    /// Poll reads kept in memory; only for an embedded database (read_cache.rs says why).
+    cache: Option<Arc<ReadCache>>,
 }
 
 /// How long opening the database may take before start-up gives up with an error.
@@ -52,7 +58,8 @@ impl Store {
         let db = tokio::time::timeout(CONNECT_TIMEOUT, connect)
             .await
             .map_err(|_| StoreError::Unavailable(format!("no answer within {CONNECT_TIMEOUT:?}")))??;
-        Ok(Store { db })
+        let cache = is_embedded(&url).then(|| Arc::new(ReadCache::new()));
+        Ok(Store { db, cache })
     }
 
     /// A fresh in-memory store with the schema applied: for tests.
@@ -67,6 +74,11 @@ impl Store {
         self.db.query("RETURN 1").await?.check()?;
         Ok(())
     }
+}
+
+/// Whether only this process can write the database (so it sees every write).
+fn is_embedded(url: &str) -> bool {
+    ["mem://", "surrealkv://", "rocksdb://"].iter().any(|scheme| url.starts_with(scheme))
 }
 
 /// Adds `sync=every` to a surrealkv URL that does not choose a sync mode itself.
@@ -89,6 +101,12 @@ mod tests {
         assert_eq!(durable_url("surrealkv://p?sync=never"), "surrealkv://p?sync=never");
         assert_eq!(durable_url("mem://"), "mem://");
         assert_eq!(durable_url("ws://127.0.0.1:8000"), "ws://127.0.0.1:8000");
+    }
+
+    #[test]
+    fn only_embedded_databases_are_cached() {
+        assert!(is_embedded("mem://") && is_embedded("surrealkv://data/p.db?sync=every"));
+        assert!(!is_embedded("ws://127.0.0.1:8000") && !is_embedded("wss://db.example.com"));
     }
 
     #[tokio::test]

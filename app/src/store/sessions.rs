@@ -3,6 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
+use super::changes::Scope;
 use super::ids::{key, record};
 use super::retry::retrying;
 use super::staff::Staff;
@@ -64,10 +65,23 @@ impl Store {
 
     /// The session a cookie token opens, if it exists and has not expired.
     pub async fn session(&self, token: &str, now: DateTime<Utc>) -> Result<Option<Session>, StoreError> {
+        let hash = token_hash(token);
+        let load = || self.read_session(&hash, now);
+        let session = self
+            .remembered(|c| &c.sessions, &hash, load, |clock, reading, session: &Option<Session>| {
+                session.as_ref()?;
+                clock.finish_read(reading, &[Scope::Session(&hash)])
+            })
+            .await?;
+        // A kept session still ends on time.
+        Ok(session.filter(|s| s.expires_at > now))
+    }
+
+    async fn read_session(&self, hash: &str, now: DateTime<Utc>) -> Result<Option<Session>, StoreError> {
         let mut response = self
             .db
             .query("SELECT staff, location, expires_at FROM session WHERE token_hash = $hash AND expires_at > $now LIMIT 1")
-            .bind(("hash", token_hash(token)))
+            .bind(("hash", hash.to_owned()))
             .bind(("now", now))
             .await?;
         let Some(row) = response.take::<Option<SessionRow>>(0)? else {
@@ -83,22 +97,21 @@ impl Store {
 
     /// Points a session at another location.
     pub async fn set_session_location(&self, token: &str, location_id: &str) -> Result<(), StoreError> {
-        self.db
+        let hash = token_hash(token);
+        let update = self
+            .db
             .query("UPDATE session SET location = $location WHERE token_hash = $hash")
-            .bind(("hash", token_hash(token)))
-            .bind(("location", record("location", location_id)))
-            .await?
-            .check()?;
+            .bind(("hash", hash.clone()))
+            .bind(("location", record("location", location_id)));
+        self.changing(&[Scope::Session(&hash)], update).await?.check()?;
         Ok(())
     }
 
     /// Ends a session (log out).
     pub async fn delete_session(&self, token: &str) -> Result<(), StoreError> {
-        self.db
-            .query("DELETE session WHERE token_hash = $hash")
-            .bind(("hash", token_hash(token)))
-            .await?
-            .check()?;
+        let hash = token_hash(token);
+        let delete = self.db.query("DELETE session WHERE token_hash = $hash").bind(("hash", hash.clone()));
+        self.changing(&[Scope::Session(&hash)], delete).await?.check()?;
         Ok(())
     }
 

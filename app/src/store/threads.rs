@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
+use super::changes::Scope;
 use super::error::{first_cause, is_duplicate_in, is_existing_record};
 use super::ids::{key, record};
 use super::retry::retrying;
@@ -142,18 +143,23 @@ fn thread_record(booking_or_thread_id: &str) -> RecordId {
 
 impl Store {
     pub async fn thread(&self, id: &str) -> Result<Thread, StoreError> {
-        let mut response = self.db.query("SELECT * FROM ONLY $id").bind(("id", thread_record(id))).await?;
-        let row: Option<ThreadRow> = response.take(0)?;
-        row.map(Thread::from).ok_or(StoreError::NotFound)
+        self.thread_of_booking(id).await?.ok_or(StoreError::NotFound)
     }
 
-    /// The booking's thread, if it has one.
+    /// The booking's thread, if it has one (a thread's id is its booking's).
     pub async fn thread_of_booking(&self, booking_id: &str) -> Result<Option<Thread>, StoreError> {
-        match self.thread(booking_id).await {
-            Ok(thread) => Ok(Some(thread)),
-            Err(StoreError::NotFound) => Ok(None),
-            Err(err) => Err(err),
-        }
+        let load = || self.read_thread(booking_id);
+        self.remembered(|c| &c.threads, booking_id, load, |clock, reading, _| {
+            clock.finish_read(reading, &[Scope::Booking(booking_id)])
+        })
+        .await
+    }
+
+    /// The thread as the database has it now, for writes that must not act on a kept copy.
+    pub(super) async fn read_thread(&self, id: &str) -> Result<Option<Thread>, StoreError> {
+        let mut response = self.db.query("SELECT * FROM ONLY $id").bind(("id", thread_record(id))).await?;
+        let row: Option<ThreadRow> = response.take(0)?;
+        Ok(row.map(Thread::from))
     }
 
     /// The booking's thread, created (with a `thread.created` event) if it has none yet. Any
@@ -161,8 +167,8 @@ impl Store {
     /// that created it.
     pub async fn get_or_create_thread(&self, booking_id: &str, at: DateTime<Utc>) -> Result<(Thread, bool), StoreError> {
         let booking = self.booking(booking_id).await?;
-        retrying(|| async {
-            if let Some(thread) = self.thread_of_booking(booking_id).await? {
+        let created = retrying(|| async {
+            if let Some(thread) = self.read_thread(booking_id).await? {
                 return Ok((thread, false));
             }
             let response = self
@@ -192,7 +198,9 @@ impl Store {
                 Err(err) => Err(err.into()),
             }
         })
-        .await
+        .await;
+        self.touched(&[Scope::Booking(booking_id), Scope::Location(&booking.location_id)]);
+        created
     }
 
     /// A page of the location's threads, newest message first, starting after `after`.
@@ -236,13 +244,19 @@ impl Store {
     /// How many of the location's threads have at least one customer message the team has not read:
     /// the count an event keeps on the location (unread_counts.surql), so no thread is counted here.
     pub async fn unread_thread_count(&self, location_id: &str) -> Result<i64, StoreError> {
-        let mut response = self
-            .db
-            .query("SELECT VALUE unread_threads FROM ONLY $location")
-            .bind(("location", record("location", location_id)))
-            .await?;
-        let count: Option<i64> = response.take(0)?;
-        Ok(count.unwrap_or(0))
+        let load = || async {
+            let mut response = self
+                .db
+                .query("SELECT VALUE unread_threads FROM ONLY $location")
+                .bind(("location", record("location", location_id)))
+                .await?;
+            let count: Option<i64> = response.take(0)?;
+            Ok(count.unwrap_or(0))
+        };
+        self.remembered(|c| &c.unread_threads, location_id, load, |clock, reading, _| {
+            clock.finish_read(reading, &[Scope::Location(location_id)])
+        })
+        .await
     }
 
     /// `side` has read everything in the thread. Writes nothing when that was already so.
@@ -287,13 +301,18 @@ impl Store {
     /// Runs a read-state update (statement 0) and reads the thread back (statement 1), retrying
     /// when it collides with a concurrent message.
     async fn update_thread(&self, thread_id: &str, sql: &'static str, at: DateTime<Utc>) -> Result<Thread, StoreError> {
-        retrying(|| async {
+        let updated = retrying(|| async {
             let mut response = self.db.query(sql).bind(("thread", thread_record(thread_id))).bind(("at", at)).await?;
             response.take::<Option<ThreadRow>>(0)?;
             let row: Option<ThreadRow> = response.take(1)?;
             row.map(Thread::from).ok_or(StoreError::NotFound)
         })
-        .await
+        .await;
+        match &updated {
+            Ok(thread) => self.touched(&[Scope::Booking(&thread.id), Scope::Location(&thread.location_id)]),
+            Err(_) => self.touched_all(),
+        }
+        updated
     }
 }
 

@@ -1,0 +1,311 @@
+//! Answers the reads every poll makes from memory while nothing they were read from has changed.
+//!
+//! A poll every 7.5 s from every open portal and dashboard mostly learns that nothing happened,
+//! yet each one cost the database a token lookup, a thread read and for the dashboard a session,
+//! a location, an unread count and a changes query. Here each of those reads is kept with the
+//! change-clock stamp it was read under (changes.rs) and served until a write to its scope.
+//!
+//! Only for an embedded database: every write then goes through this process's `Store`, which
+//! moves the clocks. A remote database (ws://) may be written by other app servers, so there the
+//! cache is off and every read goes to the database.
+
+use std::future::{Future, IntoFuture};
+
+use chrono::{DateTime, Utc};
+use quick_cache::sync::Cache;
+
+use super::bookings::PortalAccess;
+use super::changes::{ChangeClock, Reading, Scope, Stamp};
+use super::locations::Location;
+use super::sessions::Session;
+use super::threads::Thread;
+use super::{Store, StoreError};
+
+/// Entries per kind: enough for every open portal and dashboard of a busy server, bounded so a
+/// flood of distinct tokens cannot grow memory (misses are not kept at all).
+const PER_CONNECTION_ENTRIES: usize = 50_000;
+const PER_LOCATION_ENTRIES: usize = 10_000;
+
+pub(crate) struct ReadCache {
+    pub(crate) clock: ChangeClock,
+    /// By portal token hash: what the token opens (only tokens that open something).
+    pub(crate) portal: Memo<Option<PortalAccess>>,
+    /// By thread id (which is its booking's id): the thread, or that the booking has none yet.
+    pub(crate) threads: Memo<Option<Thread>>,
+    /// By session token hash: the session, until it expires.
+    pub(crate) sessions: Memo<Option<Session>>,
+    pub(crate) locations: Memo<Location>,
+    pub(crate) unread_threads: Memo<i64>,
+    /// By location: a time at or after which none of its threads has changed.
+    pub(crate) quiet_since: Memo<DateTime<Utc>>,
+}
+
+impl ReadCache {
+    pub(crate) fn new() -> Self {
+        ReadCache {
+            clock: ChangeClock::new(),
+            portal: Memo::new(PER_CONNECTION_ENTRIES),
+            threads: Memo::new(PER_CONNECTION_ENTRIES),
+            sessions: Memo::new(PER_CONNECTION_ENTRIES),
+            locations: Memo::new(PER_LOCATION_ENTRIES),
+            unread_threads: Memo::new(PER_LOCATION_ENTRIES),
+            quiet_since: Memo::new(PER_LOCATION_ENTRIES),
+        }
+    }
+}
+
+/// Values of one kind, each with the stamp it was read under.
+pub(crate) struct Memo<V> {
+    entries: Cache<String, (Stamp, V)>,
+}
+
+impl<V: Clone> Memo<V> {
+    fn new(capacity: usize) -> Self {
+        Memo { entries: Cache::new(capacity) }
+    }
+
+    /// The value kept for `key`, if nothing it depends on has been written since it was read.
+    pub(crate) fn get(&self, clock: &ChangeClock, key: &str) -> Option<V> {
+        let (stamp, value) = self.entries.get(key)?;
+        clock.is_current(&stamp).then_some(value)
+    }
+
+    pub(crate) fn keep(&self, key: &str, stamp: Option<Stamp>, value: V) {
+        if let Some(stamp) = stamp {
+            self.entries.insert(key.to_owned(), (stamp, value));
+        }
+    }
+}
+
+impl Store {
+    /// `load`'s value, or the one kept from an earlier call while still current. `stamp` names
+    /// what the value depends on (through `ChangeClock::finish_read`); `None` keeps nothing.
+    pub(crate) async fn remembered<V, Load, Fut>(
+        &self,
+        memo: fn(&ReadCache) -> &Memo<V>,
+        key: &str,
+        load: Load,
+        stamp: impl FnOnce(&ChangeClock, Reading, &V) -> Option<Stamp>,
+    ) -> Result<V, StoreError>
+    where
+        V: Clone,
+        Load: FnOnce() -> Fut,
+        Fut: Future<Output = Result<V, StoreError>>,
+    {
+        let Some(cache) = &self.cache else { return load().await };
+        let memo = memo(cache);
+        if let Some(value) = memo.get(&cache.clock, key) {
+            return Ok(value);
+        }
+        let reading = cache.clock.start_read();
+        let value = load().await?;
+        memo.keep(key, stamp(&cache.clock, reading, &value), value.clone());
+        Ok(value)
+    }
+
+    /// Runs a write to `scopes`, then moves their clocks (whether or not it succeeded: a call
+    /// that failed may still have committed).
+    pub(crate) async fn changing<T>(&self, scopes: &[Scope<'_>], write: impl IntoFuture<Output = T>) -> T {
+        let result = write.await;
+        self.touched(scopes);
+        result
+    }
+
+    /// Runs a write that may change anything (bulk loads, migrations, staff), then ends every stamp.
+    pub(crate) async fn changing_anything<T>(&self, write: impl IntoFuture<Output = T>) -> T {
+        let result = write.await;
+        self.touched_all();
+        result
+    }
+
+    /// For writes that learn their scopes from what they wrote: call after the write.
+    pub(crate) fn touched(&self, scopes: &[Scope<'_>]) {
+        if let Some(cache) = &self.cache {
+            cache.clock.touch(scopes);
+        }
+    }
+
+    pub(crate) fn touched_all(&self) {
+        if let Some(cache) = &self.cache {
+            cache.clock.touch_all();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, Utc};
+    use tokio::task::JoinSet;
+
+    use super::*;
+    use crate::model::SenderType;
+    use crate::store::bookings::tests::booking_fixture;
+    use crate::store::messages::NewMessage;
+    use crate::store::staff::NewStaff;
+    use crate::store::test_support::TempDir;
+
+    fn says<'a>(thread_id: &'a str, side: SenderType, client_id: &'a str) -> NewMessage<'a> {
+        NewMessage {
+            thread_id,
+            sender_type: side,
+            staff_id: None,
+            sender_name: "Someone",
+            body: "Hello",
+            client_id,
+            at: Utc::now(),
+        }
+    }
+
+    /// Changes the database behind the store's back, as only another process could.
+    async fn write_around_the_store(store: &Store, sql: &str) {
+        store.db.query(sql).await.unwrap().check().unwrap();
+    }
+
+    #[tokio::test]
+    async fn repeated_reads_come_from_memory_until_the_store_writes() {
+        let store = Store::open_in_memory().await.unwrap();
+        let (location, _, booking) = booking_fixture(&store, "CACHE-0001").await;
+        let token = store.issue_portal_link(&booking.id).await.unwrap();
+        assert!(store.portal_access(&token).await.unwrap().is_some());
+        assert_eq!(store.location(&location.id).await.unwrap().name, "Harbour");
+
+        // Renamed without the store knowing: the kept copies are what answers.
+        write_around_the_store(&store, "UPDATE location SET name = 'Renamed'").await;
+        assert_eq!(store.location(&location.id).await.unwrap().name, "Harbour");
+        assert_eq!(store.portal_access(&token).await.unwrap().unwrap().location.name, "Harbour");
+
+        // Any write through the store to the location ends both.
+        store.set_location_switches(&location.id, true, false).await.unwrap();
+        let access = store.portal_access(&token).await.unwrap().unwrap();
+        assert_eq!((access.location.name.as_str(), access.location.messaging_enabled), ("Renamed", false));
+        assert_eq!(store.location(&location.id).await.unwrap().name, "Renamed");
+    }
+
+    #[tokio::test]
+    async fn a_remote_database_is_never_cached() {
+        let store = Store::open_in_memory().await.unwrap();
+        let uncached = Store { db: store.db.clone(), cache: None };
+        let (location, _, _) = booking_fixture(&uncached, "CACHE-0002").await;
+        uncached.location(&location.id).await.unwrap();
+        write_around_the_store(&uncached, "UPDATE location SET name = 'Renamed'").await;
+        assert_eq!(uncached.location(&location.id).await.unwrap().name, "Renamed");
+    }
+
+    #[tokio::test]
+    async fn a_revoked_portal_link_stops_working_at_once() {
+        let store = Store::open_in_memory().await.unwrap();
+        let (_, _, booking) = booking_fixture(&store, "CACHE-0003").await;
+        let token = store.issue_portal_link(&booking.id).await.unwrap();
+        assert!(store.portal_access(&token).await.unwrap().is_some());
+        store.revoke_portal_links(&booking.id).await.unwrap();
+        assert!(store.portal_access(&token).await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn thread_reads_follow_messages_and_read_state() {
+        let store = Store::open_in_memory().await.unwrap();
+        let (location, _, booking) = booking_fixture(&store, "CACHE-0004").await;
+        let since = Utc::now() - Duration::seconds(1);
+        assert_eq!(store.thread_of_booking(&booking.id).await.unwrap(), None);
+        assert!(store.inbox_changes(&location.id, since).await.unwrap().is_empty());
+        assert_eq!(store.unread_thread_count(&location.id).await.unwrap(), 0);
+
+        let (thread, _) = store.get_or_create_thread(&booking.id, Utc::now()).await.unwrap();
+        assert_eq!(store.thread_of_booking(&booking.id).await.unwrap().map(|t| t.last_seq), Some(0));
+        assert_eq!(store.inbox_changes(&location.id, since).await.unwrap().len(), 1);
+
+        store.append_message(says(&thread.id, SenderType::Customer, "c1")).await.unwrap();
+        assert_eq!(store.thread(&thread.id).await.unwrap().last_seq, 1);
+        assert_eq!(store.unread_thread_count(&location.id).await.unwrap(), 1);
+
+        let later = Utc::now();
+        assert!(store.inbox_changes(&location.id, later).await.unwrap().is_empty(), "quiet after the message");
+        store.mark_read(&thread.id, SenderType::Operator, Utc::now() + Duration::milliseconds(5)).await.unwrap();
+        assert_eq!(store.thread(&thread.id).await.unwrap().operator_read_seq, 1);
+        assert_eq!(store.unread_thread_count(&location.id).await.unwrap(), 0);
+        assert_eq!(store.inbox_changes(&location.id, later).await.unwrap().len(), 1, "the read shows in the inbox");
+
+        store.mark_unread(&thread.id, SenderType::Operator, Utc::now()).await.unwrap();
+        assert_eq!(store.unread_thread_count(&location.id).await.unwrap(), 1);
+    }
+
+    #[tokio::test]
+    async fn sessions_end_on_logout_on_time_and_follow_their_location() {
+        let store = Store::open_in_memory().await.unwrap();
+        let (location, _, _) = booking_fixture(&store, "CACHE-0005").await;
+        let other = store.create_location("Lakeside", "UTC").await.unwrap();
+        let ids = [location.id.clone(), other.id.clone()];
+        let staff = store
+            .create_staff(NewStaff { email: "kim@example.com", first_name: None, last_name: None, password: "pw-123456789", location_ids: &ids })
+            .await
+            .unwrap();
+        let now = Utc::now();
+        store.create_session(&staff.id, "session-token-1", Some(&location.id), now + Duration::minutes(10)).await.unwrap();
+        let session = store.session("session-token-1", now).await.unwrap().unwrap();
+        assert_eq!(session.location_id.as_deref(), Some(location.id.as_str()));
+
+        store.set_session_location("session-token-1", &other.id).await.unwrap();
+        let session = store.session("session-token-1", now).await.unwrap().unwrap();
+        assert_eq!(session.location_id.as_deref(), Some(other.id.as_str()));
+        assert!(store.session("session-token-1", now + Duration::minutes(11)).await.unwrap().is_none(), "expired");
+
+        store.delete_session("session-token-1").await.unwrap();
+        assert!(store.session("session-token-1", now).await.unwrap().is_none());
+    }
+
+    /// Pollers read while senders write, on a durable store; once the senders are done, every
+    /// cached read agrees with the database read directly.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn reads_during_concurrent_writes_end_on_the_last_write() {
+        let dir = TempDir::new();
+        let store = Store::open(&dir.url()).await.unwrap();
+        store.migrate().await.unwrap();
+        let (location, _, booking) = booking_fixture(&store, "CACHE-0006").await;
+        let token = store.issue_portal_link(&booking.id).await.unwrap();
+        let (thread, _) = store.get_or_create_thread(&booking.id, Utc::now()).await.unwrap();
+
+        let mut tasks = JoinSet::new();
+        for sender in 0..4 {
+            let (store, thread_id) = (store.clone(), thread.id.clone());
+            tasks.spawn(async move {
+                for n in 0..10 {
+                    let side = if n % 2 == 0 { SenderType::Customer } else { SenderType::Operator };
+                    let client_id = format!("{sender}-{n}");
+                    store.append_message(says(&thread_id, side, &client_id)).await.unwrap();
+                    if n % 3 == 0 {
+                        store.mark_read(&thread_id, SenderType::Operator, Utc::now()).await.unwrap();
+                    }
+                }
+            });
+        }
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let pollers: Vec<_> = (0..4)
+            .map(|_| {
+                let (store, token, location_id, done) = (store.clone(), token.clone(), location.id.clone(), done.clone());
+                tokio::spawn(async move {
+                    while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                        let access = store.portal_access(&token).await.unwrap().unwrap();
+                        store.thread_of_booking(&access.booking.id).await.unwrap();
+                        store.unread_thread_count(&location_id).await.unwrap();
+                        tokio::task::yield_now().await;
+                    }
+                })
+            })
+            .collect();
+        while let Some(sent) = tasks.join_next().await {
+            sent.unwrap();
+        }
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
+        for poller in pollers {
+            poller.await.unwrap();
+        }
+
+        let kept = store.thread(&thread.id).await.unwrap();
+        let fresh = store.read_thread(&thread.id).await.unwrap().unwrap();
+        assert_eq!(kept, fresh);
+        assert_eq!(kept.last_seq, 40);
+        let counted: Option<i64> =
+            store.db.query("SELECT VALUE unread_threads FROM ONLY $l").bind(("l", crate::store::ids::record("location", &location.id))).await.unwrap().take(0).unwrap();
+        assert_eq!(store.unread_thread_count(&location.id).await.unwrap(), counted.unwrap_or(0));
+    }
+}
