@@ -41,6 +41,9 @@ def verdict(ok: bool) -> str:
 
 
 bare, portal, inbox = wrk("bare"), wrk("portal_poll"), wrk("inbox_poll")
+overload = wrk("overload")
+rss_before_kb, rss_after_kb, overload_connections = map(int, (out / "overload-rss.txt").read_text().split())
+overload.update(connections=overload_connections, server_rss_mb_before=rss_before_kb / 1024, server_rss_mb_after=rss_after_kb / 1024)
 rate_portal, rate_inbox = load("rate-portal_poll.json"), load("rate-inbox_poll.json")
 scale, sends = load("scale.json"), load("sends.json")
 weights = []
@@ -88,7 +91,8 @@ report = {
     "empty_poll": {"load": {"tool": "wrk (Debian)", "threads": 2, "connections": connections, "duration": duration},
                    "bare": bare, "portal_poll": portal, "inbox_poll": inbox,
                    "fixed_rate": {"portal_poll": rate_portal, "inbox_poll": rate_inbox},
-                   "portal_poll_body_bytes": int((out / "portal-poll-bytes.txt").read_text())},
+                   "portal_poll_body_bytes": int((out / "portal-poll-bytes.txt").read_text()),
+                   "overload": overload},
     "scaling": {**scale, "ratios_p50_large_vs_small": scaling, "long_vs_short_thread_poll_p50": long_vs_short},
     "sends": sends,
     "page_weight": {"files": weights, "total": totals, "headers": asset_headers},
@@ -135,6 +139,10 @@ md = [
     "|---|---|---|---|---|",
     rate_row(f"portal poll at {rate_portal['target_per_s']:.0f}/s", rate_portal),
     rate_row(f"inbox poll at {rate_inbox['target_per_s']:.0f}/s", rate_inbox),
+    "",
+    f"Overload: the empty portal poll over {overload['connections']:,} connections: {overload['requests_per_s']:.0f} req/s, "
+    f"p50 {overload['p50_ms']:.2f} ms, p99 {overload['p99_ms']:.2f} ms, {overload['errors']} errors, {overload['timeouts']} over 2 s; "
+    f"server memory (RSS) {overload['server_rss_mb_before']:.0f} MB before, {overload['server_rss_mb_after']:.0f} MB after.",
     "",
     f"## Scaling: {scale['small_threads']:,} vs {scale['large_threads']:,} threads (in-process through the router, "
     f"{scale['iterations']} calls each, p50 / p99 ms)",

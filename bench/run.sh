@@ -13,6 +13,9 @@ OUT="$ROOT/target/bench"
 DURATION=${BENCH_DURATION:-10s}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 THREADS=${BENCH_THREADS:-100000}
+OVERLOAD_CONNECTIONS=${BENCH_OVERLOAD_CONNECTIONS:-1000}
+# The overload run holds a socket per connection on both ends.
+ulimit -n 8192 2>/dev/null || true
 mkdir -p "$OUT"
 rm -f "$OUT"/*.json "$OUT"/*.txt
 WORK=$(mktemp -d)
@@ -92,6 +95,12 @@ curl -fs -D "$OUT/portal-headers.txt" -o /dev/null -H 'Accept-Encoding: br' "$PA
       | tr -d '\r' | grep -iE '^(content-encoding|cache-control):' | sed "s|^|$asset |" >> "$OUT/asset-headers.txt"
   done
 } > "$OUT/weight.txt"
+
+echo "== overload: empty portal polls over $OVERLOAD_CONNECTIONS connections"
+rss_kb() { ps -o rss= -p "$SERVER" | tr -d ' '; }
+RSS_BEFORE=$(rss_kb)
+wrk -t2 -c"$OVERLOAD_CONNECTIONS" -d"$DURATION" --latency -s "$WORK/portal.lua" "$BASE/api/portal_poll" > "$OUT/wrk-overload.txt"
+echo "$RSS_BEFORE $(rss_kb) $OVERLOAD_CONNECTIONS" > "$OUT/overload-rss.txt"
 
 python3 "$ROOT/bench/report.py" "$OUT" "$DURATION" "$CONNECTIONS"
 cat "$OUT/report.md"

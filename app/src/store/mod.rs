@@ -37,7 +37,9 @@ use read_cache::ReadCache;
 /// A handle on the database; cheap to clone, shared by every request.
 #[derive(Clone)]
 pub struct Store {
-    db: Surreal<Any>,
+    /// Shared, never cloned: each clone of a `Surreal` handle opens a new SurrealDB session (and
+    /// its drop queues the session's removal), which per request piled up memory under load.
+    db: Arc<Surreal<Any>>,
     /// Poll reads kept in memory; only for an embedded database (read_cache.rs says why).
     cache: Option<Arc<ReadCache>>,
 }
@@ -59,7 +61,7 @@ impl Store {
             .await
             .map_err(|_| StoreError::Unavailable(format!("no answer within {CONNECT_TIMEOUT:?}")))??;
         let cache = is_embedded(&url).then(|| Arc::new(ReadCache::new()));
-        Ok(Store { db, cache })
+        Ok(Store { db: Arc::new(db), cache })
     }
 
     /// A fresh in-memory store with the schema applied: for tests.
@@ -113,6 +115,13 @@ mod tests {
     async fn opens_and_answers() {
         let store = Store::open_in_memory().await.unwrap();
         store.ping().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn clones_share_one_database_session() {
+        let store = Store::open_in_memory().await.unwrap();
+        let per_request = store.clone();
+        assert!(Arc::ptr_eq(&store.db, &per_request.db), "a clone must not open a SurrealDB session");
     }
 
     #[tokio::test]
