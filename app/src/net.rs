@@ -28,11 +28,21 @@ pub async fn check_destination(url: &str, allow_private: bool) -> Result<(), Str
 
 fn is_internal(ip: IpAddr) -> bool {
     match ip {
-        IpAddr::V4(v4) => v4.is_loopback() || v4.is_private() || v4.is_link_local() || v4.is_unspecified()
-            || v4.is_broadcast() || v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64,
-        IpAddr::V6(v6) => v6.is_loopback() || v6.is_unspecified() || (v6.segments()[0] & 0xfe00) == 0xfc00
-            || (v6.segments()[0] & 0xffc0) == 0xfe80
-            || v6.to_ipv4_mapped().is_some_and(|v4| is_internal(IpAddr::V4(v4))),
+        IpAddr::V4(v4) => {
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64
+        }
+        IpAddr::V6(v6) => {
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || (v6.segments()[0] & 0xfe00) == 0xfc00
+                || (v6.segments()[0] & 0xffc0) == 0xfe80
+                || v6.to_ipv4_mapped().is_some_and(|v4| is_internal(IpAddr::V4(v4)))
+        }
     }
 }
 
@@ -42,7 +52,14 @@ mod tests {
 
     #[tokio::test]
     async fn internal_destinations_are_refused_unless_allowed() {
-        for url in ["http://127.0.0.1:9/hook", "http://10.1.2.3/x", "http://192.168.0.10/", "http://[::1]:8080/", "http://169.254.169.254/latest", "http://localhost/"] {
+        for url in [
+            "http://127.0.0.1:9/hook",
+            "http://10.1.2.3/x",
+            "http://192.168.0.10/",
+            "http://[::1]:8080/",
+            "http://169.254.169.254/latest",
+            "http://localhost/",
+        ] {
             assert!(check_destination(url, false).await.is_err(), "{url}");
             assert!(check_destination(url, true).await.is_ok(), "{url} with the flag");
         }

@@ -115,12 +115,7 @@ pub fn unread_badge(count: u32) -> Option<String> {
 
 /// How a staff member signs their messages: "First Last", or "Support" when they have no name.
 pub fn sender_display_name(first: Option<&str>, last: Option<&str>) -> String {
-    let parts: Vec<&str> = [first, last]
-        .into_iter()
-        .flatten()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect();
+    let parts: Vec<&str> = [first, last].into_iter().flatten().map(str::trim).filter(|p| !p.is_empty()).collect();
     if parts.is_empty() {
         "Support".to_owned()
     } else {
@@ -128,9 +123,7 @@ pub fn sender_display_name(first: Option<&str>, last: Option<&str>) -> String {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 fn weekday_name(day: Weekday) -> &'static str {
     match day {

@@ -78,7 +78,8 @@ mod tests {
     #[test]
     fn every_ack_stored_once_in_gapless_threads_passes() {
         let acks = [ack(0, "a", 2), ack(0, "b", 3), ack(1, "c", 1)];
-        let db = HashMap::from([(0, stored(&[(1, "seed"), (3, "b"), (2, "a")])), (1, stored(&[(1, "c"), (2, "unacked")]))]);
+        let db =
+            HashMap::from([(0, stored(&[(1, "seed"), (3, "b"), (2, "a")])), (1, stored(&[(1, "c"), (2, "unacked")]))]);
         let v = verify(&acks, &db);
         assert!(v.ok(), "{v:?}");
         assert_eq!((v.acknowledged, v.stored_once, v.threads_checked), (3, 3, 2));

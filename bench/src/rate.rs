@@ -26,8 +26,16 @@ pub struct RateReport {
 const CONNECTIONS: usize = 32;
 
 /// POSTs `form` to `/api/{endpoint}` at `per_s` requests a second for `seconds`.
-pub async fn run(base: &str, endpoint: &str, form: &str, cookie: Option<&str>, per_s: f64, seconds: f64) -> anyhow::Result<RateReport> {
-    let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).pool_max_idle_per_host(CONNECTIONS).build()?;
+pub async fn run(
+    base: &str,
+    endpoint: &str,
+    form: &str,
+    cookie: Option<&str>,
+    per_s: f64,
+    seconds: f64,
+) -> anyhow::Result<RateReport> {
+    let http =
+        reqwest::Client::builder().timeout(Duration::from_secs(10)).pool_max_idle_per_host(CONNECTIONS).build()?;
     let connections = Arc::new(Semaphore::new(CONNECTIONS));
     let mut request = http
         .post(format!("{}/api/{endpoint}", base.trim_end_matches('/')))

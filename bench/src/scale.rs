@@ -44,7 +44,13 @@ pub struct Measured {
 
 /// Builds the dataset in `db` with `small` threads, measures, grows it to `large`, measures again.
 /// The database is left in place, ready for the load run.
-pub async fn run(db: &str, small: usize, large: usize, long_messages: usize, iterations: usize) -> anyhow::Result<ScaleReport> {
+pub async fn run(
+    db: &str,
+    small: usize,
+    large: usize,
+    long_messages: usize,
+    iterations: usize,
+) -> anyhow::Result<ScaleReport> {
     let store = dataset::open(db).await?;
     let started = Instant::now();
     let location = dataset::prepare(&store, small, long_messages).await?;
@@ -90,7 +96,9 @@ impl Probes {
         let since = (Utc::now().timestamp_millis() + 60_000).to_string();
         let long_after = self.long_last_seq.to_string();
         Ok(Measured {
-            inbox_first_page: self.time(iterations, "inbox_page", &[("unread_only", "false"), ("search", "")], true).await?,
+            inbox_first_page: self
+                .time(iterations, "inbox_page", &[("unread_only", "false"), ("search", "")], true)
+                .await?,
             inbox_poll: self.time(iterations, "inbox_changes", &[("since_ms", &since)], true).await?,
             portal_poll_short_thread: self
                 .time(iterations, "portal_poll", &[("token", SHORT_THREAD_TOKEN), ("after_seq", "1")], false)
@@ -102,7 +110,13 @@ impl Probes {
     }
 
     /// Calls a server function `iterations` times (after a warm-up), one call at a time.
-    async fn time(&self, iterations: usize, endpoint: &str, form: &[(&str, &str)], staff: bool) -> anyhow::Result<Summary> {
+    async fn time(
+        &self,
+        iterations: usize,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        staff: bool,
+    ) -> anyhow::Result<Summary> {
         let body = serde_urlencoded::to_string(form)?;
         let mut samples = Vec::with_capacity(iterations);
         for i in 0..WARM_UP + iterations {

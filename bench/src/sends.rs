@@ -65,7 +65,8 @@ async fn phase(client: &PortalClient, senders: usize, per_sender: usize, acks: &
             results
         });
     }
-    let (mut latencies, mut errors, mut first_errors): (Vec<Duration>, usize, Vec<String>) = (Vec::new(), 0, Vec::new());
+    let (mut latencies, mut errors, mut first_errors): (Vec<Duration>, usize, Vec<String>) =
+        (Vec::new(), 0, Vec::new());
     for results in tasks.join_all().await {
         for (latency, result) in results {
             latencies.push(latency);

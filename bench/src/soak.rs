@@ -59,7 +59,8 @@ pub async fn run(plan: &SoakPlan) -> anyhow::Result<SoakReport> {
     let client = PortalClient::new(&base);
     let mut senders = JoinSet::new();
     for sender in 0..plan.senders {
-        let (client, stop, acks, failed, abandoned) = (client.clone(), stop.clone(), acks.clone(), failed.clone(), abandoned.clone());
+        let (client, stop, acks, failed, abandoned) =
+            (client.clone(), stop.clone(), acks.clone(), failed.clone(), abandoned.clone());
         senders.spawn(async move {
             let thread = sender % SEND_THREADS;
             let token = send_token(thread);

@@ -16,7 +16,12 @@ pub struct Summary {
 pub fn summarize(samples: &[Duration]) -> Summary {
     let mut ms: Vec<f64> = samples.iter().map(|d| d.as_secs_f64() * 1000.0).collect();
     ms.sort_by(f64::total_cmp);
-    Summary { count: ms.len(), p50_ms: percentile(&ms, 50.0), p99_ms: percentile(&ms, 99.0), max_ms: ms.last().copied().unwrap_or(0.0) }
+    Summary {
+        count: ms.len(),
+        p50_ms: percentile(&ms, 50.0),
+        p99_ms: percentile(&ms, 99.0),
+        max_ms: ms.last().copied().unwrap_or(0.0),
+    }
 }
 
 /// Nearest-rank percentile of sorted values: the smallest value with at least `p`% at or below it.

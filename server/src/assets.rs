@@ -40,6 +40,7 @@ async fn cache_control(request: Request, next: Next, value: &'static str) -> Res
 /// Compresses pages (brotli, else gzip) but not the small JSON answers of polls and sends, where
 /// compressing costs more time than the few bytes it saves; `/pkg/` is compressed ahead of time.
 pub fn compress_pages() -> CompressionLayer<impl Predicate> {
-    let predicate = DefaultPredicate::new().and(SizeAbove::new(1024)).and(NotForContentType::const_new("application/wasm"));
+    let predicate =
+        DefaultPredicate::new().and(SizeAbove::new(1024)).and(NotForContentType::const_new("application/wasm"));
     CompressionLayer::new().br(true).gzip(true).compress_when(predicate)
 }

@@ -44,8 +44,7 @@ mod tests {
 
     #[test]
     fn flags_parse() {
-        let c = Config::try_parse_from(["parley", "--addr", "0.0.0.0:8080", "--db", "mem://", "--demo"])
-            .unwrap();
+        let c = Config::try_parse_from(["parley", "--addr", "0.0.0.0:8080", "--db", "mem://", "--demo"]).unwrap();
         assert_eq!(c.addr.port(), 8080);
         assert_eq!(c.db, "mem://");
         assert!(c.demo);

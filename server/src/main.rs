@@ -26,14 +26,10 @@ async fn main() -> ExitCode {
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
-    let mut leptos_options = get_configuration(None)
-        .context("cannot read the LEPTOS_* settings")?
-        .leptos_options;
+    let mut leptos_options = get_configuration(None).context("cannot read the LEPTOS_* settings")?.leptos_options;
     leptos_options.site_addr = config.addr;
 
-    let store = Store::open(&config.db)
-        .await
-        .with_context(|| format!("cannot open the database at {}", config.db))?;
+    let store = Store::open(&config.db).await.with_context(|| format!("cannot open the database at {}", config.db))?;
     store.migrate().await.context("cannot migrate the database schema")?;
     if config.demo {
         let seeded = seed::seed_demo(&store).await.context("cannot seed the demo data")?;
@@ -44,7 +40,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         store.clone(),
         server::webhooks::DispatcherConfig::standard(config.allow_private_webhooks),
     );
-    let state = AppState { leptos_options, store, demo: config.demo, allow_private_webhooks: config.allow_private_webhooks };
+    let state =
+        AppState { leptos_options, store, demo: config.demo, allow_private_webhooks: config.allow_private_webhooks };
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;

@@ -25,10 +25,8 @@ fn is_same_origin(headers: &HeaderMap) -> bool {
     let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
         return false;
     };
-    let claimed = headers
-        .get(header::ORIGIN)
-        .or_else(|| headers.get(header::REFERER))
-        .map(|v| v.to_str().unwrap_or("null"));
+    let claimed =
+        headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER)).map(|v| v.to_str().unwrap_or("null"));
     match claimed {
         None => true,
         Some(url) => authority(url).is_some_and(|a| a.eq_ignore_ascii_case(host)),

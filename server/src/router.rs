@@ -24,7 +24,10 @@ pub fn router(state: AppState) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .nest_service(&format!("/{}", state.leptos_options.site_pkg_dir), crate::assets::pkg_files(&state.leptos_options))
+        .nest_service(
+            &format!("/{}", state.leptos_options.site_pkg_dir),
+            crate::assets::pkg_files(&state.leptos_options),
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(crate::origin::same_origin_only))
         .layer(crate::assets::compress_pages())

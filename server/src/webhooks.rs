@@ -26,7 +26,12 @@ pub struct DispatcherConfig {
 
 impl DispatcherConfig {
     pub fn standard(allow_private: bool) -> Self {
-        DispatcherConfig { tick: Duration::from_secs(1), timeout: Duration::from_secs(10), retry: RetryPolicy::STANDARD, allow_private }
+        DispatcherConfig {
+            tick: Duration::from_secs(1),
+            timeout: Duration::from_secs(10),
+            retry: RetryPolicy::STANDARD,
+            allow_private,
+        }
     }
 }
 
@@ -49,7 +54,11 @@ pub fn spawn_dispatcher(store: Store, config: DispatcherConfig) -> tokio::task::
 }
 
 /// One pass: fan out new events, then start a send for every due delivery.
-async fn run_once(store: &Store, client: &reqwest::Client, config: &Arc<DispatcherConfig>) -> Result<(), app::store::StoreError> {
+async fn run_once(
+    store: &Store,
+    client: &reqwest::Client,
+    config: &Arc<DispatcherConfig>,
+) -> Result<(), app::store::StoreError> {
     while store.fan_out_events(100).await? == 100 {}
     let now = chrono::Utc::now();
     // The lease outlasts the attempt's timeout, so a crash mid-send only delays the retry.
@@ -66,7 +75,12 @@ async fn run_once(store: &Store, client: &reqwest::Client, config: &Arc<Dispatch
     Ok(())
 }
 
-async fn attempt(client: &reqwest::Client, config: &DispatcherConfig, delivery: &Delivery, endpoint: &WebhookEndpoint) -> AttemptOutcome {
+async fn attempt(
+    client: &reqwest::Client,
+    config: &DispatcherConfig,
+    delivery: &Delivery,
+    endpoint: &WebhookEndpoint,
+) -> AttemptOutcome {
     if let Err(reason) = app::net::check_destination(&endpoint.url, config.allow_private).await {
         return AttemptOutcome::Failed { status: None, error: reason };
     }
@@ -83,7 +97,9 @@ async fn attempt(client: &reqwest::Client, config: &DispatcherConfig, delivery: 
         .header("webhook-signature", signature)
         .body(delivery.body.clone());
     match request.send().await {
-        Ok(response) if response.status().is_success() => AttemptOutcome::Delivered { status: response.status().as_u16() },
+        Ok(response) if response.status().is_success() => {
+            AttemptOutcome::Delivered { status: response.status().as_u16() }
+        }
         Ok(response) => AttemptOutcome::Failed {
             status: Some(response.status().as_u16()),
             error: format!("the endpoint answered {}", response.status()),

@@ -16,11 +16,8 @@ fn site(hash_files: bool) -> (std::path::PathBuf, LeptosOptions) {
     std::fs::create_dir_all(root.join("pkg")).unwrap();
     std::fs::write(root.join("pkg/parley.css"), "body { color: black }").unwrap();
     std::fs::write(root.join("pkg/parley.css.br"), "pretend-brotli").unwrap();
-    let options = LeptosOptions::builder()
-        .output_name("parley")
-        .site_root(root.to_str().unwrap())
-        .hash_files(hash_files)
-        .build();
+    let options =
+        LeptosOptions::builder().output_name("parley").site_root(root.to_str().unwrap()).hash_files(hash_files).build();
     (root, options)
 }
 

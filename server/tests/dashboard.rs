@@ -14,7 +14,12 @@ const JON: (&str, &str) = ("jon@parley.demo", "demo-jon-2026"); // kayaks only
 const DESK: (&str, &str) = ("desk@parley.demo", "demo-desk-2026"); // escape rooms only
 
 /// A server function call as the dashboard makes it, with an optional session cookie.
-async fn call(app: &Router, cookie: Option<&str>, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, String, Option<String>) {
+async fn call(
+    app: &Router,
+    cookie: Option<&str>,
+    endpoint: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, String, Option<String>) {
     let mut request = Request::post(format!("/api/{endpoint}"))
         .header("host", "parley.test")
         .header("origin", "http://parley.test")
@@ -128,7 +133,8 @@ async fn another_locations_thread_is_not_found() {
     }
     // The escape-room desk's inbox holds none of the kayak threads.
     let page = json(&app, &desk, "inbox_page", &[("unread_only", "false"), ("search", "")]).await;
-    let names: Vec<&str> = page["rows"].as_array().unwrap().iter().map(|r| r["customer_name"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        page["rows"].as_array().unwrap().iter().map(|r| r["customer_name"].as_str().unwrap()).collect();
     assert_eq!(names, ["Chloe Martin"]);
     // Nor can it switch to the kayak location.
     let kayaks = store.thread(&thread).await.unwrap().location_id;
@@ -164,20 +170,36 @@ async fn the_right_staff_member_reads_replies_and_counts() {
     assert_eq!(json(&app, &jon, "inbox_clock", &[]).await["unread_threads"], 2, "mark as unread puts it back");
 
     let id = uuid::Uuid::new_v4().to_string();
-    let reply = json(&app, &jon, "thread_reply", &[("thread_id", &thread), ("client_id", &id), ("body", " Yes, free parking. ")]).await;
-    assert_eq!((reply["sender_name"].as_str(), reply["body"].as_str()), (Some("Jon Reyes"), Some("Yes, free parking.")));
-    let again = json(&app, &jon, "thread_reply", &[("thread_id", &thread), ("client_id", &id), ("body", "Yes, free parking.")]).await;
+    let reply = json(
+        &app,
+        &jon,
+        "thread_reply",
+        &[("thread_id", &thread), ("client_id", &id), ("body", " Yes, free parking. ")],
+    )
+    .await;
+    assert_eq!(
+        (reply["sender_name"].as_str(), reply["body"].as_str()),
+        (Some("Jon Reyes"), Some("Yes, free parking."))
+    );
+    let again =
+        json(&app, &jon, "thread_reply", &[("thread_id", &thread), ("client_id", &id), ("body", "Yes, free parking.")])
+            .await;
     assert_eq!(again["id"], reply["id"], "a retried reply is stored once");
     assert_eq!(json(&app, &jon, "inbox_clock", &[]).await["unread_threads"], 1, "replying reads it");
 
     // A new customer message makes the thread unread again and shows up in the changes.
     let since = json(&app, &jon, "inbox_clock", &[]).await["since_ms"].as_i64().unwrap().to_string();
     let cid = uuid::Uuid::new_v4().to_string();
-    let (status, _) = common::call(&app, "portal_send", &[("token", DEMO_PORTAL_TOKEN), ("client_id", &cid), ("body", "Thanks!")]).await;
+    let (status, _) =
+        common::call(&app, "portal_send", &[("token", DEMO_PORTAL_TOKEN), ("client_id", &cid), ("body", "Thanks!")])
+            .await;
     assert_eq!(status, StatusCode::OK);
     let changes = json(&app, &jon, "inbox_changes", &[("since_ms", &since)]).await;
     let changed = &changes["rows"][0];
-    assert_eq!((changed["customer_name"].as_str(), changed["preview"].as_str(), changed["unread"].as_i64()), (Some("Ana Silva"), Some("Thanks!"), Some(1)));
+    assert_eq!(
+        (changed["customer_name"].as_str(), changed["preview"].as_str(), changed["unread"].as_i64()),
+        (Some("Ana Silva"), Some("Thanks!"), Some(1))
+    );
     assert_eq!(changes["clock"]["unread_threads"], 2);
 
     let poll = json(&app, &jon, "thread_poll", &[("thread_id", &thread), ("after_seq", "6")]).await;
@@ -190,8 +212,18 @@ async fn bad_replies_get_clear_errors() {
     let (app, store) = app(true).await;
     let thread = kayak_thread(&store).await;
     let jon = sign_in(&app, JON).await;
-    for (client_id, body) in [(uuid::Uuid::new_v4().to_string(), "   "), (uuid::Uuid::new_v4().to_string(), &"x".repeat(4001)), ("nope".to_owned(), "hi")] {
-        let (status, answer, _) = call(&app, Some(&jon), "thread_reply", &[("thread_id", &thread), ("client_id", &client_id), ("body", body)]).await;
+    for (client_id, body) in [
+        (uuid::Uuid::new_v4().to_string(), "   "),
+        (uuid::Uuid::new_v4().to_string(), &"x".repeat(4001)),
+        ("nope".to_owned(), "hi"),
+    ] {
+        let (status, answer, _) = call(
+            &app,
+            Some(&jon),
+            "thread_reply",
+            &[("thread_id", &thread), ("client_id", &client_id), ("body", body)],
+        )
+        .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
     }
 }
@@ -200,10 +232,13 @@ async fn bad_replies_get_clear_errors() {
 async fn settings_switch_the_portal_and_messaging() {
     let (app, store) = app(true).await;
     let jon = sign_in(&app, JON).await;
-    let saved = json(&app, &jon, "save_location_settings", &[("portal_enabled", "true"), ("messaging_enabled", "false")]).await;
+    let saved =
+        json(&app, &jon, "save_location_settings", &[("portal_enabled", "true"), ("messaging_enabled", "false")]).await;
     assert_eq!(saved["messaging_enabled"], false);
     let id = uuid::Uuid::new_v4().to_string();
-    let (status, _) = common::call(&app, "portal_send", &[("token", DEMO_PORTAL_TOKEN), ("client_id", &id), ("body", "hello?")]).await;
+    let (status, _) =
+        common::call(&app, "portal_send", &[("token", DEMO_PORTAL_TOKEN), ("client_id", &id), ("body", "hello?")])
+            .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "the portal obeys at once");
     let me = json(&app, &jon, "me", &[]).await;
     assert_eq!(me["messaging_enabled"], false);
@@ -271,7 +306,10 @@ async fn bookings_are_listed_searched_and_opened() {
     assert_eq!(detail["summary"]["confirmation_code"], "KAY7Q2-5521");
     assert_eq!(detail["thread_id"], access.booking.id.as_str());
     let profile = json(&app, &jon, "customer", &[("customer_id", &access.customer.id)]).await;
-    assert_eq!((profile["name"].as_str(), profile["email"].as_str()), (Some("Ana Silva"), Some("ana.silva@example.com")));
+    assert_eq!(
+        (profile["name"].as_str(), profile["email"].as_str()),
+        (Some("Ana Silva"), Some("ana.silva@example.com"))
+    );
     assert_eq!(profile["bookings"].as_array().unwrap().len(), 1);
 }
 

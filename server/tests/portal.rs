@@ -143,7 +143,8 @@ async fn a_repeated_client_id_returns_the_first_message() {
     let first = send_as(&app, ANA, &id, "  See you there  ").await;
     let again = send_as(&app, ANA, &id, "See you there").await;
     assert_eq!(first.0, StatusCode::OK);
-    let (first, again): (Value, Value) = (serde_json::from_str(&first.1).unwrap(), serde_json::from_str(&again.1).unwrap());
+    let (first, again): (Value, Value) =
+        (serde_json::from_str(&first.1).unwrap(), serde_json::from_str(&again.1).unwrap());
     assert_eq!(first, again);
     assert_eq!(first["body"], "See you there", "trimmed");
     assert_eq!(first["seq"], 6);

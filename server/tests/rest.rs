@@ -29,7 +29,13 @@ async fn fixture() -> Fixture {
     Fixture { app, store, key, other_key, thread: ana.booking.id }
 }
 
-async fn request(app: &Router, method: Method, path: &str, key: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+async fn request(
+    app: &Router,
+    method: Method,
+    path: &str,
+    key: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
     let mut builder = Request::builder().method(method).uri(path);
     if let Some(key) = key {
         builder = builder.header("authorization", format!("Bearer {key}"));
@@ -84,7 +90,11 @@ async fn another_locations_key_sees_nothing_of_this_one() {
     for (method, path, body) in [
         (Method::GET, format!("/api/v1/threads/{t}"), None),
         (Method::GET, format!("/api/v1/threads/{t}/messages"), None),
-        (Method::POST, format!("/api/v1/threads/{t}/messages"), Some(json!({ "text": "not mine", "client_id": uuid() }))),
+        (
+            Method::POST,
+            format!("/api/v1/threads/{t}/messages"),
+            Some(json!({ "text": "not mine", "client_id": uuid() })),
+        ),
         (Method::POST, "/api/v1/threads".to_owned(), Some(json!({ "booking_id": t }))),
     ] {
         let answer = request(&f.app, method, &path, Some(&f.other_key), body).await;
@@ -103,33 +113,56 @@ async fn threads_list_pages_and_reads() {
     assert_eq!(status, StatusCode::OK, "{page}");
     assert_eq!(page["items"].as_array().unwrap().len(), 2);
     let cursor = page["next_cursor"].as_str().expect("a next page").to_owned();
-    let (_, rest) = request(&f.app, Method::GET, &format!("/api/v1/threads?limit=2&cursor={cursor}"), Some(&f.key), None).await;
+    let (_, rest) =
+        request(&f.app, Method::GET, &format!("/api/v1/threads?limit=2&cursor={cursor}"), Some(&f.key), None).await;
     assert_eq!(rest["items"].as_array().unwrap().len(), 1);
     assert!(rest["next_cursor"].is_null());
 
-    let (status, thread) = request(&f.app, Method::GET, &format!("/api/v1/threads/{}", f.thread), Some(&f.key), None).await;
+    let (status, thread) =
+        request(&f.app, Method::GET, &format!("/api/v1/threads/{}", f.thread), Some(&f.key), None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!((thread["last_seq"].as_i64(), thread["unread_for_operator"].as_i64()), (Some(5), Some(1)));
 
-    let (_, recent) = request(&f.app, Method::GET, "/api/v1/threads?updated_since=2999-01-01T00:00:00Z", Some(&f.key), None).await;
+    let (_, recent) =
+        request(&f.app, Method::GET, "/api/v1/threads?updated_since=2999-01-01T00:00:00Z", Some(&f.key), None).await;
     assert_eq!(recent["items"].as_array().unwrap().len(), 0);
-    for bad in ["/api/v1/threads?limit=0", "/api/v1/threads?limit=101", "/api/v1/threads?cursor=garbage", "/api/v1/threads?updated_since=yesterday"] {
-        assert_error(&request(&f.app, Method::GET, bad, Some(&f.key), None).await, StatusCode::BAD_REQUEST, "bad_request");
+    for bad in [
+        "/api/v1/threads?limit=0",
+        "/api/v1/threads?limit=101",
+        "/api/v1/threads?cursor=garbage",
+        "/api/v1/threads?updated_since=yesterday",
+    ] {
+        assert_error(
+            &request(&f.app, Method::GET, bad, Some(&f.key), None).await,
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        );
     }
-    assert_error(&request(&f.app, Method::GET, "/api/v1/threads/no-such", Some(&f.key), None).await, StatusCode::NOT_FOUND, "not_found");
+    assert_error(
+        &request(&f.app, Method::GET, "/api/v1/threads/no-such", Some(&f.key), None).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
 }
 
 #[tokio::test]
 async fn a_bookings_thread_is_created_once() {
     let f = fixture().await;
     let booking = f.store.portal_access("demo-portal-lena-fischer-kayak").await.unwrap().unwrap().booking.id;
-    let (status, first) = request(&f.app, Method::POST, "/api/v1/threads", Some(&f.key), Some(json!({ "booking_id": booking }))).await;
+    let (status, first) =
+        request(&f.app, Method::POST, "/api/v1/threads", Some(&f.key), Some(json!({ "booking_id": booking }))).await;
     assert_eq!(status, StatusCode::CREATED, "{first}");
-    let (status, again) = request(&f.app, Method::POST, "/api/v1/threads", Some(&f.key), Some(json!({ "booking_id": booking }))).await;
+    let (status, again) =
+        request(&f.app, Method::POST, "/api/v1/threads", Some(&f.key), Some(json!({ "booking_id": booking }))).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(first["id"], again["id"]);
-    assert_error(&request(&f.app, Method::POST, "/api/v1/threads", Some(&f.key), Some(json!({ "booking_id": "nope" }))).await, StatusCode::NOT_FOUND, "not_found");
-    let (status, _) = request(&f.app, Method::POST, "/api/v1/threads", Some(&f.key), Some(json!({ "booking": 1 }))).await;
+    assert_error(
+        &request(&f.app, Method::POST, "/api/v1/threads", Some(&f.key), Some(json!({ "booking_id": "nope" }))).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    let (status, _) =
+        request(&f.app, Method::POST, "/api/v1/threads", Some(&f.key), Some(json!({ "booking": 1 }))).await;
     assert!(status.is_client_error(), "a malformed body is refused: {status}");
 }
 
@@ -141,15 +174,39 @@ async fn integration_messages_validate_and_are_idempotent() {
     let body = json!({ "text": "  Parking is free after 5pm.  ", "client_id": id, "sender_name": "Front desk bot" });
     let (status, first) = request(&f.app, Method::POST, &path, Some(&f.key), Some(body.clone())).await;
     assert_eq!(status, StatusCode::CREATED, "{first}");
-    assert_eq!((first["text"].as_str(), first["sender_type"].as_i64(), first["sender_name"].as_str()), (Some("Parking is free after 5pm."), Some(1), Some("Front desk bot")));
+    assert_eq!(
+        (first["text"].as_str(), first["sender_type"].as_i64(), first["sender_name"].as_str()),
+        (Some("Parking is free after 5pm."), Some(1), Some("Front desk bot"))
+    );
     let (status, again) = request(&f.app, Method::POST, &path, Some(&f.key), Some(body)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(again["id"], first["id"]);
-    let conflict = request(&f.app, Method::POST, &path, Some(&f.key), Some(json!({ "text": "something else", "client_id": id }))).await;
+    let conflict =
+        request(&f.app, Method::POST, &path, Some(&f.key), Some(json!({ "text": "something else", "client_id": id })))
+            .await;
     assert_error(&conflict, StatusCode::CONFLICT, "conflict");
-    assert_error(&request(&f.app, Method::POST, &path, Some(&f.key), Some(json!({ "text": "   ", "client_id": uuid() }))).await, StatusCode::BAD_REQUEST, "bad_request");
-    assert_error(&request(&f.app, Method::POST, &path, Some(&f.key), Some(json!({ "text": "x".repeat(4001), "client_id": uuid() }))).await, StatusCode::PAYLOAD_TOO_LARGE, "too_large");
-    assert_error(&request(&f.app, Method::POST, &path, Some(&f.key), Some(json!({ "text": "hi", "client_id": "one" }))).await, StatusCode::BAD_REQUEST, "bad_request");
+    assert_error(
+        &request(&f.app, Method::POST, &path, Some(&f.key), Some(json!({ "text": "   ", "client_id": uuid() }))).await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+    assert_error(
+        &request(
+            &f.app,
+            Method::POST,
+            &path,
+            Some(&f.key),
+            Some(json!({ "text": "x".repeat(4001), "client_id": uuid() })),
+        )
+        .await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too_large",
+    );
+    assert_error(
+        &request(&f.app, Method::POST, &path, Some(&f.key), Some(json!({ "text": "hi", "client_id": "one" }))).await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
 
     let (status, page) = request(&f.app, Method::GET, &format!("{path}?after_seq=5"), Some(&f.key), None).await;
     assert_eq!(status, StatusCode::OK);
@@ -221,10 +278,18 @@ async fn the_openapi_document_matches_the_routes() {
         let path = path.replace("{id}", &f.thread);
         let body = (method == "POST").then(|| json!({ "booking_id": f.thread, "text": "probe", "client_id": uuid() }));
         let (status, _) = request(&f.app, method.parse().unwrap(), &path, Some(&f.key), body).await;
-        assert!(status != StatusCode::NOT_FOUND && status != StatusCode::METHOD_NOT_ALLOWED, "{method} {path}: {status}");
+        assert!(
+            status != StatusCode::NOT_FOUND && status != StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}: {status}"
+        );
     }
-    let (status, _) = request(&f.app, Method::DELETE, &format!("/api/v1/threads/{}", f.thread), Some(&f.key), None).await;
+    let (status, _) =
+        request(&f.app, Method::DELETE, &format!("/api/v1/threads/{}", f.thread), Some(&f.key), None).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
     assert!(doc["components"]["securitySchemes"]["api_key"].is_object());
-    assert_error(&request(&f.app, Method::GET, "/api/v1/bookings", Some(&f.key), None).await, StatusCode::NOT_FOUND, "not_found");
+    assert_error(
+        &request(&f.app, Method::GET, "/api/v1/bookings", Some(&f.key), None).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
 }

@@ -33,7 +33,8 @@ impl Receiver {
 
 /// Serves a receiver on `listener`: answers from `answers` in order, then 200.
 fn serve(listener: tokio::net::TcpListener, answers: &[u16], delay: Duration) -> Receiver {
-    let receiver = Receiver { answers: Arc::new(Mutex::new(answers.iter().copied().collect())), delay, ..Default::default() };
+    let receiver =
+        Receiver { answers: Arc::new(Mutex::new(answers.iter().copied().collect())), delay, ..Default::default() };
     let state = receiver.clone();
     let app = Router::new().route(
         "/hook",
@@ -61,7 +62,11 @@ fn fast() -> DispatcherConfig {
     DispatcherConfig {
         tick: Duration::from_millis(50),
         timeout: Duration::from_secs(2),
-        retry: RetryPolicy { base: chrono::Duration::milliseconds(100), cap: chrono::Duration::seconds(1), give_up_after: chrono::Duration::hours(25) },
+        retry: RetryPolicy {
+            base: chrono::Duration::milliseconds(100),
+            cap: chrono::Duration::seconds(1),
+            give_up_after: chrono::Duration::hours(25),
+        },
         allow_private: true,
     }
 }
@@ -83,7 +88,8 @@ async fn kayak_location(store: &Store) -> String {
 
 async fn customer_writes(app: &Router, text: &str) {
     let id = uuid::Uuid::new_v4().to_string();
-    let (status, body) = common::call(app, "portal_send", &[("token", DEMO_PORTAL_TOKEN), ("client_id", &id), ("body", text)]).await;
+    let (status, body) =
+        common::call(app, "portal_send", &[("token", DEMO_PORTAL_TOKEN), ("client_id", &id), ("body", text)]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
 }
 
@@ -105,7 +111,10 @@ async fn a_portal_message_reaches_a_real_receiver_signed() {
     let (headers, body) = receiver.hits().remove(0);
     let verifier = standardwebhooks::Webhook::new(&endpoint.secret).unwrap();
     verifier.verify(body.as_bytes(), &headers).expect("the signature verifies with the standardwebhooks library");
-    assert!(verifier.verify(body.replace("wheelchair", "WHEELCHAIR").as_bytes(), &headers).is_err(), "a changed body does not");
+    assert!(
+        verifier.verify(body.replace("wheelchair", "WHEELCHAIR").as_bytes(), &headers).is_err(),
+        "a changed body does not"
+    );
 
     let json: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(json["type"], "message.created");
@@ -119,7 +128,10 @@ async fn a_portal_message_reaches_a_real_receiver_signed() {
     // One delivery: the message, not the demo's history from before the endpoint existed.
     let deliveries = store.recent_deliveries(&location, 10).await.unwrap();
     assert_eq!(deliveries.len(), 1);
-    assert_eq!((deliveries[0].status, deliveries[0].attempts, deliveries[0].last_status), (DeliveryStatus::Succeeded, 1, Some(200)));
+    assert_eq!(
+        (deliveries[0].status, deliveries[0].attempts, deliveries[0].last_status),
+        (DeliveryStatus::Succeeded, 1, Some(200))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -127,12 +139,16 @@ async fn failures_are_retried_with_the_same_id_until_2xx() {
     let (app, store) = common::app(true).await;
     let (receiver, addr) = receiver(&[500, 500, 200], Duration::ZERO).await;
     let location = kayak_location(&store).await;
-    store.create_webhook_endpoint(&location, &format!("http://{addr}/hook"), &["message.created".to_owned()]).await.unwrap();
+    store
+        .create_webhook_endpoint(&location, &format!("http://{addr}/hook"), &["message.created".to_owned()])
+        .await
+        .unwrap();
     let dispatcher = spawn_dispatcher(store.clone(), fast());
     customer_writes(&app, "Three times?").await;
     wait_for("three attempts", Duration::from_secs(15), || receiver.hits().len() >= 3).await;
     wait_for("the success to be recorded", Duration::from_secs(5), || {
-        futures_lite_block(store.recent_deliveries(&location, 1)).map(|d| d[0].status) == Some(DeliveryStatus::Succeeded)
+        futures_lite_block(store.recent_deliveries(&location, 1)).map(|d| d[0].status)
+            == Some(DeliveryStatus::Succeeded)
     })
     .await;
     dispatcher.abort();
@@ -164,14 +180,23 @@ async fn pending_deliveries_resume_after_a_restart() {
         store.migrate().await.unwrap();
         seed_demo(&store).await.unwrap();
         let location = kayak_location(&store).await;
-        store.create_webhook_endpoint(&location, &format!("http://{addr}/hook"), &["message.created".to_owned()]).await.unwrap();
+        store
+            .create_webhook_endpoint(&location, &format!("http://{addr}/hook"), &["message.created".to_owned()])
+            .await
+            .unwrap();
         let leptos_options = leptos::prelude::LeptosOptions::builder().output_name("parley").build();
-        let app = server::router(app::state::AppState { leptos_options, store: store.clone(), demo: true, allow_private_webhooks: true });
+        let app = server::router(app::state::AppState {
+            leptos_options,
+            store: store.clone(),
+            demo: true,
+            allow_private_webhooks: true,
+        });
         let dispatcher = spawn_dispatcher(store.clone(), fast());
         customer_writes(&app, "Are you there?").await;
         let store2 = store.clone();
         wait_for("a refused attempt", Duration::from_secs(10), || {
-            futures_lite_block(store2.recent_deliveries(&location, 1)).is_some_and(|d| !d.is_empty() && d[0].attempts >= 1)
+            futures_lite_block(store2.recent_deliveries(&location, 1))
+                .is_some_and(|d| !d.is_empty() && d[0].attempts >= 1)
         })
         .await;
         dispatcher.abort();
@@ -202,7 +227,10 @@ async fn a_slow_endpoint_does_not_hold_up_another() {
     let (quick, quick_addr) = receiver(&[], Duration::ZERO).await;
     let location = kayak_location(&store).await;
     for addr in [slow_addr, quick_addr] {
-        store.create_webhook_endpoint(&location, &format!("http://{addr}/hook"), &["message.created".to_owned()]).await.unwrap();
+        store
+            .create_webhook_endpoint(&location, &format!("http://{addr}/hook"), &["message.created".to_owned()])
+            .await
+            .unwrap();
     }
     let dispatcher = spawn_dispatcher(store.clone(), DispatcherConfig { timeout: Duration::from_secs(10), ..fast() });
     let sent = Instant::now();

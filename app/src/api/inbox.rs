@@ -15,7 +15,9 @@ pub async fn get_inbox_page(unread_only: bool, search: String, cursor: Option<St
 
     let (ctx, location) = scope::current_location().await?;
     let after = match cursor.as_deref().filter(|c| !c.is_empty()) {
-        Some(c) => Some(InboxCursor::decode(c).ok_or_else(|| DashError::Invalid("Bad page cursor.".into()).with_status())?),
+        Some(c) => {
+            Some(InboxCursor::decode(c).ok_or_else(|| DashError::Invalid("Bad page cursor.".into()).with_status())?)
+        }
         None => None,
     };
     let query = InboxQuery { unread_only, search: Some(search) };
@@ -175,7 +177,11 @@ pub(crate) mod scope {
         Ok((ctx, entry))
     }
 
-    pub(crate) async fn clock(ctx: &StaffContext, location: &Location, now: DateTime<Utc>) -> Result<InboxClock, DashError> {
+    pub(crate) async fn clock(
+        ctx: &StaffContext,
+        location: &Location,
+        now: DateTime<Utc>,
+    ) -> Result<InboxClock, DashError> {
         Ok(InboxClock {
             now_ms: now.timestamp_millis(),
             today: super::super::present::local_date(now, super::super::present::zone(location)),

@@ -42,7 +42,12 @@ pub(crate) fn read_state(thread: Option<&Thread>) -> ReadState {
     })
 }
 
-pub(crate) fn booking_summary(booking: &Booking, customer: &Customer, location: &Location, today: NaiveDate) -> BookingSummary {
+pub(crate) fn booking_summary(
+    booking: &Booking,
+    customer: &Customer,
+    location: &Location,
+    today: NaiveDate,
+) -> BookingSummary {
     let starts = booking.starts_at.with_timezone(&zone(location));
     BookingSummary {
         activity: booking.activity.clone(),
@@ -78,7 +83,12 @@ pub(crate) fn inbox_row(entry: &crate::store::inbox::InboxEntry, tz: Tz, now: Da
 }
 
 /// A Bookings list row.
-pub(crate) fn booking_row(booking: &Booking, customer: &Customer, location: &Location, today: NaiveDate) -> crate::model::BookingRow {
+pub(crate) fn booking_row(
+    booking: &Booking,
+    customer: &Customer,
+    location: &Location,
+    today: NaiveDate,
+) -> crate::model::BookingRow {
     let starts = booking.starts_at.with_timezone(&zone(location));
     crate::model::BookingRow {
         booking_id: booking.id.clone(),

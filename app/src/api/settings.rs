@@ -13,7 +13,10 @@ pub async fn get_location_settings() -> Result<LocationSettings, DashError> {
 
 /// Saves both switches at once; the portal and the server functions obey them from the next request.
 #[server(endpoint = "save_location_settings")]
-pub async fn save_location_settings(portal_enabled: bool, messaging_enabled: bool) -> Result<LocationSettings, DashError> {
+pub async fn save_location_settings(
+    portal_enabled: bool,
+    messaging_enabled: bool,
+) -> Result<LocationSettings, DashError> {
     let (ctx, location) = super::inbox::scope::current_location().await?;
     let saved = ctx.store.set_location_switches(&location.id, portal_enabled, messaging_enabled).await?;
     Ok(settings(saved))

@@ -18,7 +18,8 @@ pub async fn get_webhook_settings() -> Result<WebhookSettings, DashError> {
         deliveries: deliveries
             .into_iter()
             .map(|d| {
-                let url = endpoints.iter().find(|e| e.id == d.endpoint_id).map_or("(deleted)".to_owned(), |e| e.url.clone());
+                let url =
+                    endpoints.iter().find(|e| e.id == d.endpoint_id).map_or("(deleted)".to_owned(), |e| e.url.clone());
                 let local = d.created_at.with_timezone(&tz);
                 crate::model::DeliveryView {
                     id: d.id,
@@ -29,7 +30,11 @@ pub async fn get_webhook_settings() -> Result<WebhookSettings, DashError> {
                     attempts: d.attempts,
                     last_status: d.last_status,
                     last_error: d.last_error,
-                    created: format!("{} {}", crate::text::short_date(local.date_naive(), today), crate::text::clock_time(local.time())),
+                    created: format!(
+                        "{} {}",
+                        crate::text::short_date(local.date_naive(), today),
+                        crate::text::clock_time(local.time())
+                    ),
                 }
             })
             .collect(),

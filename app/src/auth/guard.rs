@@ -36,11 +36,8 @@ pub async fn staff_context() -> Result<StaffContext, GuardError> {
         .find_map(|h| read_cookie(h, SESSION_COOKIE))
         .map(str::to_owned)
         .ok_or(GuardError::SignedOut)?;
-    let session = store
-        .session(&token, chrono::Utc::now())
-        .await
-        .map_err(GuardError::Store)?
-        .ok_or(GuardError::SignedOut)?;
+    let session =
+        store.session(&token, chrono::Utc::now()).await.map_err(GuardError::Store)?.ok_or(GuardError::SignedOut)?;
     let location_id = session
         .location_id
         .clone()

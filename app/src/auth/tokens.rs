@@ -14,8 +14,7 @@ pub fn token_hash(token: &str) -> String {
 
 /// A token as it may arrive in a URL is short, plain ASCII; anything else is refused before hashing.
 pub fn is_plausible_token(token: &str) -> bool {
-    (16..=128).contains(&token.len())
-        && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    (16..=128).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 #[cfg(test)]
@@ -34,10 +33,7 @@ mod tests {
     #[test]
     fn hash_is_sha256_hex_and_not_the_token() {
         // SHA-256("abc"), from FIPS 180-2.
-        assert_eq!(
-            token_hash("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        assert_eq!(token_hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
         let t = new_token();
         assert_ne!(token_hash(&t), t);
     }

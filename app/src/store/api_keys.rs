@@ -116,7 +116,10 @@ mod tests {
         assert_eq!(store.api_key_location("pk_nope").await.unwrap(), None);
         let mut r = store.db.query("SELECT VALUE key_hash FROM api_key").await.unwrap();
         assert_eq!(r.take::<Vec<String>>(0).unwrap(), vec![token_hash(&secret)], "only the hash is kept");
-        assert!(matches!(store.revoke_api_key(&other.id, &key.id).await, Err(StoreError::NotFound)), "not another location's");
+        assert!(
+            matches!(store.revoke_api_key(&other.id, &key.id).await, Err(StoreError::NotFound)),
+            "not another location's"
+        );
         store.revoke_api_key(&location.id, &key.id).await.unwrap();
         assert_eq!(store.api_key_location(&secret).await.unwrap(), None);
         assert!(matches!(store.create_api_key(&location.id, "  ").await, Err(StoreError::Invalid(_))));

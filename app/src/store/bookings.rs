@@ -148,7 +148,9 @@ impl Store {
     pub async fn create_customer(&self, new: NewCustomer<'_>) -> Result<Customer, StoreError> {
         let mut response = self
             .db
-            .query("CREATE ONLY customer CONTENT { first_name: $first, last_name: $last, email: $email, phone: $phone }")
+            .query(
+                "CREATE ONLY customer CONTENT { first_name: $first, last_name: $last, email: $email, phone: $phone }",
+            )
             .bind(("first", new.first_name.to_owned()))
             .bind(("last", new.last_name.to_owned()))
             .bind(("email", new.email.map(str::to_owned)))
@@ -231,11 +233,17 @@ impl Store {
     }
 
     /// A customer's bookings at the given locations, latest start first.
-    pub async fn customer_bookings(&self, customer_id: &str, location_ids: &[String]) -> Result<Vec<Booking>, StoreError> {
+    pub async fn customer_bookings(
+        &self,
+        customer_id: &str,
+        location_ids: &[String],
+    ) -> Result<Vec<Booking>, StoreError> {
         let locations: Vec<RecordId> = location_ids.iter().map(|l| record("location", l)).collect();
         let rows: Vec<BookingRow> = self
             .db
-            .query("SELECT * FROM booking WHERE customer = $customer AND location IN $locations ORDER BY starts_at DESC")
+            .query(
+                "SELECT * FROM booking WHERE customer = $customer AND location IN $locations ORDER BY starts_at DESC",
+            )
             .bind(("customer", record("customer", customer_id)))
             .bind(("locations", locations))
             .await?
@@ -282,10 +290,15 @@ impl Store {
         }
         let hash = token_hash(token);
         let load = || self.read_portal_access(&hash);
-        self.remembered(|c| &c.portal, &hash, load, |clock, reading, access: &Option<PortalAccess>| {
-            let access = access.as_ref()?;
-            clock.finish_read(reading, &[Scope::Booking(&access.booking.id), Scope::Location(&access.location.id)])
-        })
+        self.remembered(
+            |c| &c.portal,
+            &hash,
+            load,
+            |clock, reading, access: &Option<PortalAccess>| {
+                let access = access.as_ref()?;
+                clock.finish_read(reading, &[Scope::Booking(&access.booking.id), Scope::Location(&access.location.id)])
+            },
+        )
         .await
     }
 
@@ -308,11 +321,7 @@ impl Store {
             portal_enabled: row.location.portal_enabled,
             messaging_enabled: row.location.messaging_enabled,
         };
-        Ok(Some(PortalAccess {
-            booking: row.booking.try_into()?,
-            customer: row.customer.into(),
-            location,
-        }))
+        Ok(Some(PortalAccess { booking: row.booking.try_into()?, customer: row.customer.into(), location }))
     }
 }
 
@@ -324,7 +333,12 @@ pub(crate) mod tests {
     pub(crate) async fn booking_fixture(store: &Store, code: &str) -> (Location, Customer, Booking) {
         let location = store.create_location("Harbour", "Europe/Oslo").await.unwrap();
         let customer = store
-            .create_customer(NewCustomer { first_name: "Ana", last_name: "Silva", email: Some("ana@example.com"), phone: None })
+            .create_customer(NewCustomer {
+                first_name: "Ana",
+                last_name: "Silva",
+                email: Some("ana@example.com"),
+                phone: None,
+            })
             .await
             .unwrap();
         let booking = store
@@ -392,7 +406,15 @@ pub(crate) mod tests {
         let by_code = store.list_bookings(&location, Some("pad3x8"), None, 100).await.unwrap();
         assert_eq!(by_code[0].1.full_name(), "Ben Okafor");
         let start = access.booking.starts_at;
-        let day = store.list_bookings(&location, None, Some((start - chrono::Duration::hours(1), start + chrono::Duration::hours(1))), 100).await.unwrap();
+        let day = store
+            .list_bookings(
+                &location,
+                None,
+                Some((start - chrono::Duration::hours(1), start + chrono::Duration::hours(1))),
+                100,
+            )
+            .await
+            .unwrap();
         assert_eq!(day.iter().map(|(b, _)| b.id.clone()).collect::<Vec<_>>(), [access.booking.id.clone()]);
         let other = store.create_location("Elsewhere", "UTC").await.unwrap();
         assert!(store.list_bookings(&other.id, None, None, 100).await.unwrap().is_empty());

@@ -81,11 +81,21 @@ impl Store {
     /// Generates bookings `range` at a location, each with a customer, a thread and one unread
     /// customer message; the n-th is `generated_key(n)`. Their messages are spread over the
     /// minutes before `now`, newest last, so real conversations written after `now` sort first.
-    pub async fn generate_threads(&self, location_id: &str, range: Range<usize>, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn generate_threads(
+        &self,
+        location_id: &str,
+        range: Range<usize>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         self.changing_anything(self.insert_threads(location_id, range, now)).await
     }
 
-    async fn insert_threads(&self, location_id: &str, range: Range<usize>, now: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn insert_threads(
+        &self,
+        location_id: &str,
+        range: Range<usize>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let location = record("location", location_id);
         let mut start = range.start;
         while start < range.end {
@@ -96,7 +106,11 @@ impl Store {
                 let at = now - Duration::seconds((range.end - n) as i64);
                 let (first, last) = (FIRST_NAMES[n % 8], LAST_NAMES[(n / 8) % 8]);
                 let body = format!("Hello, question {n} about my booking: can we bring a friend?");
-                customers.push(CustomerInsert { id: record("customer", &key), first_name: first.into(), last_name: last.into() });
+                customers.push(CustomerInsert {
+                    id: record("customer", &key),
+                    first_name: first.into(),
+                    last_name: last.into(),
+                });
                 bookings.push(BookingInsert {
                     id: record("booking", &key),
                     location: location.clone(),

@@ -54,7 +54,9 @@ pub(crate) fn is_existing_record(err: &surrealdb::Error) -> bool {
 
 /// The real cause of a failed `BEGIN … COMMIT` block. SurrealDB marks the statements around the
 /// failing one "not executed", so the first error that is not such a marker is the one to report.
-pub(crate) fn first_cause(mut response: surrealdb::IndexedResults) -> Result<surrealdb::IndexedResults, surrealdb::Error> {
+pub(crate) fn first_cause(
+    mut response: surrealdb::IndexedResults,
+) -> Result<surrealdb::IndexedResults, surrealdb::Error> {
     let mut errors: Vec<(usize, surrealdb::Error)> = response.take_errors().into_iter().collect();
     if errors.is_empty() {
         return Ok(response);

@@ -29,11 +29,27 @@ mod tests {
         let access = store.portal_access(DEMO_PORTAL_TOKEN).await.unwrap().unwrap();
         let (location, thread) = (access.location.id, access.booking.id);
         for (what, sql, index) in [
-            ("portal token", "SELECT * FROM portal_link WHERE token_hash = $hash AND revoked_at = NONE LIMIT 1", "portal_link_token"),
+            (
+                "portal token",
+                "SELECT * FROM portal_link WHERE token_hash = $hash AND revoked_at = NONE LIMIT 1",
+                "portal_link_token",
+            ),
             ("session token", "SELECT * FROM session WHERE token_hash = $hash LIMIT 1", "session_token"),
-            ("new messages", "SELECT * FROM message WHERE thread = $thread AND seq > $after ORDER BY seq LIMIT 100", "message_seq"),
-            ("inbox changes", "SELECT * FROM thread WHERE location = $location AND updated_at > $since ORDER BY updated_at LIMIT 200", "thread_changes"),
-            ("inbox page", "SELECT * FROM thread WHERE location = $location ORDER BY inbox_rank, id LIMIT 31", "thread_inbox_rank"),
+            (
+                "new messages",
+                "SELECT * FROM message WHERE thread = $thread AND seq > $after ORDER BY seq LIMIT 100",
+                "message_seq",
+            ),
+            (
+                "inbox changes",
+                "SELECT * FROM thread WHERE location = $location AND updated_at > $since ORDER BY updated_at LIMIT 200",
+                "thread_changes",
+            ),
+            (
+                "inbox page",
+                "SELECT * FROM thread WHERE location = $location ORDER BY inbox_rank, id LIMIT 31",
+                "thread_inbox_rank",
+            ),
             ("client id", "SELECT * FROM message WHERE thread = $thread AND client_id = 'x' LIMIT 1", "message_client"),
         ] {
             let plan = plan(&store, sql, &location, &thread).await;

@@ -31,7 +31,11 @@ struct InboxRow {
 impl TryFrom<InboxRow> for InboxEntry {
     type Error = StoreError;
     fn try_from(row: InboxRow) -> Result<Self, StoreError> {
-        Ok(InboxEntry { thread: row.thread.into(), booking: row.booking_row.try_into()?, customer: row.customer_row.into() })
+        Ok(InboxEntry {
+            thread: row.thread.into(),
+            booking: row.booking_row.try_into()?,
+            customer: row.customer_row.into(),
+        })
     }
 }
 
@@ -99,7 +103,9 @@ impl Store {
         let mut entries = rows.into_iter().map(InboxEntry::try_from).collect::<Result<Vec<_>, _>>()?;
         let next = if entries.len() > limit {
             entries.truncate(limit);
-            entries.last().map(|e| InboxCursor { last_message_at: e.thread.last_message_at, thread_id: e.thread.id.clone() })
+            entries
+                .last()
+                .map(|e| InboxCursor { last_message_at: e.thread.last_message_at, thread_id: e.thread.id.clone() })
         } else {
             None
         };
@@ -194,7 +200,11 @@ mod tests {
         let (store, location) = demo().await;
         let since = Utc::now();
         assert!(store.inbox_changes(&location, since).await.unwrap().is_empty());
-        let ben = store.inbox_page(&location, &InboxQuery { search: Some("okafor".into()), ..Default::default() }, None, 1).await.unwrap().0;
+        let ben = store
+            .inbox_page(&location, &InboxQuery { search: Some("okafor".into()), ..Default::default() }, None, 1)
+            .await
+            .unwrap()
+            .0;
         store.mark_unread(&ben[0].thread.id, SenderType::Operator, since + Duration::milliseconds(1)).await.unwrap();
         let changed = store.inbox_changes(&location, since).await.unwrap();
         assert_eq!(names(&changed), ["Ben Okafor"]);

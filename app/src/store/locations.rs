@@ -66,8 +66,13 @@ impl Store {
             let row: Option<LocationRow> = response.take(0)?;
             row.map(Location::from).ok_or(StoreError::NotFound)
         };
-        self.remembered(|c| &c.locations, id, load, |clock, reading, _| clock.finish_read(reading, &[Scope::Location(id)]))
-            .await
+        self.remembered(
+            |c| &c.locations,
+            id,
+            load,
+            |clock, reading, _| clock.finish_read(reading, &[Scope::Location(id)]),
+        )
+        .await
     }
 
     /// Switches the Customer Portal and Support Messaging of a location.

@@ -175,7 +175,12 @@ impl Store {
     }
 
     /// The thread's messages with a seq above `after_seq`, oldest first, at most `limit`.
-    pub async fn messages_after(&self, thread_id: &str, after_seq: i64, limit: usize) -> Result<Vec<Message>, StoreError> {
+    pub async fn messages_after(
+        &self,
+        thread_id: &str,
+        after_seq: i64,
+        limit: usize,
+    ) -> Result<Vec<Message>, StoreError> {
         let mut response = self
             .db
             .query("SELECT * FROM message WHERE thread = $thread AND seq > $after ORDER BY seq LIMIT $limit")
@@ -332,7 +337,9 @@ mod tests {
             let mut senders = JoinSet::new();
             for _ in 0..10 {
                 let (store, thread_id) = (store.clone(), thread.id.clone());
-                senders.spawn(async move { store.append_message(customer_says(&thread_id, "only once", "retry-me")).await });
+                senders.spawn(
+                    async move { store.append_message(customer_says(&thread_id, "only once", "retry-me")).await },
+                );
             }
             let mut created = 0;
             let mut ids = HashSet::new();

@@ -43,9 +43,12 @@ impl Store {
             let sql = format!(
                 "BEGIN TRANSACTION;\n{script}\nUPSERT meta:schema CONTENT {{ version: {version} }};\nCOMMIT TRANSACTION;"
             );
-            let applied = self.db.query(sql).await.map_err(StoreError::from).and_then(|r| {
-                first_cause(r).map(|_| ()).map_err(StoreError::from)
-            });
+            let applied = self
+                .db
+                .query(sql)
+                .await
+                .map_err(StoreError::from)
+                .and_then(|r| first_cause(r).map(|_| ()).map_err(StoreError::from));
             if let Err(err) = applied {
                 // Another server may have applied it at the same moment: that is fine.
                 if self.schema_version().await? >= version {
@@ -147,7 +150,8 @@ mod tests {
     async fn schema_is_enforced() {
         let store = Store::open_in_memory().await.unwrap();
         // A field the schema does not know is refused.
-        let mut r = store.db.query("CREATE location CONTENT { name: 'x', timezone: 'UTC', colour: 'red' }").await.unwrap();
+        let mut r =
+            store.db.query("CREATE location CONTENT { name: 'x', timezone: 'UTC', colour: 'red' }").await.unwrap();
         assert!(r.take_errors().len() == 1);
         // A wrong type is refused.
         let mut r = store.db.query("CREATE location CONTENT { name: 1, timezone: 'UTC' }").await.unwrap();

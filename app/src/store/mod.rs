@@ -13,8 +13,8 @@ mod retry;
 mod test_support;
 
 pub mod api_keys;
-pub mod bulk;
 pub mod bookings;
+pub mod bulk;
 pub mod inbox;
 pub mod locations;
 pub mod messages;

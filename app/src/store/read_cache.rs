@@ -236,11 +236,20 @@ mod tests {
         let other = store.create_location("Lakeside", "UTC").await.unwrap();
         let ids = [location.id.clone(), other.id.clone()];
         let staff = store
-            .create_staff(NewStaff { email: "kim@example.com", first_name: None, last_name: None, password: "pw-123456789", location_ids: &ids })
+            .create_staff(NewStaff {
+                email: "kim@example.com",
+                first_name: None,
+                last_name: None,
+                password: "pw-123456789",
+                location_ids: &ids,
+            })
             .await
             .unwrap();
         let now = Utc::now();
-        store.create_session(&staff.id, "session-token-1", Some(&location.id), now + Duration::minutes(10)).await.unwrap();
+        store
+            .create_session(&staff.id, "session-token-1", Some(&location.id), now + Duration::minutes(10))
+            .await
+            .unwrap();
         let session = store.session("session-token-1", now).await.unwrap().unwrap();
         assert_eq!(session.location_id.as_deref(), Some(location.id.as_str()));
 
@@ -281,7 +290,8 @@ mod tests {
         let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let pollers: Vec<_> = (0..4)
             .map(|_| {
-                let (store, token, location_id, done) = (store.clone(), token.clone(), location.id.clone(), done.clone());
+                let (store, token, location_id, done) =
+                    (store.clone(), token.clone(), location.id.clone(), done.clone());
                 tokio::spawn(async move {
                     while !done.load(std::sync::atomic::Ordering::SeqCst) {
                         let access = store.portal_access(&token).await.unwrap().unwrap();
@@ -304,8 +314,14 @@ mod tests {
         let fresh = store.read_thread(&thread.id).await.unwrap().unwrap();
         assert_eq!(kept, fresh);
         assert_eq!(kept.last_seq, 40);
-        let counted: Option<i64> =
-            store.db.query("SELECT VALUE unread_threads FROM ONLY $l").bind(("l", crate::store::ids::record("location", &location.id))).await.unwrap().take(0).unwrap();
+        let counted: Option<i64> = store
+            .db
+            .query("SELECT VALUE unread_threads FROM ONLY $l")
+            .bind(("l", crate::store::ids::record("location", &location.id)))
+            .await
+            .unwrap()
+            .take(0)
+            .unwrap();
         assert_eq!(store.unread_thread_count(&location.id).await.unwrap(), counted.unwrap_or(0));
     }
 }

@@ -68,10 +68,15 @@ impl Store {
         let hash = token_hash(token);
         let load = || self.read_session(&hash, now);
         let session = self
-            .remembered(|c| &c.sessions, &hash, load, |clock, reading, session: &Option<Session>| {
-                session.as_ref()?;
-                clock.finish_read(reading, &[Scope::Session(&hash)])
-            })
+            .remembered(
+                |c| &c.sessions,
+                &hash,
+                load,
+                |clock, reading, session: &Option<Session>| {
+                    session.as_ref()?;
+                    clock.finish_read(reading, &[Scope::Session(&hash)])
+                },
+            )
             .await?;
         // A kept session still ends on time.
         Ok(session.filter(|s| s.expires_at > now))
@@ -157,7 +162,13 @@ mod tests {
 
     async fn staff(store: &Store) -> Staff {
         store
-            .create_staff(NewStaff { email: "s@example.com", first_name: Some("S"), last_name: None, password: "pw", location_ids: &[] })
+            .create_staff(NewStaff {
+                email: "s@example.com",
+                first_name: Some("S"),
+                last_name: None,
+                password: "pw",
+                location_ids: &[],
+            })
             .await
             .unwrap()
     }

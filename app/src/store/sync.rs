@@ -59,7 +59,13 @@ impl Store {
         limit: usize,
     ) -> Result<(Vec<Message>, Option<SyncCursor>), StoreError> {
         let messages: Vec<Message> = self
-            .messages_query(keyset_sql("message", "created_at", "thread.location = $location", after.is_some()), location_id, since, after, limit)
+            .messages_query(
+                keyset_sql("message", "created_at", "thread.location = $location", after.is_some()),
+                location_id,
+                since,
+                after,
+                limit,
+            )
             .await?;
         Ok(page(messages, limit, |m| SyncCursor { at: m.created_at, id: m.id.clone() }))
     }
@@ -90,7 +96,8 @@ impl Store {
 
 /// `SELECT * FROM table WHERE scope AND time >= $since [AND after the cursor] ORDER BY time, id`.
 fn keyset_sql(table: &str, time: &str, scope: &str, with_cursor: bool) -> String {
-    let keyset = if with_cursor { format!("AND ({time} > $at OR ({time} = $at AND id > $after))") } else { String::new() };
+    let keyset =
+        if with_cursor { format!("AND ({time} > $at OR ({time} = $at AND id > $after))") } else { String::new() };
     format!("SELECT * FROM {table} WHERE {scope} AND {time} >= $since {keyset} ORDER BY {time}, id LIMIT $limit")
 }
 

@@ -32,10 +32,7 @@ pub(crate) async fn backends() -> Vec<(&'static str, Store, Option<TempDir>)> {
     let dir = TempDir::new();
     let durable = Store::open(&dir.url()).await.expect("surrealkv opens");
     durable.migrate().await.expect("surrealkv migrates");
-    vec![
-        ("mem", Store::open_in_memory().await.expect("mem opens"), None),
-        ("surrealkv", durable, Some(dir)),
-    ]
+    vec![("mem", Store::open_in_memory().await.expect("mem opens"), None), ("surrealkv", durable, Some(dir))]
 }
 
 /// A booking with its thread, ready for messages.

@@ -149,9 +149,12 @@ impl Store {
     /// The booking's thread, if it has one (a thread's id is its booking's).
     pub async fn thread_of_booking(&self, booking_id: &str) -> Result<Option<Thread>, StoreError> {
         let load = || self.read_thread(booking_id);
-        self.remembered(|c| &c.threads, booking_id, load, |clock, reading, _| {
-            clock.finish_read(reading, &[Scope::Booking(booking_id)])
-        })
+        self.remembered(
+            |c| &c.threads,
+            booking_id,
+            load,
+            |clock, reading, _| clock.finish_read(reading, &[Scope::Booking(booking_id)]),
+        )
         .await
     }
 
@@ -165,7 +168,11 @@ impl Store {
     /// The booking's thread, created (with a `thread.created` event) if it has none yet. Any
     /// number of concurrent calls for one booking end with one thread; `true` for the caller
     /// that created it.
-    pub async fn get_or_create_thread(&self, booking_id: &str, at: DateTime<Utc>) -> Result<(Thread, bool), StoreError> {
+    pub async fn get_or_create_thread(
+        &self,
+        booking_id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(Thread, bool), StoreError> {
         let booking = self.booking(booking_id).await?;
         let created = retrying(|| async {
             if let Some(thread) = self.read_thread(booking_id).await? {
@@ -211,20 +218,14 @@ impl Store {
         limit: usize,
     ) -> Result<InboxPage, StoreError> {
         let limit = limit.clamp(1, 100);
-        let keyset = if after.is_some() {
-            "AND (inbox_rank > $rank OR (inbox_rank = $rank AND id > $after))"
-        } else {
-            ""
-        };
+        let keyset =
+            if after.is_some() { "AND (inbox_rank > $rank OR (inbox_rank = $rank AND id > $after))" } else { "" };
         let sql = format!(
             "SELECT * FROM thread WHERE location = $location {keyset} \
              ORDER BY inbox_rank, id LIMIT $limit"
         );
-        let mut query = self
-            .db
-            .query(sql)
-            .bind(("location", record("location", location_id)))
-            .bind(("limit", limit as i64 + 1));
+        let mut query =
+            self.db.query(sql).bind(("location", record("location", location_id))).bind(("limit", limit as i64 + 1));
         if let Some(cursor) = after {
             query = query
                 .bind(("rank", InboxCursor::rank_of(cursor.last_message_at)))
@@ -253,9 +254,12 @@ impl Store {
             let count: Option<i64> = response.take(0)?;
             Ok(count.unwrap_or(0))
         };
-        self.remembered(|c| &c.unread_threads, location_id, load, |clock, reading, _| {
-            clock.finish_read(reading, &[Scope::Location(location_id)])
-        })
+        self.remembered(
+            |c| &c.unread_threads,
+            location_id,
+            load,
+            |clock, reading, _| clock.finish_read(reading, &[Scope::Location(location_id)]),
+        )
         .await
     }
 
@@ -280,7 +284,12 @@ impl Store {
 
     /// `side` wants the other side's latest message shown as unread again: the read seq moves back
     /// to just before it, so exactly that message counts as unread.
-    pub async fn mark_unread(&self, thread_id: &str, side: SenderType, at: DateTime<Utc>) -> Result<Thread, StoreError> {
+    pub async fn mark_unread(
+        &self,
+        thread_id: &str,
+        side: SenderType,
+        at: DateTime<Utc>,
+    ) -> Result<Thread, StoreError> {
         let sql = match side {
             SenderType::Operator => {
                 "UPDATE ONLY $thread SET operator_read_seq = last_customer_seq - 1, unread_for_operator = 1,
@@ -322,11 +331,11 @@ mod tests {
     use tokio::task::JoinSet;
 
     use super::*;
+    use crate::model::BookingStatus;
     use crate::store::bookings::tests::booking_fixture;
     use crate::store::bookings::NewBooking;
     use crate::store::messages::NewMessage;
     use crate::store::test_support::{backends, thread_fixture};
-    use crate::model::BookingStatus;
 
     async fn say(store: &Store, thread_id: &str, side: SenderType, client_id: &str) {
         store
@@ -350,7 +359,10 @@ mod tests {
         assert!(store.thread_of_booking(&booking.id).await.unwrap().is_none());
         let (thread, created) = store.get_or_create_thread(&booking.id, Utc::now()).await.unwrap();
         assert!(created);
-        assert_eq!((thread.booking_id.as_str(), thread.location_id.as_str()), (booking.id.as_str(), location.id.as_str()));
+        assert_eq!(
+            (thread.booking_id.as_str(), thread.location_id.as_str()),
+            (booking.id.as_str(), location.id.as_str())
+        );
         assert_eq!((thread.last_seq, thread.unread_for_operator, thread.preview.as_str()), (0, 0, ""));
         let (again, created) = store.get_or_create_thread(&booking.id, Utc::now()).await.unwrap();
         assert!(!created);
@@ -450,9 +462,13 @@ mod tests {
             .await
             .unwrap();
         let (older, _) = store.get_or_create_thread(&first_booking.id, Utc::now() - Duration::hours(1)).await.unwrap();
-        let (newer, _) = store.get_or_create_thread(&second_booking.id, Utc::now() - Duration::minutes(1)).await.unwrap();
+        let (newer, _) =
+            store.get_or_create_thread(&second_booking.id, Utc::now() - Duration::minutes(1)).await.unwrap();
         let order = |page: InboxPage| page.threads.into_iter().map(|t| t.id).collect::<Vec<_>>();
-        assert_eq!(order(store.list_threads(&location.id, None, 10).await.unwrap()), [newer.id.clone(), older.id.clone()]);
+        assert_eq!(
+            order(store.list_threads(&location.id, None, 10).await.unwrap()),
+            [newer.id.clone(), older.id.clone()]
+        );
 
         say(&store, &older.id, SenderType::Customer, "c1").await;
         let page = store.list_threads(&location.id, None, 10).await.unwrap();
@@ -484,7 +500,11 @@ mod tests {
             assert_eq!(again.updated_at, t.updated_at, "{backend}");
 
             let t = store.mark_unread(id, SenderType::Operator, Utc::now()).await.unwrap();
-            assert_eq!((t.operator_read_seq, t.unread_for_operator), (3, 1), "{backend}: unread from the last customer message");
+            assert_eq!(
+                (t.operator_read_seq, t.unread_for_operator),
+                (3, 1),
+                "{backend}: unread from the last customer message"
+            );
             assert_eq!(store.unread_thread_count(&t.location_id).await.unwrap(), 1);
 
             // The customer side: o1 was read when c3 was sent; marking unread brings it back.
@@ -587,7 +607,11 @@ mod tests {
                     store.mark_read(&t[thread], SenderType::Operator, Utc::now()).await.unwrap();
                 }
             }
-            assert_eq!(store.unread_thread_count(&location).await.unwrap(), counted(&store, &location).await, "after step {i}");
+            assert_eq!(
+                store.unread_thread_count(&location).await.unwrap(),
+                counted(&store, &location).await,
+                "after step {i}"
+            );
         }
         assert_eq!(counted(&store, &location).await, 1, "only thread 0 is left unread");
     }
@@ -618,7 +642,10 @@ mod tests {
 
     #[test]
     fn inbox_cursor_round_trips_and_rejects_garbage() {
-        let cursor = InboxCursor { last_message_at: "2026-11-22T10:00:00.123456789Z".parse().unwrap(), thread_id: "abc123".into() };
+        let cursor = InboxCursor {
+            last_message_at: "2026-11-22T10:00:00.123456789Z".parse().unwrap(),
+            thread_id: "abc123".into(),
+        };
         assert_eq!(InboxCursor::decode(&cursor.encode()), Some(cursor));
         for bad in ["", "abc", "12.", "x.abc", "12.a b", "12.a'b"] {
             assert_eq!(InboxCursor::decode(bad), None, "{bad}");

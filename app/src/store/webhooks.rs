@@ -250,7 +250,12 @@ impl Store {
         row.map(WebhookEndpoint::from).ok_or(StoreError::NotFound)
     }
 
-    pub async fn set_webhook_enabled(&self, location_id: &str, id: &str, enabled: bool) -> Result<WebhookEndpoint, StoreError> {
+    pub async fn set_webhook_enabled(
+        &self,
+        location_id: &str,
+        id: &str,
+        enabled: bool,
+    ) -> Result<WebhookEndpoint, StoreError> {
         let row: Option<EndpointRow> = self
             .db
             .query("UPDATE ONLY $id SET enabled = $enabled WHERE location = $location RETURN AFTER")
@@ -396,7 +401,13 @@ impl Store {
             match response.take::<Option<EndpointRow>>(1)? {
                 Some(endpoint) => claimed.push((delivery, endpoint.into())),
                 None => {
-                    self.record_attempt(&delivery.id, AttemptOutcome::Failed { status: None, error: "endpoint deleted".into() }, now, &RetryPolicy { give_up_after: Duration::zero(), ..RetryPolicy::STANDARD }).await?;
+                    self.record_attempt(
+                        &delivery.id,
+                        AttemptOutcome::Failed { status: None, error: "endpoint deleted".into() },
+                        now,
+                        &RetryPolicy { give_up_after: Duration::zero(), ..RetryPolicy::STANDARD },
+                    )
+                    .await?;
                 }
             }
         }
@@ -412,7 +423,8 @@ impl Store {
         policy: &RetryPolicy,
     ) -> Result<Delivery, StoreError> {
         let id = record("webhook_delivery", delivery_id);
-        let current: Option<DeliveryRow> = self.db.query("SELECT * FROM ONLY $id").bind(("id", id.clone())).await?.take(0)?;
+        let current: Option<DeliveryRow> =
+            self.db.query("SELECT * FROM ONLY $id").bind(("id", id.clone())).await?.take(0)?;
         let current = Delivery::from(current.ok_or(StoreError::NotFound)?);
         let attempts = current.attempts + 1;
         let (status, last_status, last_error, next) = match outcome {

@@ -26,7 +26,9 @@ fn parse_since(since: Option<&str>) -> Result<Option<chrono::DateTime<chrono::Ut
 }
 
 fn parse_cursor(cursor: Option<&str>) -> Result<Option<SyncCursor>, ApiError> {
-    cursor.map(|c| SyncCursor::decode(c).ok_or_else(|| ApiError::bad_request("cursor is not one this API gave out."))).transpose()
+    cursor
+        .map(|c| SyncCursor::decode(c).ok_or_else(|| ApiError::bad_request("cursor is not one this API gave out.")))
+        .transpose()
 }
 
 fn parse_limit(limit: Option<usize>) -> Result<usize, ApiError> {
@@ -49,7 +51,11 @@ async fn own_thread(state: &RestState, caller: &ApiCaller, id: &str) -> Result<T
 /// The location's threads, in the order they last changed.
 #[utoipa::path(get, path = "/threads", params(ListParams), tag = "threads",
     responses((status = 200, body = Page<ApiThread>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
-pub async fn list_threads(State(state): State<RestState>, caller: ApiCaller, Query(params): Query<ListParams>) -> Result<Json<Page<ApiThread>>, ApiError> {
+pub async fn list_threads(
+    State(state): State<RestState>,
+    caller: ApiCaller,
+    Query(params): Query<ListParams>,
+) -> Result<Json<Page<ApiThread>>, ApiError> {
     let since = parse_since(params.updated_since.as_deref())?;
     let cursor = parse_cursor(params.cursor.as_deref())?;
     let limit = parse_limit(params.limit)?;
@@ -60,7 +66,11 @@ pub async fn list_threads(State(state): State<RestState>, caller: ApiCaller, Que
 /// The booking's one thread, created if it has none (201) or returned as it is (200).
 #[utoipa::path(post, path = "/threads", request_body = NewThread, tag = "threads",
     responses((status = 201, body = ApiThread), (status = 200, body = ApiThread), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn create_thread(State(state): State<RestState>, caller: ApiCaller, Json(body): Json<NewThread>) -> Result<(StatusCode, Json<ApiThread>), ApiError> {
+pub async fn create_thread(
+    State(state): State<RestState>,
+    caller: ApiCaller,
+    Json(body): Json<NewThread>,
+) -> Result<(StatusCode, Json<ApiThread>), ApiError> {
     let booking = state.store.booking(&body.booking_id).await?;
     if booking.location_id != caller.location_id {
         return Err(ApiError::not_found());
@@ -71,14 +81,23 @@ pub async fn create_thread(State(state): State<RestState>, caller: ApiCaller, Js
 
 #[utoipa::path(get, path = "/threads/{id}", params(("id" = String, Path)), tag = "threads",
     responses((status = 200, body = ApiThread), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get_thread(State(state): State<RestState>, caller: ApiCaller, Path(id): Path<String>) -> Result<Json<ApiThread>, ApiError> {
+pub async fn get_thread(
+    State(state): State<RestState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<ApiThread>, ApiError> {
     Ok(Json(own_thread(&state, &caller, &id).await?.into()))
 }
 
 /// A thread's messages after a seq, oldest first.
 #[utoipa::path(get, path = "/threads/{id}/messages", params(("id" = String, Path), MessagesParams), tag = "messages",
     responses((status = 200, body = Page<ApiMessage>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn list_thread_messages(State(state): State<RestState>, caller: ApiCaller, Path(id): Path<String>, Query(params): Query<MessagesParams>) -> Result<Json<Page<ApiMessage>>, ApiError> {
+pub async fn list_thread_messages(
+    State(state): State<RestState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+    Query(params): Query<MessagesParams>,
+) -> Result<Json<Page<ApiMessage>>, ApiError> {
     let thread = own_thread(&state, &caller, &id).await?;
     let limit = parse_limit(params.limit)?;
     let after = params.after_seq.unwrap_or(0).max(0);
@@ -94,7 +113,12 @@ pub async fn list_thread_messages(State(state): State<RestState>, caller: ApiCal
     responses((status = 201, body = ApiMessage), (status = 200, description = "A retry: the message stored the first time", body = ApiMessage),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, description = "The client_id was used for a different text", body = ErrorBody), (status = 413, body = ErrorBody)))]
-pub async fn post_thread_message(State(state): State<RestState>, caller: ApiCaller, Path(id): Path<String>, Json(body): Json<NewMessageBody>) -> Result<(StatusCode, Json<ApiMessage>), ApiError> {
+pub async fn post_thread_message(
+    State(state): State<RestState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+    Json(body): Json<NewMessageBody>,
+) -> Result<(StatusCode, Json<ApiMessage>), ApiError> {
     let thread = own_thread(&state, &caller, &id).await?;
     if uuid::Uuid::parse_str(&body.client_id).is_err() {
         return Err(ApiError::bad_request("client_id must be a UUID."));
@@ -126,10 +150,17 @@ pub async fn post_thread_message(State(state): State<RestState>, caller: ApiCall
 /// All of the location's messages in creation order (for syncing).
 #[utoipa::path(get, path = "/messages", params(ListParams), tag = "messages",
     responses((status = 200, body = Page<ApiMessage>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub async fn list_messages(State(state): State<RestState>, caller: ApiCaller, Query(params): Query<ListParams>) -> Result<Json<Page<ApiMessage>>, ApiError> {
+pub async fn list_messages(
+    State(state): State<RestState>,
+    caller: ApiCaller,
+    Query(params): Query<ListParams>,
+) -> Result<Json<Page<ApiMessage>>, ApiError> {
     let since = parse_since(params.updated_since.as_deref())?;
     let cursor = parse_cursor(params.cursor.as_deref())?;
     let limit = parse_limit(params.limit)?;
     let (messages, next) = state.store.messages_changed(&caller.location_id, since, cursor.as_ref(), limit).await?;
-    Ok(Json(Page { items: messages.into_iter().map(ApiMessage::from).collect(), next_cursor: next.map(|c| c.encode()) }))
+    Ok(Json(Page {
+        items: messages.into_iter().map(ApiMessage::from).collect(),
+        next_cursor: next.map(|c| c.encode()),
+    }))
 }

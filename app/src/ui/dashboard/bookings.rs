@@ -92,7 +92,10 @@ fn BookingView(detail: BookingDetail) -> impl IntoView {
             match new_portal_link(booking_id.get_value()).await {
                 Ok(path) => {
                     let url = format!("{}{path}", window().location().origin().unwrap_or_default());
-                    notice.set(Some("A new link: copy it and send it to the customer. Earlier links still work until revoked.".into()));
+                    notice.set(Some(
+                        "A new link: copy it and send it to the customer. Earlier links still work until revoked."
+                            .into(),
+                    ));
                     link.set(Some(url));
                 }
                 Err(err) => notice.set(Some(err.to_string())),

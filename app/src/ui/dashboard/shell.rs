@@ -16,11 +16,14 @@ use crate::ui::poll::use_polling;
 
 #[component]
 pub fn DashboardShell() -> impl IntoView {
-    let start = Resource::new(|| (), |_| async move {
-        let me = me().await?;
-        let clock = get_inbox_clock().await?;
-        Ok::<_, DashError>((me, clock))
-    });
+    let start = Resource::new(
+        || (),
+        |_| async move {
+            let me = me().await?;
+            let clock = get_inbox_clock().await?;
+            Ok::<_, DashError>((me, clock))
+        },
+    );
     view! {
         <Suspense fallback=|| view! { <p class="page">"Loading…"</p> }>
             {move || Suspend::new(async move {

@@ -59,7 +59,13 @@ impl DashState {
 /// copy (a poll answer overtaken by a local change); a new row joins
 /// unless a search is active (the server decides what matches) or it is older than the loaded
 /// window (the next page will bring it); unread-only drops rows that are read now. Newest first.
-pub fn merge_rows(rows: &mut Vec<InboxRow>, changed: Vec<InboxRow>, unread_only: bool, searching: bool, more_pages: bool) {
+pub fn merge_rows(
+    rows: &mut Vec<InboxRow>,
+    changed: Vec<InboxRow>,
+    unread_only: bool,
+    searching: bool,
+    more_pages: bool,
+) {
     let oldest_loaded = rows.iter().map(|r| r.last_message_ms).min();
     for row in changed {
         let known = rows.iter().position(|r| r.thread_id == row.thread_id);

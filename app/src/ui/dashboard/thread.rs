@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::state::DashState;
-use crate::api::inbox::{get_thread, thread_poll, thread_mark_read, thread_mark_unread, thread_reply};
+use crate::api::inbox::{get_thread, thread_mark_read, thread_mark_unread, thread_poll, thread_reply};
 use crate::model::{ReadState, SenderType, ThreadView};
 use crate::ui::chat::{use_stick_to_bottom, ChatState, Composer, MessageList};
 use crate::ui::poll::{page_is_visible, use_polling};
@@ -36,7 +36,17 @@ pub fn ThreadPanel() -> impl IntoView {
 #[component]
 fn OpenThread(view: ThreadView) -> impl IntoView {
     let dash = expect_context::<DashState>();
-    let ThreadView { thread_id, booking_id, customer_id, booking, customer_email, customer_phone, messages, read, today } = view;
+    let ThreadView {
+        thread_id,
+        booking_id,
+        customer_id,
+        booking,
+        customer_email,
+        customer_phone,
+        messages,
+        read,
+        today,
+    } = view;
     let chat = ChatState::new(messages, read, today);
     let thread_id = StoredValue::new(thread_id);
     let panel_open = RwSignal::new(false);

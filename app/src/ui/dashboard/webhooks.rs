@@ -3,7 +3,9 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::webhooks::{create_webhook, delete_webhook, get_webhook_settings, send_test_webhook, set_webhook_enabled};
+use crate::api::webhooks::{
+    create_webhook, delete_webhook, get_webhook_settings, send_test_webhook, set_webhook_enabled,
+};
 use crate::model::{CreatedWebhook, WebhookSettings};
 use crate::ui::poll::use_polling;
 
@@ -43,7 +45,11 @@ pub fn WebhooksSection() -> impl IntoView {
 }
 
 #[component]
-fn NewEndpointForm(created: RwSignal<Option<CreatedWebhook>>, error: RwSignal<Option<String>>, version: RwSignal<u32>) -> impl IntoView {
+fn NewEndpointForm(
+    created: RwSignal<Option<CreatedWebhook>>,
+    error: RwSignal<Option<String>>,
+    version: RwSignal<u32>,
+) -> impl IntoView {
     let url = RwSignal::new(String::new());
     let messages = RwSignal::new(true);
     let threads = RwSignal::new(true);
@@ -86,8 +92,14 @@ fn NewEndpointForm(created: RwSignal<Option<CreatedWebhook>>, error: RwSignal<Op
 }
 
 #[component]
-fn EndpointsAndDeliveries(settings: WebhookSettings, version: RwSignal<u32>, error: RwSignal<Option<String>>) -> impl IntoView {
-    let act = move |fut: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), crate::api::dash_error::DashError>>>>| {
+fn EndpointsAndDeliveries(
+    settings: WebhookSettings,
+    version: RwSignal<u32>,
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let act = move |fut: std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<(), crate::api::dash_error::DashError>>>,
+    >| {
         spawn_local(async move {
             match fut.await {
                 Ok(()) => error.set(None),
