@@ -23,7 +23,7 @@ PROFILE_DIR := $(CARGO_TARGET_DIR)/debug
 # Where the built server finds its wasm, js and css when run outside cargo-leptos.
 SITE_ENV := LEPTOS_SITE_ROOT=$(SITE_ROOT) LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=parley
 
-.PHONY: help run test test-rust test-e2e build tools apt-tools rust-tools e2e-tools wasm-opt release bench bench-tools soak
+.PHONY: help run test lint test-rust test-e2e test-api build tools apt-tools rust-tools e2e-tools api-tools wasm-opt release bench bench-tools soak
 
 help:
 	@echo "make run    build and serve the demo at http://127.0.0.1:3000 (data in ./data)"
@@ -35,20 +35,31 @@ run: rust-tools build
 	mkdir -p data
 	$(SITE_ENV) PARLEY_DEMO=1 PARLEY_ALLOW_PRIVATE_WEBHOOKS=1 $(PROFILE_DIR)/server
 
-test: tools test-rust build test-e2e
+test: tools lint test-rust build test-e2e test-api
 
-# One cargo invocation for both packages, so their dependencies build once with one feature set.
-test-rust:
-	cargo test -p app -p server -p bench --features app/ssr
+# Formatting, then clippy on both feature sets: the server's (app with "ssr") and the browser's
+# (frontend, which turns on app's "hydrate", for the wasm target).
+lint: rust-tools
+	cargo fmt --all --check
+	cargo clippy -p app -p server -p bench --all-targets --features app/ssr -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+# One cargo invocation for the packages, so their dependencies build once with one feature set.
+# nextest runs every test in a process of its own under a time limit (.config/nextest.toml).
+test-rust: rust-tools
+	cargo nextest run -p app -p server -p bench --features app/ssr
 
 build: rust-tools
 	cargo leptos build
 
 test-e2e: e2e-tools
-	cd end2end && PARLEY_E2E_PORT=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') \
-	  PARLEY_SERVER_BIN=$(PROFILE_DIR)/server $(SITE_ENV) npx playwright test
+	cd end2end && PARLEY_SERVER_BIN=$(PROFILE_DIR)/server $(SITE_ENV) npx playwright test
 
-tools: apt-tools rust-tools e2e-tools
+# The REST API against its own OpenAPI document: schemathesis with every check, a fixed seed.
+test-api: api-tools
+	PARLEY_SERVER_BIN=$(PROFILE_DIR)/server SCHEMATHESIS=$(TOOLS_DIR)/venv/bin/st $(SITE_ENV) end2end/api-contract.sh
+
+tools: apt-tools rust-tools e2e-tools api-tools
 
 # Debian packages: Chromium for the end-to-end tests, Node.js for Playwright.
 apt-tools:
@@ -62,6 +73,9 @@ apt-tools:
 
 rust-tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+	@rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+	@command -v cargo-nextest >/dev/null || cargo install cargo-nextest --locked
 	@cargo leptos --version 2>/dev/null | grep -q " $(CARGO_LEPTOS_VERSION)$$" || \
 	  cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --debug
 	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" || \
@@ -73,6 +87,13 @@ wasm-opt:
 
 e2e-tools: apt-tools
 	@cd end2end && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; }
+
+# schemathesis, from PyPI, in a virtual environment of its own.
+SCHEMATHESIS_VERSION := 4.32.5
+api-tools:
+	@$(TOOLS_DIR)/venv/bin/st --version 2>/dev/null | grep -q "$(SCHEMATHESIS_VERSION)" || { \
+	  python3 -m venv $(TOOLS_DIR)/venv && \
+	  $(TOOLS_DIR)/venv/bin/pip install --quiet --disable-pip-version-check schemathesis==$(SCHEMATHESIS_VERSION); }
 
 # Release builds: the site (wasm-release profile, wasm-opt -Oz, gzip and brotli copies of the assets,
 # hashed file names) and the server, then parley-bench.

@@ -43,7 +43,7 @@ SESSION=$(awk '$6 == "parley_session" { print $7 }' "$WORK/cookies")
 [ -n "$SESSION" ] || { echo "could not sign in"; exit 1; }
 # The polls below ask for what is newer than everything there is: nothing new.
 PORTAL_FORM="token=demo-portal-ana-silva-kayak&after_seq=1000000"
-INBOX_FORM="since_ms=$(( ($(date +%s) + 60) * 1000 ))"
+INBOX_FORM="after=$(( ($(date +%s) + 60) * 1000000000 ))."
 
 post_script() { # body, extra header line
   cat <<LUA

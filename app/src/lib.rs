@@ -3,11 +3,10 @@
 
 pub mod api;
 pub mod model;
+pub mod paths;
 pub mod text;
 pub mod ui;
 
-#[cfg(feature = "ssr")]
-pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod net;
 #[cfg(feature = "ssr")]
@@ -22,13 +21,15 @@ use leptos_router::{path, SsrMode};
 
 /// The HTML document the server streams; the browser hydrates `App` inside it.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    send_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Ccircle cx='8' cy='8' r='8' fill='%231f6feb'/%3E%3C/svg%3E"/>
+                <link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Ccircle cx='8' cy='8' r='8' fill='%231a5fd0'/%3E%3C/svg%3E"/>
                 <AutoReload options=options.clone()/>
                 // With hashed file names (release builds), the name of this build's stylesheet.
                 <HashedStylesheet options=options.clone() id="leptos"/>
@@ -39,6 +40,27 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// Scripts run only from this site and only with this page's nonce (Leptos puts it on the
+/// hydration script and every inline script it streams); WebAssembly may be compiled; styles,
+/// fonts and images come from this site (the icon is a data: URL); no page may frame these.
+#[cfg(feature = "ssr")]
+fn send_content_security_policy() {
+    use axum::http::{header::CONTENT_SECURITY_POLICY, HeaderValue};
+
+    let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response.insert_header(CONTENT_SECURITY_POLICY, value);
     }
 }
 

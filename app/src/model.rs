@@ -132,6 +132,22 @@ impl ReadState {
             SenderType::Operator => self.customer_read_seq,
         }
     }
+
+    /// How many of the other side's messages `me` has not read.
+    pub fn unread_for(&self, me: SenderType) -> i64 {
+        match me {
+            SenderType::Customer => self.unread_for_customer,
+            SenderType::Operator => self.unread_for_operator,
+        }
+    }
+
+    /// `me` has read everything up to `seq` (sending a message reads the thread for its sender).
+    pub fn read_up_to(&mut self, me: SenderType, seq: i64) {
+        match me {
+            SenderType::Customer => (self.customer_read_seq, self.unread_for_customer) = (seq, 0),
+            SenderType::Operator => (self.operator_read_seq, self.unread_for_operator) = (seq, 0),
+        }
+    }
 }
 
 /// A booking as the portal's header and the dashboard's side panel show it.
@@ -151,23 +167,44 @@ pub struct BookingSummary {
     pub party_size: i64,
 }
 
+/// How many messages a chat opens with, and how many more each "Load earlier messages" brings.
+pub const MESSAGE_PAGE: usize = 100;
+
 /// What a customer's portal page opens with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PortalSnapshot {
     pub booking: BookingSummary,
     /// Support Messaging is on: the composer shows, sends are accepted.
     pub can_write: bool,
+    pub opening: ChatOpening,
+}
+
+/// The newest page of a conversation, as a chat view opens with it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChatOpening {
+    /// Oldest first, at most `MESSAGE_PAGE`.
     pub messages: Vec<ChatMessage>,
+    /// Older messages exist than the first one here.
+    pub has_earlier: bool,
     pub read: ReadState,
     /// Today in the location's time zone, for the "Today" / "Yesterday" labels.
     pub today: chrono::NaiveDate,
 }
 
-/// What changed since the portal's last seq.
+/// Messages from just before the oldest one a chat shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PortalChanges {
+pub struct EarlierMessages {
+    /// Oldest first, at most `MESSAGE_PAGE`.
+    pub messages: Vec<ChatMessage>,
+    pub has_earlier: bool,
+}
+
+/// What changed in a conversation after a poll's seq.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChatChanges {
     pub messages: Vec<ChatMessage>,
     pub read: ReadState,
+    /// Whether this side may send (the portal's messaging switch; always true for the team).
     pub can_write: bool,
     pub today: chrono::NaiveDate,
 }
@@ -217,24 +254,35 @@ pub struct InboxPage {
     pub rows: Vec<InboxRow>,
     /// Where the next page starts; `None` on the last page.
     pub next: Option<String>,
-    pub clock: InboxClock,
+    pub status: InboxStatus,
 }
 
-/// What changed in the location's inbox since a poll's cursor.
+/// Where a dashboard starts following its location's inbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InboxStart {
+    pub status: InboxStatus,
+    /// The position to ask for changes after.
+    pub changes: String,
+}
+
+/// What changed in the location's inbox after a poll's position.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InboxChanges {
+    /// Oldest change first.
     pub rows: Vec<InboxRow>,
-    pub clock: InboxClock,
+    /// The position of the last change returned (the one asked after when nothing changed).
+    pub next: String,
+    /// More changes wait after `next`: ask again at once.
+    pub more: bool,
+    pub status: InboxStatus,
 }
 
-/// The server's clock and counters, sent with every inbox answer.
+/// The server's clock and the unread count, sent with every inbox answer.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct InboxClock {
+pub struct InboxStatus {
     /// The server's time (unix milliseconds): relative times count from it, on both sides alike.
     pub now_ms: i64,
     pub today: chrono::NaiveDate,
-    /// Ask for changes after this next time.
-    pub since_ms: i64,
     /// Threads of the location with at least one unread customer message.
     pub unread_threads: i64,
 }
@@ -248,17 +296,7 @@ pub struct ThreadView {
     pub booking: BookingSummary,
     pub customer_email: Option<String>,
     pub customer_phone: Option<String>,
-    pub messages: Vec<ChatMessage>,
-    pub read: ReadState,
-    pub today: chrono::NaiveDate,
-}
-
-/// What changed in an open thread.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ThreadChanges {
-    pub messages: Vec<ChatMessage>,
-    pub read: ReadState,
-    pub today: chrono::NaiveDate,
+    pub opening: ChatOpening,
 }
 
 /// A location's switches, as the Settings page shows them.

@@ -15,6 +15,31 @@ pub struct AppState {
     pub demo: bool,
     /// Webhook endpoints may point at loopback and private addresses (tests, local development).
     pub allow_private_webhooks: bool,
+    /// How old an inbox change must be before a poll returns it (`CHANGES_SETTLE`; tests use zero).
+    pub changes_settle: std::time::Duration,
+    /// How many REST API requests a key may make.
+    pub api_limit: RateLimit,
+}
+
+/// A token bucket: `burst` requests at once, refilled at `per_second`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub burst: u32,
+    pub per_second: u32,
+}
+
+impl AppState {
+    /// The production settings: no demo, no private webhook addresses.
+    pub fn new(leptos_options: LeptosOptions, store: Store) -> Self {
+        AppState {
+            leptos_options,
+            store,
+            demo: false,
+            allow_private_webhooks: false,
+            changes_settle: crate::store::inbox::CHANGES_SETTLE,
+            api_limit: RateLimit { burst: 60, per_second: 20 },
+        }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

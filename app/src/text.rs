@@ -113,6 +113,16 @@ pub fn unread_badge(count: u32) -> Option<String> {
     }
 }
 
+/// A page's title, with the unread count first when there is one: "(4) Hugo Laurent · Parley",
+/// "Bookings · Parley", "(4) Parley".
+pub fn page_title(unread: i64, page: &str) -> String {
+    let name = if page.is_empty() { "Parley".to_owned() } else { format!("{page} · Parley") };
+    match unread {
+        n if n > 0 => format!("({n}) {name}"),
+        _ => name,
+    }
+}
+
 /// How a staff member signs their messages: "First Last", or "Support" when they have no name.
 pub fn sender_display_name(first: Option<&str>, last: Option<&str>) -> String {
     let parts: Vec<&str> = [first, last].into_iter().flatten().map(str::trim).filter(|p| !p.is_empty()).collect();
@@ -261,6 +271,14 @@ mod tests {
         assert_eq!(unread_badge(9).as_deref(), Some("9"));
         assert_eq!(unread_badge(10).as_deref(), Some("9+"));
         assert_eq!(unread_badge(250).as_deref(), Some("9+"));
+    }
+
+    #[test]
+    fn page_titles_keep_the_unread_count() {
+        assert_eq!(page_title(4, "Hugo Laurent"), "(4) Hugo Laurent · Parley");
+        assert_eq!(page_title(0, "Bookings"), "Bookings · Parley");
+        assert_eq!(page_title(2, ""), "(2) Parley");
+        assert_eq!(page_title(0, ""), "Parley");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use anyhow::{bail, Context};
-use app::model::{ChatMessage, PortalChanges};
+use app::model::{ChatChanges, ChatMessage};
 
 use crate::ledger::Stored;
 
@@ -44,7 +44,7 @@ impl PortalClient {
     }
 
     /// What a poll after `after_seq` brings.
-    pub async fn poll(&self, token: &str, after_seq: i64) -> anyhow::Result<PortalChanges> {
+    pub async fn poll(&self, token: &str, after_seq: i64) -> anyhow::Result<ChatChanges> {
         let answer = self.call("portal_poll", &[("token", token), ("after_seq", &after_seq.to_string())]).await?;
         serde_json::from_str(&answer).with_context(|| format!("portal_poll answered {answer}"))
     }

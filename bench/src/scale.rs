@@ -5,7 +5,6 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{ensure, Context};
-use app::auth::tokens::new_token;
 use app::state::AppState;
 use app::store::Store;
 use axum::body::Body;
@@ -82,24 +81,23 @@ struct Probes {
 impl Probes {
     async fn new(store: Store, location: &str) -> anyhow::Result<Probes> {
         let maya = store.staff_by_email("maya@parley.demo").await?.context("the demo's Maya")?;
-        let token = new_token();
-        store.create_session(&maya.id, &token, Some(location), Utc::now() + chrono::Duration::hours(1)).await?;
+        let token = store.create_session(&maya.id, Some(location), Utc::now() + chrono::Duration::hours(1)).await?;
         let access = store.portal_access(LONG_THREAD_TOKEN).await?.context("the long thread's link")?;
         let long_last_seq = store.thread(&access.booking.id).await?.last_seq;
         let leptos_options = LeptosOptions::builder().output_name("parley").site_root("target/site").build();
-        let state = AppState { leptos_options, store, demo: false, allow_private_webhooks: false };
+        let state = AppState::new(leptos_options, store);
         Ok(Probes { app: server::router(state), cookie: format!("parley_session={token}"), long_last_seq })
     }
 
     async fn measure(&self, iterations: usize) -> anyhow::Result<Measured> {
-        // A cursor a minute ahead: the changes poll finds nothing new, as most polls do.
-        let since = (Utc::now().timestamp_millis() + 60_000).to_string();
+        // A position a minute ahead: the changes poll finds nothing new, as most polls do.
+        let after = app::store::keyset::Position::start(Utc::now() + chrono::Duration::minutes(1)).encode();
         let long_after = self.long_last_seq.to_string();
         Ok(Measured {
             inbox_first_page: self
                 .time(iterations, "inbox_page", &[("unread_only", "false"), ("search", "")], true)
                 .await?,
-            inbox_poll: self.time(iterations, "inbox_changes", &[("since_ms", &since)], true).await?,
+            inbox_poll: self.time(iterations, "inbox_changes", &[("after", &after)], true).await?,
             portal_poll_short_thread: self
                 .time(iterations, "portal_poll", &[("token", SHORT_THREAD_TOKEN), ("after_seq", "1")], false)
                 .await?,

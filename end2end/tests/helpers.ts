@@ -1,20 +1,119 @@
-import { test as base, expect, Page } from "@playwright/test";
+import { test as base, expect, BrowserContext, BrowserContextOptions, Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
 
-/** Playwright's test, failing any test whose page threw an uncaught error (a panic in the wasm). */
-export const test = base.extend({
-  page: async ({ page }, use) => {
-    const errors: string[] = [];
-    page.on("pageerror", (err) => errors.push(err.message));
-    // A Rust panic in the wasm logs its message to the console before the "unreachable" error.
-    page.on("console", (msg) => {
-      if (msg.type() === "error" && msg.text().includes("panicked")) errors.push(msg.text().split("\n")[0]);
+/** A Parley server of one test's own, on a fresh in-memory database with the demo data. */
+export interface Server {
+  baseURL: string;
+  /** What the server printed to stderr, for a failing test's report. */
+  log: () => string;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const port = (probe.address() as { port: number }).port;
+      probe.close(() => resolve(port));
     });
-    await use(page);
-    expect(errors, "uncaught errors in the page").toEqual([]);
+  });
+}
+
+async function startServer(): Promise<{ server: Server; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const baseURL = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(process.env.PARLEY_SERVER_BIN ?? "../target/debug/server", [], {
+    env: {
+      ...process.env,
+      PARLEY_ADDR: `127.0.0.1:${port}`,
+      PARLEY_DB: "mem://",
+      PARLEY_DEMO: "1",
+      PARLEY_ALLOW_PRIVATE_WEBHOOKS: "1",
+      PARLEY_LOG: "warn",
+    },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let log = "";
+  child.stderr?.on("data", (chunk) => (log += chunk));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${log}`);
+    try {
+      if ((await fetch(`${baseURL}/healthz`)).ok) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error(`the server did not answer within 30 s:\n${log}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+  };
+  return { server: { baseURL, log: () => log }, stop };
+}
+
+/** Collects what would mean the page is broken: an uncaught error, a panic in the wasm (which logs
+ * "panicked" to the console before its "unreachable"), or a script or style the page's
+ * Content-Security-Policy refused. */
+function watch(page: Page, errors: string[]) {
+  page.on("pageerror", (err) => errors.push(`${page.url()}: ${err.message}`));
+  page.on("console", (msg) => {
+    const text = msg.text();
+    if (msg.type() === "error" && (text.includes("panicked") || text.includes("Content Security Policy"))) {
+      errors.push(`${page.url()}: ${text.split("\n")[0]}`);
+    }
+  });
+}
+
+function watchContext(context: BrowserContext, errors: string[]) {
+  context.pages().forEach((page) => watch(page, errors));
+  context.on("page", (page) => watch(page, errors));
+}
+
+type Fixtures = {
+  server: Server;
+  errors: string[];
+  /** A page in a browser context of its own (another person, another device), watched like `page`. */
+  openPage: (options?: BrowserContextOptions) => Promise<Page>;
+};
+
+/** Playwright's test with a server of its own, in which any page of any context that throws, panics or
+ * breaks its security policy fails the test. */
+export const test = base.extend<Fixtures>({
+  server: async ({}, use, testInfo) => {
+    const { server, stop } = await startServer();
+    await use(server);
+    await stop();
+    if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach("server.log", { body: server.log() });
+  },
+  baseURL: async ({ server }, use) => use(server.baseURL),
+  errors: async ({}, use) => {
+    const errors: string[] = [];
+    await use(errors);
+    expect(errors, "uncaught errors, panics or refused scripts in a page").toEqual([]);
+  },
+  context: async ({ context, errors }, use) => {
+    watchContext(context, errors);
+    await use(context);
+  },
+  openPage: async ({ browser, baseURL, errors }, use) => {
+    const contexts: BrowserContext[] = [];
+    await use(async (options: BrowserContextOptions = {}) => {
+      const context = await browser.newContext({ baseURL, ...options });
+      watchContext(context, errors);
+      contexts.push(context);
+      return context.newPage();
+    });
+    for (const context of contexts) await context.close();
   },
 });
 
-/** Demo portal tokens (fixed by the demo seed); each test uses its own booking. */
+/** Demo portal tokens (fixed by the demo seed). */
 export const portal = {
   ana: "/portal/demo-portal-ana-silva-kayak",
   ben: "/portal/demo-portal-ben-okafor-kayak",
@@ -42,6 +141,17 @@ export function forbidDialogs(page: Page) {
     await dialog.dismiss();
     throw new Error(`a dialog opened: ${dialog.message()}`);
   });
+}
+
+/** Fails on any serious or critical accessibility violation axe-core finds on the page as it is now. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+    .analyze();
+  const serious = results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(serious, `accessibility on ${page.url()}`).toEqual([]);
 }
 
 export const composer = (page: Page) => page.getByRole("textbox", { name: "Message to the team" });

@@ -3,15 +3,13 @@ import { test, composer, forbidDialogs, inboxRow, messages, ONE_POLL, openHydrat
 
 test.use({ viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true });
 
-test("the booking and its history are in the page before the wasm runs", async ({ browser }) => {
-  const context = await browser.newContext({ javaScriptEnabled: false });
-  const page = await context.newPage();
+test("the booking and its history are in the page before the wasm runs", async ({ openPage }) => {
+  const page = await openPage({ javaScriptEnabled: false });
   await page.goto(portal.ana);
   await expect(page.getByRole("heading", { name: "Sunset Sea Kayak Tour" })).toBeVisible();
   await expect(page.getByText("KAY7Q2-5521")).toBeVisible();
   await expect(messages(page).first()).toContainText("Is the sunset tour still on");
   await expect(page.getByText("Today")).toBeVisible();
-  await context.close();
 });
 
 test("a customer sends with Enter, sees it, and still sees it after a reload", async ({ page }) => {
@@ -126,7 +124,7 @@ test("on a phone: no horizontal scroll, composer at the bottom, 16 px inputs, 44
   await page.screenshot({ path: "test-results/portal-phone.png" });
 });
 
-test("a team reply appears without a reload, and Seen appears once the team has read", async ({ page, browser }) => {
+test("a team reply appears without a reload, and Seen appears once the team has read", async ({ page, openPage }) => {
   await openHydrated(page, portal.farid);
   await composer(page).fill("Can I get a refund for the cancelled tour?");
   await composer(page).press("Enter");
@@ -134,7 +132,7 @@ test("a team reply appears without a reload, and Seen appears once the team has 
   await expect(mine).toHaveCount(1);
   await expect(page.getByTestId("seen")).toHaveCount(0);
 
-  const team = await (await browser.newContext({ viewport: { width: 1366, height: 800 } })).newPage();
+  const team = await openPage({ viewport: { width: 1366, height: 800 } });
   await signIn(team, staff.jon);
   await inboxRow(team, "Farid Haddad").click();
   await expect(page.getByTestId("seen")).toHaveCount(1, { timeout: ONE_POLL });
@@ -146,5 +144,4 @@ test("a team reply appears without a reload, and Seen appears once the team has 
   await expect(theirs).toHaveCount(1, { timeout: ONE_POLL });
   await expect(theirs.locator(".msg-name")).toHaveText("Jon Reyes");
   await expect(theirs).toHaveClass(/theirs/);
-  await team.context().close();
 });

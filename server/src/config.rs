@@ -25,6 +25,14 @@ pub struct Config {
           action = clap::ArgAction::SetTrue)]
     pub allow_private_webhooks: bool,
 
+    /// REST API requests a key may make at once…
+    #[arg(long, env = "PARLEY_API_BURST", default_value_t = 60)]
+    pub api_burst: u32,
+
+    /// …and per second after that (per server process).
+    #[arg(long, env = "PARLEY_API_RATE", default_value_t = 20)]
+    pub api_rate: u32,
+
     /// Log filter, in tracing's EnvFilter syntax (for example "info" or "server=debug,info").
     #[arg(long, env = "PARLEY_LOG", default_value = "info")]
     pub log: String,

@@ -5,6 +5,7 @@ pub mod config;
 pub mod origin;
 pub mod rest;
 pub mod router;
+pub mod security_headers;
 pub mod webhooks;
 
 pub use router::router;

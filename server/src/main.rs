@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use app::state::AppState;
+use app::state::{AppState, RateLimit};
 use app::store::{seed, Store};
 use clap::Parser;
 use leptos::prelude::get_configuration;
@@ -40,8 +40,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         store.clone(),
         server::webhooks::DispatcherConfig::standard(config.allow_private_webhooks),
     );
-    let state =
-        AppState { leptos_options, store, demo: config.demo, allow_private_webhooks: config.allow_private_webhooks };
+    let state = AppState {
+        demo: config.demo,
+        allow_private_webhooks: config.allow_private_webhooks,
+        api_limit: RateLimit { burst: config.api_burst, per_second: config.api_rate },
+        ..AppState::new(leptos_options, store)
+    };
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;

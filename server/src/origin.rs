@@ -58,7 +58,7 @@ mod tests {
         let host = (header::HOST, "127.0.0.1:3000");
         assert!(is_same_origin(&headers(&[host.clone(), (header::ORIGIN, "http://127.0.0.1:3000")])));
         assert!(is_same_origin(&headers(&[host.clone(), (header::REFERER, "http://127.0.0.1:3000/portal/x")])));
-        assert!(is_same_origin(&headers(&[host.clone()])), "no Origin, no Referer: not a browser page");
+        assert!(is_same_origin(&headers(std::slice::from_ref(&host))), "no Origin, no Referer: not a browser page");
         assert!(!is_same_origin(&headers(&[host.clone(), (header::ORIGIN, "https://evil.example")])));
         assert!(!is_same_origin(&headers(&[host.clone(), (header::ORIGIN, "null")])));
         assert!(!is_same_origin(&headers(&[host.clone(), (header::ORIGIN, "http://127.0.0.1:3000.evil.example")])));

@@ -15,7 +15,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let rest = crate::rest::router(crate::rest::RestState {
         store: state.store.clone(),
-        limiter: crate::rest::RateLimiter::new(60, 20),
+        limiter: crate::rest::RateLimiter::new(state.api_limit.burst, state.api_limit.per_second),
     });
     let pages = Router::new()
         .route("/healthz", get(healthz))
@@ -33,7 +33,7 @@ pub fn router(state: AppState) -> Router {
         .layer(crate::assets::compress_pages())
         .with_state(state);
     // The REST API authenticates by key, never by cookie, so it needs no Origin check.
-    rest.merge(pages)
+    rest.merge(pages).layer(middleware::from_fn(crate::security_headers::security_headers))
 }
 
 /// A bare JSON answer that touches no database: the reference `make bench` measures polls against.

@@ -1,16 +1,53 @@
-//! The webhook dispatcher: fans new outbox events out into deliveries, sends due deliveries signed
-//! per Standard Webhooks, and records each attempt. At least once: a delivery stays pending until
-//! a 2xx answer, with exponential backoff and jitter, for 25 hours. Each send runs in its own task
-//! with a 10 s timeout, so one slow endpoint never holds up another, or the chat.
+//! The webhook dispatcher: fans new outbox events out into deliveries (with the JSON body each
+//! endpoint gets), sends due deliveries signed per Standard Webhooks, and records each attempt. At
+//! least once: a delivery stays pending until a 2xx answer, with exponential backoff and jitter,
+//! for 25 hours. Each send runs in its own task with a timeout, so one slow endpoint never holds
+//! up another, or the chat.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::store::webhooks::{AttemptOutcome, Delivery, RetryPolicy, WebhookEndpoint};
-use app::store::Store;
+use app::store::webhooks::{AttemptOutcome, Delivery, OutboxEvent, WebhookEndpoint};
+use app::store::{Store, StoreError};
 use base64::Engine;
+use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+use tokio::task::JoinSet;
+
+/// When to try again: exponential from `base`, capped at `cap`, with ±25% jitter; after
+/// `give_up_after` since the delivery was made, it is marked failed instead.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    pub base: chrono::Duration,
+    pub cap: chrono::Duration,
+    pub give_up_after: chrono::Duration,
+}
+
+impl RetryPolicy {
+    /// Production: 5 s, 10 s, 20 s … up to 2 h between attempts, for 25 hours.
+    pub const STANDARD: RetryPolicy = RetryPolicy {
+        base: chrono::Duration::seconds(5),
+        cap: chrono::Duration::hours(2),
+        give_up_after: chrono::Duration::hours(25),
+    };
+
+    /// The wait after failed attempt number `attempt` (1 for the first), before jitter.
+    pub fn delay(&self, attempt: i64) -> chrono::Duration {
+        let factor = 1i64 << (attempt.clamp(1, 30) - 1);
+        self.base.checked_mul(factor as i32).unwrap_or(self.cap).min(self.cap)
+    }
+
+    /// When to try a delivery again after a failed attempt at `now`, or `None` to give up.
+    pub fn retry_at(&self, delivery: &Delivery, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        if now - delivery.created_at >= self.give_up_after {
+            return None;
+        }
+        let delay = self.delay(delivery.attempts + 1);
+        let jitter = 0.75 + rand::random::<f64>() * 0.5;
+        Some(now + chrono::Duration::milliseconds((delay.num_milliseconds() as f64 * jitter) as i64))
+    }
+}
 
 /// What the dispatcher needs to know; tests shorten the waits.
 #[derive(Debug, Clone)]
@@ -35,78 +72,112 @@ impl DispatcherConfig {
     }
 }
 
+/// Delivers the outbox. `pass` does one round at a given time, so tests drive it with their own
+/// clock; `spawn_dispatcher` runs passes on the real one.
+#[derive(Clone)]
+pub struct Dispatcher {
+    store: Store,
+    client: reqwest::Client,
+    config: Arc<DispatcherConfig>,
+}
+
+impl Dispatcher {
+    pub fn new(store: Store, config: DispatcherConfig) -> Self {
+        let client = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("an HTTP client with default TLS settings");
+        Dispatcher { store, client, config: Arc::new(config) }
+    }
+
+    /// One round at `now`: fan out new events, then start a send for every due delivery. Returns
+    /// the sends, still running; each records its attempt as made at `now` when it ends.
+    pub async fn pass(&self, now: DateTime<Utc>) -> Result<JoinSet<()>, StoreError> {
+        while self.store.fan_out_events(100, event_body).await? == 100 {}
+        // The lease outlasts the attempt's timeout, so a crash mid-send only delays the retry.
+        let lease = chrono::Duration::from_std(self.config.timeout * 3).unwrap_or(chrono::Duration::seconds(30));
+        let mut sends = JoinSet::new();
+        for (delivery, endpoint) in self.store.claim_due_deliveries(now, lease, 50).await? {
+            let dispatcher = self.clone();
+            sends.spawn(async move {
+                let outcome = dispatcher.attempt(&delivery, &endpoint).await;
+                let retry_at = dispatcher.config.retry.retry_at(&delivery, now);
+                if let Err(err) = dispatcher.store.record_attempt(&delivery.id, outcome, now, retry_at).await {
+                    tracing::warn!(error = %err, delivery = %delivery.id, "could not record a webhook attempt");
+                }
+            });
+        }
+        Ok(sends)
+    }
+
+    async fn attempt(&self, delivery: &Delivery, endpoint: &WebhookEndpoint) -> AttemptOutcome {
+        if let Err(reason) = app::net::check_destination(&endpoint.url, self.config.allow_private).await {
+            return AttemptOutcome::Failed { status: None, error: reason };
+        }
+        let timestamp = Utc::now().timestamp();
+        let Some(signature) = sign(&endpoint.secret, &delivery.webhook_id, timestamp, &delivery.body) else {
+            return AttemptOutcome::Failed { status: None, error: "the endpoint's secret is malformed".into() };
+        };
+        let request = self
+            .client
+            .post(&endpoint.url)
+            .header("content-type", "application/json")
+            .header("webhook-id", &delivery.webhook_id)
+            .header("webhook-timestamp", timestamp.to_string())
+            .header("webhook-signature", signature)
+            .body(delivery.body.clone());
+        match request.send().await {
+            Ok(response) if response.status().is_success() => {
+                AttemptOutcome::Delivered { status: response.status().as_u16() }
+            }
+            Ok(response) => AttemptOutcome::Failed {
+                status: Some(response.status().as_u16()),
+                error: format!("the endpoint answered {}", response.status()),
+            },
+            Err(err) if err.is_timeout() => AttemptOutcome::Failed { status: None, error: "timed out".into() },
+            Err(err) => AttemptOutcome::Failed { status: None, error: format!("could not connect: {err}") },
+        }
+    }
+}
+
 /// Starts the dispatcher on the current runtime; it runs until the returned handle is aborted.
 pub fn spawn_dispatcher(store: Store, config: DispatcherConfig) -> tokio::task::JoinHandle<()> {
-    let client = reqwest::Client::builder()
-        .timeout(config.timeout)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("an HTTP client with default TLS settings");
-    let config = Arc::new(config);
+    let tick = config.tick;
+    let dispatcher = Dispatcher::new(store, config);
     tokio::spawn(async move {
         loop {
-            if let Err(err) = run_once(&store, &client, &config).await {
-                tracing::warn!(error = %err, "webhook dispatcher pass failed; trying again");
+            match dispatcher.pass(Utc::now()).await {
+                // The sends go on by themselves; the next pass does not wait for them.
+                Ok(mut sends) => sends.detach_all(),
+                Err(err) => tracing::warn!(error = %err, "webhook dispatcher pass failed; trying again"),
             }
-            tokio::time::sleep(config.tick).await;
+            tokio::time::sleep(tick).await;
         }
     })
 }
 
-/// One pass: fan out new events, then start a send for every due delivery.
-async fn run_once(
-    store: &Store,
-    client: &reqwest::Client,
-    config: &Arc<DispatcherConfig>,
-) -> Result<(), app::store::StoreError> {
-    while store.fan_out_events(100).await? == 100 {}
-    let now = chrono::Utc::now();
-    // The lease outlasts the attempt's timeout, so a crash mid-send only delays the retry.
-    let lease = chrono::Duration::from_std(config.timeout * 3).unwrap_or(chrono::Duration::seconds(30));
-    for (delivery, endpoint) in store.claim_due_deliveries(now, lease, 50).await? {
-        let (store, client, config) = (store.clone(), client.clone(), config.clone());
-        tokio::spawn(async move {
-            let outcome = attempt(&client, &config, &delivery, &endpoint).await;
-            if let Err(err) = store.record_attempt(&delivery.id, outcome, chrono::Utc::now(), &config.retry).await {
-                tracing::warn!(error = %err, delivery = %delivery.id, "could not record a webhook attempt");
-            }
-        });
+/// The JSON body of an event's webhook: `{"type", "timestamp", "data": {...}}`.
+pub fn event_body(event: &OutboxEvent) -> String {
+    let mut data = serde_json::json!({
+        "location_id": event.location_id,
+        "created_at": event.created_at.to_rfc3339(),
+    });
+    if event.kind == "test" {
+        data["message"] = "A test event from Parley.".into();
     }
-    Ok(())
-}
-
-async fn attempt(
-    client: &reqwest::Client,
-    config: &DispatcherConfig,
-    delivery: &Delivery,
-    endpoint: &WebhookEndpoint,
-) -> AttemptOutcome {
-    if let Err(reason) = app::net::check_destination(&endpoint.url, config.allow_private).await {
-        return AttemptOutcome::Failed { status: None, error: reason };
+    if let (Some(thread), Some(booking)) = (&event.thread_id, &event.booking_id) {
+        data["thread_id"] = thread.clone().into();
+        data["booking_id"] = booking.clone().into();
     }
-    let timestamp = chrono::Utc::now().timestamp();
-    let signature = match sign(&endpoint.secret, &delivery.webhook_id, timestamp, &delivery.body) {
-        Some(s) => s,
-        None => return AttemptOutcome::Failed { status: None, error: "the endpoint's secret is malformed".into() },
-    };
-    let request = client
-        .post(&endpoint.url)
-        .header("content-type", "application/json")
-        .header("webhook-id", &delivery.webhook_id)
-        .header("webhook-timestamp", timestamp.to_string())
-        .header("webhook-signature", signature)
-        .body(delivery.body.clone());
-    match request.send().await {
-        Ok(response) if response.status().is_success() => {
-            AttemptOutcome::Delivered { status: response.status().as_u16() }
-        }
-        Ok(response) => AttemptOutcome::Failed {
-            status: Some(response.status().as_u16()),
-            error: format!("the endpoint answered {}", response.status()),
-        },
-        Err(err) if err.is_timeout() => AttemptOutcome::Failed { status: None, error: "timed out".into() },
-        Err(err) => AttemptOutcome::Failed { status: None, error: format!("could not connect: {err}") },
+    if let Some(m) = &event.message {
+        data["message_id"] = m.id.clone().into();
+        data["sender_type"] = m.sender_type.into();
+        data["sender_name"] = m.sender_name.clone().into();
+        data["text"] = m.body.clone().into();
+        data["created_at"] = m.created_at.to_rfc3339().into();
     }
+    serde_json::json!({ "type": event.kind, "timestamp": event.created_at.to_rfc3339(), "data": data }).to_string()
 }
 
 /// `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, keyed with the secret's bytes (after "whsec_").
@@ -133,5 +204,14 @@ mod tests {
         );
         assert_eq!(signature.as_deref(), Some("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="));
         assert_eq!(sign("whsec_!!!", "id", 1, "{}"), None);
+    }
+
+    #[test]
+    fn retries_back_off_to_the_cap_and_give_up_after_a_day() {
+        let policy = RetryPolicy::STANDARD;
+        let seconds = |attempt| policy.delay(attempt).num_seconds();
+        assert_eq!([seconds(1), seconds(2), seconds(3), seconds(4)], [5, 10, 20, 40]);
+        assert_eq!(seconds(20), 7200, "capped at two hours");
+        assert_eq!(seconds(64), 7200, "no overflow");
     }
 }

@@ -24,7 +24,7 @@ fn site(hash_files: bool) -> (std::path::PathBuf, LeptosOptions) {
 async fn app_with(options: LeptosOptions) -> Router {
     let store = Store::open_in_memory().await.unwrap();
     seed::seed_demo(&store).await.unwrap();
-    server::router(AppState { leptos_options: options, store, demo: true, allow_private_webhooks: false })
+    server::router(AppState { demo: true, ..AppState::new(options, store) })
 }
 
 async fn fetch(app: &Router, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {

@@ -69,7 +69,7 @@ fn start(db: &str, demo: bool) -> (Child, SocketAddr) {
         .env("PARLEY_DEMO", if demo { "1" } else { "0" })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let child = command.spawn().expect("the server starts");
+    let mut child = command.spawn().expect("the server starts");
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
         if TcpStream::connect(addr).is_ok() && http_get(addr, "/healthz").0 == 200 {
@@ -77,6 +77,8 @@ fn start(db: &str, demo: bool) -> (Child, SocketAddr) {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the server did not answer /healthz within 60 s");
 }
 

@@ -40,6 +40,25 @@ async fn call(
     (status, String::from_utf8_lossy(&bytes).into_owned(), set_cookie)
 }
 
+/// A sign-in as a browser without the wasm posts it: the answer's status, body, cookie and `Location`.
+async fn call_with_location(
+    app: &Router,
+    endpoint: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, String, Option<String>, Option<String>) {
+    let request = Request::post(format!("/api/{endpoint}"))
+        .header("host", "parley.test")
+        .header("origin", "http://parley.test")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(serde_urlencoded::to_string(form).unwrap()))
+        .unwrap();
+    let response = tower::ServiceExt::oneshot(app.clone(), request).await.unwrap();
+    let header = |name| response.headers().get(name).map(|v: &axum::http::HeaderValue| v.to_str().unwrap().to_owned());
+    let (status, cookie, location) = (response.status(), header(header::SET_COOKIE), header(header::LOCATION));
+    let bytes = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned(), cookie, location)
+}
+
 /// Signs in and returns the `Cookie` header value to send afterwards.
 async fn sign_in(app: &Router, (email, password): (&str, &str)) -> String {
     let (status, body, set_cookie) = call(app, None, "login", &[("email", email), ("password", password)]).await;
@@ -80,6 +99,29 @@ async fn repeated_failures_are_refused_for_a_while() {
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "even the right password waits: {body}");
 }
 
+/// Twenty wrong passwords for one email at once: at most the throttle's limit reach the password
+/// check (401); the rest are refused before it (429).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_wrong_passwords_get_at_most_the_limit_of_checks() {
+    let (app, _) = app(true).await;
+    let guesses: Vec<_> = (0..20)
+        .map(|n| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                let password = format!("guess-{n}");
+                call(&app, None, "login", &[("email", JON.0), ("password", &password)]).await.0
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for guess in guesses {
+        statuses.push(guess.await.unwrap());
+    }
+    let checked = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+    let refused = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+    assert_eq!((checked, refused), (app::store::sign_in::MAX_FAILED_LOGINS as usize, 15), "{statuses:?}");
+}
+
 #[tokio::test]
 async fn every_dashboard_function_needs_a_session() {
     let (app, store) = app(true).await;
@@ -87,9 +129,9 @@ async fn every_dashboard_function_needs_a_session() {
     let id = uuid::Uuid::new_v4().to_string();
     let calls: Vec<(&str, Vec<(&str, &str)>)> = vec![
         ("me", vec![]),
-        ("inbox_clock", vec![]),
+        ("inbox_start", vec![]),
         ("inbox_page", vec![("unread_only", "false"), ("search", "")]),
-        ("inbox_changes", vec![("since_ms", "0")]),
+        ("inbox_changes", vec![("after", "0.")]),
         ("thread_view", vec![("thread_id", &thread)]),
         ("thread_poll", vec![("thread_id", &thread), ("after_seq", "0")]),
         ("thread_mark_read", vec![("thread_id", &thread)]),
@@ -154,8 +196,8 @@ async fn the_right_staff_member_reads_replies_and_counts() {
     assert_eq!(me["locations"].as_array().unwrap().len(), 1);
 
     // Ana (1 unread) and Dev (3 unread): two threads, not four messages.
-    let clock = json(&app, &jon, "inbox_clock", &[]).await;
-    assert_eq!(clock["unread_threads"], 2);
+    let start = json(&app, &jon, "inbox_start", &[]).await;
+    assert_eq!(start["status"]["unread_threads"], 2);
     let page = json(&app, &jon, "inbox_page", &[("unread_only", "false"), ("search", "")]).await;
     let rows = page["rows"].as_array().unwrap();
     assert_eq!(rows[0]["customer_name"], "Ana Silva");
@@ -163,11 +205,15 @@ async fn the_right_staff_member_reads_replies_and_counts() {
 
     let read = json(&app, &jon, "thread_mark_read", &[("thread_id", &thread)]).await;
     assert_eq!(read["unread_for_operator"], 0);
-    assert_eq!(json(&app, &jon, "inbox_clock", &[]).await["unread_threads"], 1, "opening reads it");
+    assert_eq!(json(&app, &jon, "inbox_start", &[]).await["status"]["unread_threads"], 1, "opening reads it");
 
     let unread = json(&app, &jon, "thread_mark_unread", &[("thread_id", &thread)]).await;
     assert_eq!(unread["unread_for_operator"], 1);
-    assert_eq!(json(&app, &jon, "inbox_clock", &[]).await["unread_threads"], 2, "mark as unread puts it back");
+    assert_eq!(
+        json(&app, &jon, "inbox_start", &[]).await["status"]["unread_threads"],
+        2,
+        "mark as unread puts it back"
+    );
 
     let id = uuid::Uuid::new_v4().to_string();
     let reply = json(
@@ -185,22 +231,22 @@ async fn the_right_staff_member_reads_replies_and_counts() {
         json(&app, &jon, "thread_reply", &[("thread_id", &thread), ("client_id", &id), ("body", "Yes, free parking.")])
             .await;
     assert_eq!(again["id"], reply["id"], "a retried reply is stored once");
-    assert_eq!(json(&app, &jon, "inbox_clock", &[]).await["unread_threads"], 1, "replying reads it");
+    assert_eq!(json(&app, &jon, "inbox_start", &[]).await["status"]["unread_threads"], 1, "replying reads it");
 
     // A new customer message makes the thread unread again and shows up in the changes.
-    let since = json(&app, &jon, "inbox_clock", &[]).await["since_ms"].as_i64().unwrap().to_string();
+    let after = json(&app, &jon, "inbox_start", &[]).await["changes"].as_str().unwrap().to_owned();
     let cid = uuid::Uuid::new_v4().to_string();
     let (status, _) =
         common::call(&app, "portal_send", &[("token", DEMO_PORTAL_TOKEN), ("client_id", &cid), ("body", "Thanks!")])
             .await;
     assert_eq!(status, StatusCode::OK);
-    let changes = json(&app, &jon, "inbox_changes", &[("since_ms", &since)]).await;
-    let changed = &changes["rows"][0];
+    let changes = json(&app, &jon, "inbox_changes", &[("after", &after)]).await;
+    let changed = changes["rows"].as_array().unwrap().iter().find(|r| r["customer_name"] == "Ana Silva").unwrap();
     assert_eq!(
         (changed["customer_name"].as_str(), changed["preview"].as_str(), changed["unread"].as_i64()),
         (Some("Ana Silva"), Some("Thanks!"), Some(1))
     );
-    assert_eq!(changes["clock"]["unread_threads"], 2);
+    assert_eq!(changes["status"]["unread_threads"], 2);
 
     let poll = json(&app, &jon, "thread_poll", &[("thread_id", &thread), ("after_seq", "6")]).await;
     assert_eq!(poll["messages"][0]["body"], "Thanks!");
@@ -256,18 +302,40 @@ async fn logout_ends_the_session() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
+/// A dashboard page opened without a session is a real redirect (303), to a sign-in page that
+/// remembers where the person wanted to go; server functions answer 401.
 #[tokio::test]
-async fn dashboard_pages_send_the_signed_out_to_login() {
+async fn dashboard_pages_send_the_signed_out_to_login_and_back() {
     let (app, _) = app(true).await;
-    for path in ["/dashboard", "/dashboard/settings", "/dashboard/threads/anything"] {
+    for (path, next) in [
+        ("/dashboard", "%2Fdashboard"),
+        ("/dashboard/settings", "%2Fdashboard%2Fsettings"),
+        ("/dashboard/threads/anything", "%2Fdashboard%2Fthreads%2Fanything"),
+        ("/dashboard/bookings?date=2026-11-24", "%2Fdashboard%2Fbookings%3Fdate%3D2026-11-24"),
+    ] {
         let request = Request::get(path).header("accept", "text/html").body(Body::empty()).unwrap();
         let response = tower::ServiceExt::oneshot(app.clone(), request).await.unwrap();
-        assert_eq!(response.status(), StatusCode::FOUND, "{path}");
-        assert_eq!(response.headers()[header::LOCATION], "/login");
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(response.headers()[header::LOCATION], format!("/login?next={next}").as_str(), "{path}");
     }
-    let (status, html) = send(&app, Request::get("/login").body(Body::empty()).unwrap()).await;
+    let (status, html) =
+        send(&app, Request::get("/login?next=%2Fdashboard%2Fsettings").body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Sign in"));
+    assert!(html.contains("Sign in") && html.contains(r#"name="next" value="/dashboard/settings""#), "{html}");
+
+    // Signing in goes where the person wanted to go, if that is a page of this site.
+    for (next, expected) in [
+        (Some("/dashboard/threads/abc"), "/dashboard/threads/abc"),
+        (Some("https://evil.example/phish"), "/dashboard"),
+        (Some("//evil.example"), "/dashboard"),
+        (None, "/dashboard"),
+    ] {
+        let mut form = vec![("email", JON.0), ("password", JON.1)];
+        form.extend(next.map(|n| ("next", n)));
+        let (status, body, _, location) = call_with_location(&app, "login", &form).await;
+        assert!(status.is_success() || status.is_redirection(), "{status}: {body}");
+        assert_eq!(location.as_deref(), Some(expected), "next = {next:?}");
+    }
 }
 
 #[tokio::test]
@@ -351,4 +419,52 @@ async fn message_customer_makes_one_thread_under_concurrent_clicks() {
     assert_eq!(ids.len(), 1);
     let mut r = store.thread_of_booking(&booking_id).await.unwrap().into_iter();
     assert_eq!(r.next().map(|t| t.id), ids.into_iter().next());
+}
+
+/// More threads change between two polls than a page holds (a broadcast, an integration): the
+/// dashboard's poll asks again while there is more, and every change arrives once.
+#[tokio::test]
+async fn five_hundred_threads_changed_between_two_polls_all_reach_the_dashboard() {
+    let (app, store) = app(true).await;
+    let jon = sign_in(&app, JON).await;
+    let kayaks = store.portal_access(DEMO_PORTAL_TOKEN).await.unwrap().unwrap().location.id;
+    store.generate_threads(&kayaks, 0..500, chrono::Utc::now() - chrono::Duration::hours(1)).await.unwrap();
+    // The first poll: caught up.
+    let start = json(&app, &jon, "inbox_start", &[]).await["changes"].as_str().unwrap().to_owned();
+    let mut after = start.clone();
+    loop {
+        let page = json(&app, &jon, "inbox_changes", &[("after", &after)]).await;
+        after = page["next"].as_str().unwrap().to_owned();
+        if page["more"] == false {
+            break;
+        }
+    }
+    // 500 threads change before the next poll.
+    for n in 0..500 {
+        store
+            .mark_read(&app::store::bulk::generated_key(n), app::model::SenderType::Operator, chrono::Utc::now())
+            .await
+            .unwrap();
+    }
+    let mut seen = Vec::new();
+    let mut polls = 0;
+    loop {
+        let page = json(&app, &jon, "inbox_changes", &[("after", &after)]).await;
+        polls += 1;
+        let rows = page["rows"].as_array().unwrap();
+        seen.extend(rows.iter().map(|r| r["thread_id"].as_str().unwrap().to_owned()));
+        let next = page["next"].as_str().unwrap().to_owned();
+        if let Some(last) = rows.last() {
+            let position = app::store::keyset::Position::decode(&next).unwrap();
+            assert_eq!(position.id, last["thread_id"].as_str().unwrap(), "the position of the last change returned");
+        }
+        after = next;
+        if page["more"] == false {
+            break;
+        }
+    }
+    let distinct: std::collections::HashSet<&String> = seen.iter().collect();
+    assert_eq!((seen.len(), distinct.len()), (500, 500), "every change once");
+    assert_eq!(polls, 5, "in pages of 100");
+    assert!(json(&app, &jon, "inbox_changes", &[("after", &after)]).await["rows"].as_array().unwrap().is_empty());
 }

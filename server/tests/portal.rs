@@ -35,9 +35,11 @@ async fn view_shows_the_booking_and_its_history() {
     assert_eq!(view["booking"]["location_name"], "Bay Kayak Tours");
     assert_eq!(view["booking"]["party_size"], 2);
     assert_eq!(view["can_write"], true);
-    let seqs: Vec<i64> = view["messages"].as_array().unwrap().iter().map(|m| m["seq"].as_i64().unwrap()).collect();
+    let seqs: Vec<i64> =
+        view["opening"]["messages"].as_array().unwrap().iter().map(|m| m["seq"].as_i64().unwrap()).collect();
     assert_eq!(seqs, [1, 2, 3, 4, 5], "oldest first");
-    assert_eq!(view["messages"][1]["sender_name"], "Maya Lindqvist");
+    assert_eq!(view["opening"]["has_earlier"], false);
+    assert_eq!(view["opening"]["messages"][1]["sender_name"], "Maya Lindqvist");
 }
 
 #[tokio::test]

@@ -161,9 +161,8 @@ async fn a_bookings_thread_is_created_once() {
         StatusCode::NOT_FOUND,
         "not_found",
     );
-    let (status, _) =
-        request(&f.app, Method::POST, "/api/v1/threads", Some(&f.key), Some(json!({ "booking": 1 }))).await;
-    assert!(status.is_client_error(), "a malformed body is refused: {status}");
+    let missing = request(&f.app, Method::POST, "/api/v1/threads", Some(&f.key), Some(json!({ "booking": 1 }))).await;
+    assert_error(&missing, StatusCode::UNPROCESSABLE_ENTITY, "invalid_body");
 }
 
 #[tokio::test]
@@ -292,4 +291,70 @@ async fn the_openapi_document_matches_the_routes() {
         StatusCode::NOT_FOUND,
         "not_found",
     );
+}
+
+/// What axum refuses before a handler runs answers in the API's one error shape too.
+#[tokio::test]
+async fn malformed_requests_get_the_one_error_shape() {
+    let f = fixture().await;
+    let raw = |method: Method, path: String, content_type: Option<&str>, body: &str| {
+        let mut builder =
+            Request::builder().method(method).uri(path).header("authorization", format!("Bearer {}", f.key));
+        if let Some(content_type) = content_type {
+            builder = builder.header("content-type", content_type);
+        }
+        let request = builder.body(Body::from(body.to_owned())).unwrap();
+        let app = f.app.clone();
+        async move {
+            let response = tower::ServiceExt::oneshot(app, request).await.unwrap();
+            let (status, headers) = (response.status(), response.headers().clone());
+            let bytes = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
+            (status, headers, serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null))
+        }
+    };
+    let messages = format!("/api/v1/threads/{}/messages", f.thread);
+    let (json, text) = (Some("application/json"), Some("text/plain"));
+    let (bad, media, invalid) =
+        (StatusCode::BAD_REQUEST, StatusCode::UNSUPPORTED_MEDIA_TYPE, StatusCode::UNPROCESSABLE_ENTITY);
+    let only_text = r#"{"text":"hi"}"#;
+    for (method, path, content_type, body, status, code) in [
+        (Method::POST, messages.clone(), json, "{not json", bad, "malformed_json"),
+        (Method::POST, messages.clone(), text, only_text, media, "unsupported_media_type"),
+        (Method::POST, messages.clone(), None, only_text, media, "unsupported_media_type"),
+        (Method::POST, messages.clone(), json, only_text, invalid, "invalid_body"),
+        (Method::POST, messages.clone(), json, r#"{"text":5,"client_id":"x"}"#, invalid, "invalid_body"),
+        (Method::GET, format!("{messages}?after_seq=-1"), None, "", bad, "bad_request"),
+        (Method::GET, format!("{messages}?after_seq=abc"), None, "", bad, "bad_request"),
+        (Method::GET, "/api/v1/threads?limit=-3".to_owned(), None, "", bad, "bad_request"),
+        (Method::GET, "/api/v1/threads?limit=0".to_owned(), None, "", bad, "bad_request"),
+        (Method::DELETE, messages.clone(), None, "", StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+    ] {
+        let (got, headers, answer) = raw(method.clone(), path.clone(), content_type, body).await;
+        assert_eq!(got, status, "{method} {path} {body}: {answer}");
+        assert_eq!(headers["content-type"], "application/json", "{method} {path}");
+        assert_eq!(answer["error"]["code"], code, "{method} {path} {body}: {answer}");
+        assert!(answer["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        if got == StatusCode::METHOD_NOT_ALLOWED {
+            assert_eq!(headers["allow"], "GET,HEAD,POST", "{method} {path}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_document_says_what_the_handlers_take_and_answer() {
+    let f = fixture().await;
+    let (_, doc) = request(&f.app, Method::GET, "/api/v1/openapi.json", None, None).await;
+    let post = &doc["paths"]["/api/v1/threads/{id}/messages"]["post"];
+    for status in ["200", "201", "400", "401", "404", "409", "413", "415", "422", "429"] {
+        assert!(post["responses"][status].is_object(), "POST messages documents {status}");
+    }
+    let body = &doc["components"]["schemas"]["NewMessageBody"]["properties"];
+    assert_eq!(body["client_id"]["format"], "uuid");
+    assert_eq!((body["text"]["minLength"].as_i64(), body["text"]["maxLength"].as_i64()), (Some(1), Some(4000)));
+    let params = doc["paths"]["/api/v1/threads"]["get"]["parameters"].as_array().unwrap();
+    let limit = params.iter().find(|p| p["name"] == "limit").unwrap();
+    assert_eq!((limit["schema"]["minimum"].as_i64(), limit["schema"]["maximum"].as_i64()), (Some(1), Some(100)));
+    for path in ["/api/v1/threads", "/api/v1/messages"] {
+        assert!(doc["paths"][path]["get"]["responses"]["429"].is_object(), "{path} documents 429");
+    }
 }

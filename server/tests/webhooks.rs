@@ -1,28 +1,32 @@
 //! Webhooks end to end: a real receiver (axum on 127.0.0.1:0) gets signed deliveries from the
-//! dispatcher, retries keep their id, pending deliveries survive a restart, and one slow
-//! endpoint does not hold up another.
+//! dispatcher, retries keep their id, pending deliveries survive a restart, and one slow endpoint
+//! does not hold up another. The dispatcher runs one pass at a time at a time the test chooses, so
+//! no test waits on a clock.
 
 mod common;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use app::store::seed::{seed_demo, DEMO_PORTAL_TOKEN};
-use app::store::webhooks::{DeliveryStatus, RetryPolicy};
+use app::store::webhooks::DeliveryStatus;
 use app::store::Store;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
-use server::webhooks::{spawn_dispatcher, DispatcherConfig};
+use chrono::{DateTime, Utc};
+use server::webhooks::{Dispatcher, DispatcherConfig, RetryPolicy};
+use tokio::sync::Semaphore;
 
 /// What a receiver got, and what it answers next.
 #[derive(Clone, Default)]
 struct Receiver {
     hits: Arc<Mutex<Vec<(HeaderMap, String)>>>,
     answers: Arc<Mutex<VecDeque<u16>>>,
-    delay: Duration,
+    /// When set, each request waits for a permit before it is answered.
+    gate: Option<Arc<Semaphore>>,
 }
 
 impl Receiver {
@@ -32,16 +36,18 @@ impl Receiver {
 }
 
 /// Serves a receiver on `listener`: answers from `answers` in order, then 200.
-fn serve(listener: tokio::net::TcpListener, answers: &[u16], delay: Duration) -> Receiver {
+fn serve(listener: tokio::net::TcpListener, answers: &[u16], gate: Option<Arc<Semaphore>>) -> Receiver {
     let receiver =
-        Receiver { answers: Arc::new(Mutex::new(answers.iter().copied().collect())), delay, ..Default::default() };
+        Receiver { answers: Arc::new(Mutex::new(answers.iter().copied().collect())), gate, ..Default::default() };
     let state = receiver.clone();
     let app = Router::new().route(
         "/hook",
         post(move |headers: HeaderMap, body: String| {
             let state = state.clone();
             async move {
-                tokio::time::sleep(state.delay).await;
+                if let Some(gate) = &state.gate {
+                    gate.acquire().await.unwrap().forget();
+                }
                 state.hits.lock().unwrap().push((headers, body));
                 let code = state.answers.lock().unwrap().pop_front().unwrap_or(200);
                 StatusCode::from_u16(code).unwrap()
@@ -52,71 +58,71 @@ fn serve(listener: tokio::net::TcpListener, answers: &[u16], delay: Duration) ->
     receiver
 }
 
-async fn receiver(answers: &[u16], delay: Duration) -> (Receiver, SocketAddr) {
+async fn receiver(answers: &[u16], gate: Option<Arc<Semaphore>>) -> (Receiver, SocketAddr) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    (serve(listener, answers, delay), addr)
+    (serve(listener, answers, gate), addr)
 }
 
-fn fast() -> DispatcherConfig {
-    DispatcherConfig {
-        tick: Duration::from_millis(50),
-        timeout: Duration::from_secs(2),
-        retry: RetryPolicy {
-            base: chrono::Duration::milliseconds(100),
-            cap: chrono::Duration::seconds(1),
-            give_up_after: chrono::Duration::hours(25),
+fn dispatcher(store: &Store) -> Dispatcher {
+    Dispatcher::new(
+        store.clone(),
+        DispatcherConfig {
+            tick: Duration::from_millis(50),
+            timeout: Duration::from_secs(10),
+            retry: RetryPolicy::STANDARD,
+            allow_private: true,
         },
-        allow_private: true,
-    }
+    )
 }
 
-async fn wait_for(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !done() {
-        assert!(start.elapsed() < limit, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+/// One pass of the dispatcher at `now`, with every send it starts finished.
+async fn pass(dispatcher: &Dispatcher, now: DateTime<Utc>) {
+    dispatcher.pass(now).await.unwrap().join_all().await;
 }
 
 /// The demo's kayak location, with the demo history's events already fanned out (to no endpoint),
 /// so that only what a test sends reaches its receivers.
 async fn kayak_location(store: &Store) -> String {
-    while store.fan_out_events(100).await.unwrap() > 0 {}
+    while store.fan_out_events(100, server::webhooks::event_body).await.unwrap() > 0 {}
     store.portal_access(DEMO_PORTAL_TOKEN).await.unwrap().unwrap().location.id
 }
 
 async fn customer_writes(app: &Router, text: &str) {
     let id = uuid::Uuid::new_v4().to_string();
-    let (status, body) =
-        common::call(app, "portal_send", &[("token", DEMO_PORTAL_TOKEN), ("client_id", &id), ("body", text)]).await;
+    let form = [("token", DEMO_PORTAL_TOKEN), ("client_id", &id), ("body", text)];
+    let (status, body) = common::call(app, "portal_send", &form).await;
     assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+async fn endpoint(store: &Store, location: &str, addr: SocketAddr) -> app::store::webhooks::WebhookEndpoint {
+    store
+        .create_webhook_endpoint(location, &format!("http://{addr}/hook"), &["message.created".to_owned()])
+        .await
+        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_portal_message_reaches_a_real_receiver_signed() {
     let (app, store) = common::app(true).await;
-    let (receiver, addr) = receiver(&[], Duration::ZERO).await;
+    let (receiver, addr) = receiver(&[], None).await;
     let location = kayak_location(&store).await;
-    let endpoint = store
-        .create_webhook_endpoint(&location, &format!("http://{addr}/hook"), &["message.created".to_owned()])
-        .await
-        .unwrap();
-    let dispatcher = spawn_dispatcher(store.clone(), fast());
+    let endpoint = endpoint(&store, &location, addr).await;
 
     customer_writes(&app, "Is the dock wheelchair accessible?").await;
-    wait_for("the webhook", Duration::from_secs(10), || receiver.hits().len() == 1).await;
-    dispatcher.abort();
+    pass(&dispatcher(&store), Utc::now()).await;
 
-    let (headers, body) = receiver.hits().remove(0);
+    let hits = receiver.hits();
+    assert_eq!(hits.len(), 1);
+    let (headers, body) = &hits[0];
     let verifier = standardwebhooks::Webhook::new(&endpoint.secret).unwrap();
-    verifier.verify(body.as_bytes(), &headers).expect("the signature verifies with the standardwebhooks library");
+    verifier.verify(body.as_bytes(), headers).expect("the signature verifies with the standardwebhooks library");
     assert!(
-        verifier.verify(body.replace("wheelchair", "WHEELCHAIR").as_bytes(), &headers).is_err(),
+        verifier.verify(body.replace("wheelchair", "WHEELCHAIR").as_bytes(), headers).is_err(),
         "a changed body does not"
     );
 
-    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let json: serde_json::Value = serde_json::from_str(body).unwrap();
     assert_eq!(json["type"], "message.created");
     assert_eq!(json["data"]["text"], "Is the dock wheelchair accessible?");
     assert_eq!(json["data"]["sender_type"], 0);
@@ -135,109 +141,153 @@ async fn a_portal_message_reaches_a_real_receiver_signed() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn failures_are_retried_with_the_same_id_until_2xx() {
+async fn failures_are_retried_with_backoff_and_the_same_id_until_2xx() {
     let (app, store) = common::app(true).await;
-    let (receiver, addr) = receiver(&[500, 500, 200], Duration::ZERO).await;
+    let (receiver, addr) = receiver(&[500, 500, 200], None).await;
     let location = kayak_location(&store).await;
-    store
-        .create_webhook_endpoint(&location, &format!("http://{addr}/hook"), &["message.created".to_owned()])
-        .await
-        .unwrap();
-    let dispatcher = spawn_dispatcher(store.clone(), fast());
+    endpoint(&store, &location, addr).await;
+    let dispatcher = dispatcher(&store);
     customer_writes(&app, "Three times?").await;
-    wait_for("three attempts", Duration::from_secs(15), || receiver.hits().len() >= 3).await;
-    wait_for("the success to be recorded", Duration::from_secs(5), || {
-        futures_lite_block(store.recent_deliveries(&location, 1)).map(|d| d[0].status)
-            == Some(DeliveryStatus::Succeeded)
-    })
-    .await;
-    dispatcher.abort();
+
+    let start = Utc::now();
+    let at = |seconds: i64| start + chrono::Duration::seconds(seconds);
+    pass(&dispatcher, at(0)).await;
+    assert_eq!(receiver.hits().len(), 1, "the first attempt at once");
+    pass(&dispatcher, at(3)).await;
+    assert_eq!(receiver.hits().len(), 1, "not before the backoff (5 s, less a quarter at most)");
+    pass(&dispatcher, at(7)).await;
+    assert_eq!(receiver.hits().len(), 2, "the second after 5 s (a quarter more at most)");
+    pass(&dispatcher, at(13)).await;
+    assert_eq!(receiver.hits().len(), 2, "the third waits about 10 s more");
+    pass(&dispatcher, at(20)).await;
+    assert_eq!(receiver.hits().len(), 3);
+    pass(&dispatcher, at(3600)).await;
+    assert_eq!(receiver.hits().len(), 3, "no fourth attempt after the 200");
+
     let hits = receiver.hits();
-    assert_eq!(hits.len(), 3, "no fourth attempt after the 200");
     let ids: Vec<&str> = hits.iter().map(|(h, _)| h["webhook-id"].to_str().unwrap()).collect();
     assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
     assert!(hits.iter().all(|(_, body)| *body == hits[0].1), "the same body every time");
     let delivery = &store.recent_deliveries(&location, 1).await.unwrap()[0];
-    assert_eq!((delivery.attempts, delivery.last_status), (3, Some(200)));
+    assert_eq!((delivery.status, delivery.attempts, delivery.last_status), (DeliveryStatus::Succeeded, 3, Some(200)));
 }
 
-/// Polls a future to completion from a synchronous closure (the waits above are synchronous).
-fn futures_lite_block<T>(fut: impl std::future::Future<Output = Result<T, app::store::StoreError>>) -> Option<T> {
-    tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(fut)).ok()
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_delivery_that_keeps_failing_is_given_up_after_25_hours() {
+    let (app, store) = common::app(true).await;
+    let (receiver, addr) = receiver(&[503; 64], None).await;
+    let location = kayak_location(&store).await;
+    endpoint(&store, &location, addr).await;
+    let dispatcher = dispatcher(&store);
+    customer_writes(&app, "Hello?").await;
+    let start = Utc::now();
+    let mut hour = 0;
+    while hour <= 27 {
+        pass(&dispatcher, start + chrono::Duration::hours(hour)).await;
+        hour += 1;
+    }
+    let delivery = &store.recent_deliveries(&location, 1).await.unwrap()[0];
+    assert_eq!(delivery.status, DeliveryStatus::Failed);
+    assert_eq!(delivery.last_status, Some(503));
+    let attempts = receiver.hits().len() as i64;
+    assert_eq!(delivery.attempts, attempts);
+    // Hourly passes find one due every hour until the backoff passes an hour, then every two or so.
+    assert!((12..=22).contains(&attempts), "{attempts} attempts");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn pending_deliveries_resume_after_a_restart() {
     let dir = std::env::temp_dir().join(format!("parley-webhooks-{}", uuid::Uuid::new_v4()));
     let url = format!("surrealkv://{}", dir.join("db").display());
-    // A port with nothing listening yet: the first attempts are refused.
+    // A port with nothing listening yet: the first attempt is refused.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     drop(listener);
 
-    let location = {
+    {
         let store = Store::open(&url).await.unwrap();
         store.migrate().await.unwrap();
         seed_demo(&store).await.unwrap();
         let location = kayak_location(&store).await;
-        store
-            .create_webhook_endpoint(&location, &format!("http://{addr}/hook"), &["message.created".to_owned()])
-            .await
-            .unwrap();
+        endpoint(&store, &location, addr).await;
         let leptos_options = leptos::prelude::LeptosOptions::builder().output_name("parley").build();
         let app = server::router(app::state::AppState {
-            leptos_options,
-            store: store.clone(),
             demo: true,
             allow_private_webhooks: true,
+            ..app::state::AppState::new(leptos_options, store.clone())
         });
-        let dispatcher = spawn_dispatcher(store.clone(), fast());
         customer_writes(&app, "Are you there?").await;
-        let store2 = store.clone();
-        wait_for("a refused attempt", Duration::from_secs(10), || {
-            futures_lite_block(store2.recent_deliveries(&location, 1))
-                .is_some_and(|d| !d.is_empty() && d[0].attempts >= 1)
-        })
-        .await;
-        dispatcher.abort();
+        pass(&dispatcher(&store), Utc::now()).await;
         let d = &store.recent_deliveries(&location, 1).await.unwrap()[0];
-        assert_eq!(d.status, DeliveryStatus::Pending);
+        assert_eq!((d.status, d.attempts), (DeliveryStatus::Pending, 1));
         assert!(d.last_error.as_deref().unwrap_or_default().contains("connect"), "{:?}", d.last_error);
-        location
+    }
+    // The datastore releases its lock when its last handle is dropped, in the background.
+    let store = loop {
+        match Store::open(&url).await {
+            Ok(store) => break store,
+            Err(_) => tokio::task::yield_now().await,
+        }
     };
-    tokio::time::sleep(Duration::from_millis(300)).await;
 
     // The server comes back; so does the receiver.
-    let receiver = serve(tokio::net::TcpListener::bind(addr).await.unwrap(), &[], Duration::ZERO);
-    let store = Store::open(&url).await.unwrap();
+    let receiver = serve(tokio::net::TcpListener::bind(addr).await.unwrap(), &[], None);
     store.migrate().await.unwrap();
-    let dispatcher = spawn_dispatcher(store.clone(), fast());
-    wait_for("the resumed delivery", Duration::from_secs(15), || receiver.hits().len() == 1).await;
-    dispatcher.abort();
-    let body = &receiver.hits()[0].1;
-    assert!(body.contains("Are you there?"));
-    let _ = location;
+    pass(&dispatcher(&store), Utc::now() + chrono::Duration::minutes(1)).await;
+    let hits = receiver.hits();
+    assert_eq!(hits.len(), 1);
+    assert!(hits[0].1.contains("Are you there?"));
     let _ = std::fs::remove_dir_all(dir);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_slow_endpoint_does_not_hold_up_another() {
     let (app, store) = common::app(true).await;
-    let (slow, slow_addr) = receiver(&[], Duration::from_secs(5)).await;
-    let (quick, quick_addr) = receiver(&[], Duration::ZERO).await;
+    let gate = Arc::new(Semaphore::new(0));
+    let (slow, slow_addr) = receiver(&[], Some(gate.clone())).await;
+    let (quick, quick_addr) = receiver(&[], None).await;
     let location = kayak_location(&store).await;
-    for addr in [slow_addr, quick_addr] {
-        store
-            .create_webhook_endpoint(&location, &format!("http://{addr}/hook"), &["message.created".to_owned()])
-            .await
-            .unwrap();
-    }
-    let dispatcher = spawn_dispatcher(store.clone(), DispatcherConfig { timeout: Duration::from_secs(10), ..fast() });
-    let sent = Instant::now();
+    endpoint(&store, &location, slow_addr).await;
+    endpoint(&store, &location, quick_addr).await;
     customer_writes(&app, "Anyone?").await;
-    wait_for("the quick endpoint", Duration::from_secs(3), || quick.hits().len() == 1).await;
-    assert!(sent.elapsed() < Duration::from_secs(3));
-    assert!(slow.hits().is_empty(), "the slow one is still working");
-    wait_for("the slow endpoint", Duration::from_secs(10), || slow.hits().len() == 1).await;
-    dispatcher.abort();
+
+    let mut sends = dispatcher(&store).pass(Utc::now()).await.unwrap();
+    assert_eq!(sends.len(), 2);
+    // The slow endpoint has not answered (it cannot until the gate opens), yet one send is done:
+    // the quick one, delivered and recorded.
+    sends.join_next().await.unwrap().unwrap();
+    assert_eq!((quick.hits().len(), slow.hits().len()), (1, 0));
+    let statuses: Vec<DeliveryStatus> =
+        store.recent_deliveries(&location, 10).await.unwrap().iter().map(|d| d.status).collect();
+    assert!(
+        statuses.contains(&DeliveryStatus::Succeeded) && statuses.contains(&DeliveryStatus::Pending),
+        "{statuses:?}"
+    );
+    gate.add_permits(1);
+    sends.join_next().await.unwrap().unwrap();
+    assert_eq!(slow.hits().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_test_event_goes_to_its_one_endpoint_through_the_outbox() {
+    let (_, store) = common::app(true).await;
+    let (chosen, chosen_addr) = receiver(&[], None).await;
+    let (other, other_addr) = receiver(&[], None).await;
+    let location = kayak_location(&store).await;
+    let endpoint = endpoint(&store, &location, chosen_addr).await;
+    endpoint_for_other_events(&store, &location, other_addr).await;
+    store.enqueue_test_event(&location, &endpoint.id).await.unwrap();
+    pass(&dispatcher(&store), Utc::now()).await;
+    assert_eq!(other.hits().len(), 0);
+    let hits = chosen.hits();
+    assert_eq!(hits.len(), 1);
+    let json: serde_json::Value = serde_json::from_str(&hits[0].1).unwrap();
+    assert_eq!((json["type"].as_str(), json["data"]["location_id"].as_str()), (Some("test"), Some(location.as_str())));
+    let elsewhere = store.create_location("Elsewhere", "UTC").await.unwrap();
+    assert!(store.enqueue_test_event(&elsewhere.id, &endpoint.id).await.is_err(), "not another location's endpoint");
+}
+
+async fn endpoint_for_other_events(store: &Store, location: &str, addr: SocketAddr) {
+    let types = ["message.created".to_owned(), "thread.created".to_owned()];
+    store.create_webhook_endpoint(location, &format!("http://{addr}/hook"), &types).await.unwrap();
 }

@@ -7,21 +7,21 @@ use crate::model::{ApiKeyView, CreatedApiKey};
 
 #[server(endpoint = "api_keys")]
 pub async fn list_api_keys() -> Result<Vec<ApiKeyView>, DashError> {
-    let (ctx, location) = super::inbox::scope::current_location().await?;
+    let (ctx, location) = super::scope::current_location().await?;
     Ok(ctx.store.api_keys(&location.id).await?.into_iter().map(view).collect())
 }
 
 /// A new key; the answer carries the key itself, which is never shown again.
 #[server(endpoint = "create_api_key")]
 pub async fn create_api_key(name: String) -> Result<CreatedApiKey, DashError> {
-    let (ctx, location) = super::inbox::scope::current_location().await?;
+    let (ctx, location) = super::scope::current_location().await?;
     let (key, secret) = ctx.store.create_api_key(&location.id, &name).await?;
     Ok(CreatedApiKey { key: view(key), secret })
 }
 
 #[server(endpoint = "revoke_api_key")]
 pub async fn revoke_api_key(key_id: String) -> Result<(), DashError> {
-    let (ctx, location) = super::inbox::scope::current_location().await?;
+    let (ctx, location) = super::scope::current_location().await?;
     ctx.store.revoke_api_key(&location.id, &key_id).await?;
     Ok(())
 }

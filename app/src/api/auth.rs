@@ -5,48 +5,36 @@ use leptos::prelude::*;
 use super::dash_error::DashError;
 use crate::model::StaffMe;
 
-/// Checks an email and password; on success starts a session (cookie) and goes to the dashboard.
-/// A wrong email and a wrong password get the same answer; repeated failures are refused for a while.
+/// Checks an email and password; on success starts a session (cookie) and goes to `next` (a path
+/// on this site; the dashboard otherwise). A wrong email and a wrong password get the same
+/// answer; repeated attempts for one email are refused for a while.
 #[server(endpoint = "login")]
-pub async fn login(email: String, password: String) -> Result<(), DashError> {
-    use std::sync::LazyLock;
-
-    use crate::auth::cookie::session_cookie;
-    use crate::auth::guard::request_is_https;
-    use crate::auth::passwords::{hash_password, verify_password};
-    use crate::auth::tokens::new_token;
-
-    // Checked when the email is unknown, so that case takes as long as a wrong password.
-    static DECOY_HASH: LazyLock<String> = LazyLock::new(|| hash_password(&crate::auth::tokens::new_token()));
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), DashError> {
+    use super::cookie::{session_cookie, SESSION_DAYS};
+    use super::scope::request_is_https;
+    use crate::store::sign_in::SignIn;
 
     let store = expect_context::<crate::state::AppState>().store;
     let now = chrono::Utc::now();
-    if store.login_throttled(&email, now).await? {
-        return Err(DashError::TooManyAttempts.with_status());
-    }
-    let staff = store.staff_by_email(&email).await?;
-    let hash = staff.as_ref().map_or(DECOY_HASH.as_str(), |s| s.password_hash.as_str());
-    let matches = verify_password(&password, hash);
-    let Some(staff) = staff.filter(|_| matches) else {
-        store.record_failed_login(&email, now).await?;
-        return Err(DashError::BadCredentials.with_status());
+    let staff = match store.sign_in(&email, &password, now).await? {
+        SignIn::Staff(staff) => staff,
+        SignIn::WrongCredentials => return Err(DashError::BadCredentials.with_status()),
+        SignIn::Throttled => return Err(DashError::TooManyAttempts.with_status()),
     };
-    store.clear_failed_logins(&email).await?;
-    let token = new_token();
-    let expires = now + chrono::Duration::days(crate::auth::cookie::SESSION_DAYS);
-    store.create_session(&staff.id, &token, staff.location_ids.first().map(String::as_str), expires).await?;
+    let expires = now + chrono::Duration::days(SESSION_DAYS);
+    let token = store.create_session(&staff.id, staff.location_ids.first().map(String::as_str), expires).await?;
     let response = expect_context::<leptos_axum::ResponseOptions>();
     let cookie = session_cookie(&token, request_is_https().await);
     response.append_header(axum::http::header::SET_COOKIE, cookie.parse().map_err(|_| DashError::Server)?);
-    leptos_axum::redirect("/dashboard");
+    leptos_axum::redirect(crate::paths::local_path(next.as_deref()));
     Ok(())
 }
 
 /// Ends the session and goes to the sign-in page.
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), DashError> {
-    use crate::auth::cookie::cleared_session_cookie;
-    use crate::auth::guard::{request_is_https, staff_context, GuardError};
+    use super::cookie::cleared_session_cookie;
+    use super::scope::{request_is_https, staff_context, GuardError};
 
     match staff_context().await {
         Ok(ctx) => ctx.store.delete_session(&ctx.token).await?,
@@ -63,7 +51,7 @@ pub async fn logout() -> Result<(), DashError> {
 /// The signed-in staff member, their locations and the current one.
 #[server(endpoint = "me")]
 pub async fn me() -> Result<StaffMe, DashError> {
-    use crate::auth::guard::staff_context;
+    use super::scope::staff_context;
     use crate::model::LocationOption;
 
     let ctx = staff_context().await?;
@@ -98,7 +86,7 @@ pub async fn me() -> Result<StaffMe, DashError> {
 /// Shows another of the staff member's locations.
 #[server(endpoint = "switch_location")]
 pub async fn switch_location(location_id: String) -> Result<(), DashError> {
-    let ctx = crate::auth::guard::staff_context().await?;
+    let ctx = super::scope::staff_context().await?;
     if !ctx.session.staff.works_at(&location_id) {
         return Err(DashError::NotFound.with_status());
     }

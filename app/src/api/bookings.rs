@@ -12,7 +12,7 @@ use crate::model::{BookingDetail, BookingRow, CustomerProfile};
 pub async fn get_bookings(search: String, date: String) -> Result<Vec<BookingRow>, DashError> {
     use chrono::{NaiveDate, TimeZone};
 
-    let (ctx, location) = super::inbox::scope::current_location().await?;
+    let (ctx, location) = super::scope::current_location().await?;
     let tz = super::present::zone(&location);
     let window = match date.trim() {
         "" => None,
@@ -33,7 +33,7 @@ pub async fn get_bookings(search: String, date: String) -> Result<Vec<BookingRow
 
 #[server(endpoint = "booking")]
 pub async fn get_booking(booking_id: String) -> Result<BookingDetail, DashError> {
-    let (ctx, booking) = scope::booking(&booking_id).await?;
+    let (ctx, booking) = super::scope::booking(&booking_id).await?;
     let customer = ctx.store.customer(&booking.customer_id).await?;
     let location = ctx.store.location(&booking.location_id).await?;
     let today = super::present::local_date(chrono::Utc::now(), super::present::zone(&location));
@@ -52,7 +52,7 @@ pub async fn get_booking(booking_id: String) -> Result<BookingDetail, DashError>
 /// until they are revoked.
 #[server(endpoint = "new_portal_link")]
 pub async fn new_portal_link(booking_id: String) -> Result<String, DashError> {
-    let (ctx, booking) = scope::booking(&booking_id).await?;
+    let (ctx, booking) = super::scope::booking(&booking_id).await?;
     let token = ctx.store.issue_portal_link(&booking.id).await?;
     Ok(format!("/portal/{token}"))
 }
@@ -60,7 +60,7 @@ pub async fn new_portal_link(booking_id: String) -> Result<String, DashError> {
 /// Ends every portal link of the booking issued so far.
 #[server(endpoint = "revoke_portal_links")]
 pub async fn revoke_portal_links(booking_id: String) -> Result<(), DashError> {
-    let (ctx, booking) = scope::booking(&booking_id).await?;
+    let (ctx, booking) = super::scope::booking(&booking_id).await?;
     ctx.store.revoke_portal_links(&booking.id).await?;
     Ok(())
 }
@@ -68,7 +68,7 @@ pub async fn revoke_portal_links(booking_id: String) -> Result<(), DashError> {
 /// The booking's conversation, started if there is none: at most one, however often it is asked.
 #[server(endpoint = "message_customer")]
 pub async fn message_customer(booking_id: String) -> Result<String, DashError> {
-    let (ctx, booking) = scope::booking(&booking_id).await?;
+    let (ctx, booking) = super::scope::booking(&booking_id).await?;
     let (thread, _) = ctx.store.get_or_create_thread(&booking.id, chrono::Utc::now()).await?;
     Ok(thread.id)
 }
@@ -76,7 +76,7 @@ pub async fn message_customer(booking_id: String) -> Result<String, DashError> {
 /// A customer's profile, if they have booked at one of the staff member's locations.
 #[server(endpoint = "customer")]
 pub async fn get_customer(customer_id: String) -> Result<CustomerProfile, DashError> {
-    let ctx = crate::auth::guard::staff_context().await?;
+    let ctx = super::scope::staff_context().await?;
     let staff_locations = ctx.session.staff.location_ids.clone();
     let bookings = ctx.store.customer_bookings(&customer_id, &staff_locations).await?;
     if bookings.is_empty() {
@@ -96,22 +96,4 @@ pub async fn get_customer(customer_id: String) -> Result<CustomerProfile, DashEr
         phone: customer.phone.clone(),
         bookings: rows,
     })
-}
-
-#[cfg(feature = "ssr")]
-mod scope {
-    use super::DashError;
-    use crate::auth::guard::{staff_context, StaffContext};
-    use crate::store::bookings::Booking;
-    use crate::store::StoreError;
-
-    /// A booking, if it belongs to one of the staff member's locations.
-    pub(super) async fn booking(booking_id: &str) -> Result<(StaffContext, Booking), DashError> {
-        let ctx = staff_context().await?;
-        let booking = ctx.store.booking(booking_id).await?;
-        if !ctx.session.staff.works_at(&booking.location_id) {
-            return Err(StoreError::NotFound.into());
-        }
-        Ok((ctx, booking))
-    }
 }

@@ -44,7 +44,7 @@ mod server {
     use leptos::prelude::*;
 
     use super::DashError;
-    use crate::auth::guard::GuardError;
+    use crate::api::scope::GuardError;
     use crate::store::StoreError;
 
     impl DashError {

@@ -6,7 +6,7 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{ChatMessage, PortalChanges, PortalSnapshot, ReadState};
+use crate::model::{ChatChanges, ChatMessage, EarlierMessages, PortalSnapshot, ReadState};
 
 /// What can go wrong for a customer, in words they can act on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
@@ -41,26 +41,29 @@ impl FromServerFnError for PortalError {
     }
 }
 
-/// The booking, its conversation so far, and whether the customer may write.
+/// The booking, its newest messages, and whether the customer may write.
 #[server(endpoint = "portal_view")]
 pub async fn portal_view(token: String) -> Result<PortalSnapshot, PortalError> {
-    use crate::api::present::{booking_summary, chat_message, local_date, read_state, zone};
+    use crate::api::present::{booking_summary, local_date, zone};
 
     let (store, access) = guard::open(&token).await?;
     let tz = zone(&access.location);
     let today = local_date(chrono::Utc::now(), tz);
     let thread = store.thread_of_booking(&access.booking.id).await.map_err(guard::store_error)?;
-    let messages = match &thread {
-        Some(t) => store.messages_after(&t.id, 0, 1000).await.map_err(guard::store_error)?,
-        None => Vec::new(),
-    };
     Ok(PortalSnapshot {
         booking: booking_summary(&access.booking, &access.customer, &access.location, today),
         can_write: access.location.messaging_enabled,
-        messages: messages.into_iter().map(|m| chat_message(m, tz)).collect(),
-        read: read_state(thread.as_ref()),
-        today,
+        opening: super::conversation::opening(&store, thread.as_ref(), tz).await.map_err(guard::store_error)?,
     })
+}
+
+/// The messages just before `before_seq`: "Load earlier messages".
+#[server(endpoint = "portal_earlier")]
+pub async fn portal_earlier(token: String, before_seq: i64) -> Result<EarlierMessages, PortalError> {
+    let (store, access) = guard::open(&token).await?;
+    let thread = store.thread_of_booking(&access.booking.id).await.map_err(guard::store_error)?;
+    let tz = crate::api::present::zone(&access.location);
+    super::conversation::earlier(&store, thread.as_ref(), before_seq, tz).await.map_err(guard::store_error)
 }
 
 /// Sends a customer message. The first one creates the booking's thread; a retry with the same
@@ -99,24 +102,12 @@ pub async fn portal_send(token: String, client_id: String, body: String) -> Resu
 /// The messages after `after_seq` and both read cursors: what a poll every 7.5 s asks for.
 /// With no news it reads the token's link and the thread, and sends back a few dozen bytes.
 #[server(endpoint = "portal_poll")]
-pub async fn portal_poll(token: String, after_seq: i64) -> Result<PortalChanges, PortalError> {
-    use crate::api::present::{chat_message, local_date, read_state, zone};
-
+pub async fn portal_poll(token: String, after_seq: i64) -> Result<ChatChanges, PortalError> {
     let (store, access) = guard::open(&token).await?;
-    let tz = zone(&access.location);
     let thread = store.thread_of_booking(&access.booking.id).await.map_err(guard::store_error)?;
-    let messages = match &thread {
-        Some(t) if t.last_seq > after_seq => {
-            store.messages_after(&t.id, after_seq.max(0), 1000).await.map_err(guard::store_error)?
-        }
-        _ => Vec::new(),
-    };
-    Ok(PortalChanges {
-        messages: messages.into_iter().map(|m| chat_message(m, tz)).collect(),
-        read: read_state(thread.as_ref()),
-        can_write: access.location.messaging_enabled,
-        today: local_date(chrono::Utc::now(), tz),
-    })
+    let tz = crate::api::present::zone(&access.location);
+    let can_write = access.location.messaging_enabled;
+    super::conversation::changes(&store, thread.as_ref(), after_seq, can_write, tz).await.map_err(guard::store_error)
 }
 
 /// The customer has seen the conversation (the page is open and visible).

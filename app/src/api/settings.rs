@@ -7,7 +7,7 @@ use crate::model::LocationSettings;
 
 #[server(endpoint = "location_settings")]
 pub async fn get_location_settings() -> Result<LocationSettings, DashError> {
-    let (_, location) = super::inbox::scope::current_location().await?;
+    let (_, location) = super::scope::current_location().await?;
     Ok(settings(location))
 }
 
@@ -17,7 +17,7 @@ pub async fn save_location_settings(
     portal_enabled: bool,
     messaging_enabled: bool,
 ) -> Result<LocationSettings, DashError> {
-    let (ctx, location) = super::inbox::scope::current_location().await?;
+    let (ctx, location) = super::scope::current_location().await?;
     let saved = ctx.store.set_location_switches(&location.id, portal_enabled, messaging_enabled).await?;
     Ok(settings(saved))
 }

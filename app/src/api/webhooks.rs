@@ -9,7 +9,7 @@ use crate::model::{CreatedWebhook, WebhookSettings};
 pub async fn get_webhook_settings() -> Result<WebhookSettings, DashError> {
     use crate::store::webhooks::EVENT_TYPES;
 
-    let (ctx, location) = super::inbox::scope::current_location().await?;
+    let (ctx, location) = super::scope::current_location().await?;
     let endpoints = ctx.store.webhook_endpoints(&location.id).await?;
     let deliveries = ctx.store.recent_deliveries(&location.id, 25).await?;
     let tz = super::present::zone(&location);
@@ -47,7 +47,7 @@ pub async fn get_webhook_settings() -> Result<WebhookSettings, DashError> {
 #[server(endpoint = "create_webhook")]
 pub async fn create_webhook(url: String, event_types: Vec<String>) -> Result<CreatedWebhook, DashError> {
     let state = expect_context::<crate::state::AppState>();
-    let (ctx, location) = super::inbox::scope::current_location().await?;
+    let (ctx, location) = super::scope::current_location().await?;
     let url = url.trim().to_owned();
     if let Err(reason) = crate::net::check_destination(&url, state.allow_private_webhooks).await {
         return Err(DashError::Invalid(format!("That URL cannot be used: {reason}.")).with_status());
@@ -59,14 +59,14 @@ pub async fn create_webhook(url: String, event_types: Vec<String>) -> Result<Cre
 
 #[server(endpoint = "set_webhook_enabled")]
 pub async fn set_webhook_enabled(endpoint_id: String, enabled: bool) -> Result<(), DashError> {
-    let (ctx, location) = super::inbox::scope::current_location().await?;
+    let (ctx, location) = super::scope::current_location().await?;
     ctx.store.set_webhook_enabled(&location.id, &endpoint_id, enabled).await?;
     Ok(())
 }
 
 #[server(endpoint = "delete_webhook")]
 pub async fn delete_webhook(endpoint_id: String) -> Result<(), DashError> {
-    let (ctx, location) = super::inbox::scope::current_location().await?;
+    let (ctx, location) = super::scope::current_location().await?;
     ctx.store.delete_webhook_endpoint(&location.id, &endpoint_id).await?;
     Ok(())
 }
@@ -74,8 +74,8 @@ pub async fn delete_webhook(endpoint_id: String) -> Result<(), DashError> {
 /// Queues a signed test event for one endpoint; it shows in the deliveries once sent.
 #[server(endpoint = "send_test_webhook")]
 pub async fn send_test_webhook(endpoint_id: String) -> Result<(), DashError> {
-    let (ctx, location) = super::inbox::scope::current_location().await?;
-    ctx.store.enqueue_test_delivery(&location.id, &endpoint_id).await?;
+    let (ctx, location) = super::scope::current_location().await?;
+    ctx.store.enqueue_test_event(&location.id, &endpoint_id).await?;
     Ok(())
 }
 

@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
 use super::ids::{key, record};
+use super::secrets::{new_token, token_hash};
 use super::{Store, StoreError};
-use crate::auth::tokens::{new_token, token_hash};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiKey {

@@ -7,8 +7,8 @@ use surrealdb::types::{RecordId, SurrealValue, Value};
 use super::changes::Scope;
 use super::ids::{key, record};
 use super::locations::Location;
+use super::secrets::{is_plausible_token, new_token, token_hash};
 use super::{Store, StoreError};
-use crate::auth::tokens::{is_plausible_token, new_token, token_hash};
 use crate::model::BookingStatus;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -415,10 +415,10 @@ pub(crate) mod tests {
             )
             .await
             .unwrap();
-        assert_eq!(day.iter().map(|(b, _)| b.id.clone()).collect::<Vec<_>>(), [access.booking.id.clone()]);
+        assert_eq!(day.iter().map(|(b, _)| b.id.clone()).collect::<Vec<_>>(), std::slice::from_ref(&access.booking.id));
         let other = store.create_location("Elsewhere", "UTC").await.unwrap();
         assert!(store.list_bookings(&other.id, None, None, 100).await.unwrap().is_empty());
-        let ana = store.customer_bookings(&access.customer.id, &[location.clone()]).await.unwrap();
+        let ana = store.customer_bookings(&access.customer.id, std::slice::from_ref(&location)).await.unwrap();
         assert_eq!(ana.len(), 1);
         assert!(store.customer_bookings(&access.customer.id, &[other.id]).await.unwrap().is_empty());
     }

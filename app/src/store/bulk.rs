@@ -8,7 +8,6 @@ use chrono::{DateTime, Duration, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
 use super::ids::record;
-use super::threads::InboxCursor;
 use super::{Store, StoreError};
 use crate::model::SenderType;
 use crate::text::preview;
@@ -50,9 +49,7 @@ struct ThreadInsert {
     booking: RecordId,
     location: RecordId,
     created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
     last_message_at: DateTime<Utc>,
-    inbox_rank: i64,
     preview: String,
     last_sender_type: i64,
     last_seq: i64,
@@ -128,9 +125,7 @@ impl Store {
                     booking: record("booking", &key),
                     location: location.clone(),
                     created_at: at,
-                    updated_at: at,
                     last_message_at: at,
-                    inbox_rank: InboxCursor::rank_of(at),
                     preview: preview(&body),
                     last_sender_type: SenderType::Customer.code(),
                     last_seq: 1,
@@ -203,8 +198,7 @@ impl Store {
                      INSERT INTO message $messages RETURN NONE;
                      UPDATE ONLY $thread SET last_seq = $seq, last_customer_seq = $seq, last_operator_seq = $seq,
                          operator_read_seq = $seq, customer_read_seq = $seq, unread_for_operator = 0,
-                         unread_for_customer = 0, preview = $preview, last_message_at = $at,
-                         inbox_rank = -time::nano($at), updated_at = $at
+                         unread_for_customer = 0, preview = $preview, last_message_at = $at
                          RETURN NONE;
                      COMMIT TRANSACTION;",
                 )

@@ -107,7 +107,7 @@ fn append_sql(sender: SenderType) -> String {
          LET $t = SELECT last_seq, location FROM ONLY $thread;
          IF $t = NONE {{ THROW 'no such thread' }};
          LET $seq = $t.last_seq + 1;
-         UPDATE ONLY $thread SET last_seq = $seq, last_message_at = $at, inbox_rank = -time::nano($at), updated_at = $at,
+         UPDATE ONLY $thread SET last_seq = $seq, last_message_at = $at,
              preview = $preview, last_sender_type = $sender_type, {side};
          LET $m = CREATE ONLY message CONTENT {{ thread: $thread, seq: $seq, sender_type: $sender_type,
              staff: $staff, sender_name: $sender_name, body: $body, client_id: $client_id, created_at: $at }};
@@ -191,6 +191,29 @@ impl Store {
         let rows: Vec<MessageRow> = response.take(0)?;
         rows.into_iter().map(Message::try_from).collect()
     }
+
+    /// The `limit` messages just before `before_seq`, oldest first: a thread opens at its newest
+    /// (`before_seq` = its `last_seq` + 1) and pages back from the oldest one shown. Seqs are
+    /// gapless, so the page is the seq range just below `before_seq`, read forwards through the
+    /// (thread, seq) index: no offset, and no backward walk, whose cost grows with the thread.
+    pub async fn messages_before(
+        &self,
+        thread_id: &str,
+        before_seq: i64,
+        limit: usize,
+    ) -> Result<Vec<Message>, StoreError> {
+        let limit = limit.clamp(1, 1000) as i64;
+        let mut response = self
+            .db
+            .query("SELECT * FROM message WHERE thread = $thread AND seq >= $from AND seq < $before ORDER BY seq LIMIT $limit")
+            .bind(("thread", record("thread", thread_id)))
+            .bind(("from", (before_seq - limit).max(1)))
+            .bind(("before", before_seq))
+            .bind(("limit", limit))
+            .await?;
+        let rows: Vec<MessageRow> = response.take(0)?;
+        rows.into_iter().map(Message::try_from).collect()
+    }
 }
 
 #[cfg(test)]
@@ -219,7 +242,8 @@ mod tests {
     async fn event_count(store: &Store, kind: &str) -> i64 {
         let mut r = store
             .db
-            .query("SELECT VALUE count() FROM event WHERE type = $kind GROUP ALL")
+            // array::len, not count(): COUNT is what the engine's own thread pool runs (see test_support.rs).
+            .query("RETURN array::len(SELECT VALUE id FROM event WHERE type = $kind)")
             .bind(("kind", kind.to_owned()))
             .await
             .unwrap();
@@ -364,6 +388,27 @@ mod tests {
         assert_eq!(after_two.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(), ["m3", "m4", "m5"]);
         assert_eq!(store.messages_after(&thread.id, 3, 1).await.unwrap()[0].seq, 4);
         assert!(store.messages_after(&thread.id, 5, 100).await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_long_thread_opens_at_its_newest_page_and_pages_back_by_seq() {
+        let store = Store::open_in_memory().await.unwrap();
+        let (_, thread) = thread_fixture(&store, "LNG001-0001").await;
+        store.generate_messages(&thread.id, 1_500, Utc::now()).await.unwrap();
+        let newest = store.messages_before(&thread.id, 1_501, 100).await.unwrap();
+        assert_eq!(newest.iter().map(|m| m.seq).collect::<Vec<_>>(), (1_401..=1_500).collect::<Vec<_>>());
+        let mut first = newest[0].seq;
+        let mut pages = 1;
+        while first > 1 {
+            let page = store.messages_before(&thread.id, first, 100).await.unwrap();
+            assert_eq!(page.last().unwrap().seq, first - 1, "right before the oldest shown");
+            assert!(page.windows(2).all(|w| w[1].seq == w[0].seq + 1), "oldest first, none skipped");
+            first = page[0].seq;
+            pages += 1;
+        }
+        assert_eq!(pages, 15);
+        assert_eq!(store.messages_before(&thread.id, 30, 100).await.unwrap().len(), 29, "a short first page");
+        assert!(store.messages_before(&thread.id, 1, 100).await.unwrap().is_empty());
     }
 
     #[tokio::test]

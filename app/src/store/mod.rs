@@ -6,6 +6,7 @@ mod changes;
 mod error;
 mod explain;
 mod ids;
+pub mod keyset;
 mod migrate;
 mod read_cache;
 mod retry;
@@ -14,12 +15,15 @@ mod test_support;
 
 pub mod api_keys;
 pub mod bookings;
+#[cfg(any(test, feature = "bench"))]
 pub mod bulk;
 pub mod inbox;
 pub mod locations;
 pub mod messages;
+pub mod secrets;
 pub mod seed;
 pub mod sessions;
+pub mod sign_in;
 pub mod staff;
 pub mod sync;
 pub mod threads;

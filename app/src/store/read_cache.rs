@@ -11,11 +11,11 @@
 
 use std::future::{Future, IntoFuture};
 
-use chrono::{DateTime, Utc};
 use quick_cache::sync::Cache;
 
 use super::bookings::PortalAccess;
 use super::changes::{ChangeClock, Reading, Scope, Stamp};
+use super::keyset::Position;
 use super::locations::Location;
 use super::sessions::Session;
 use super::threads::Thread;
@@ -36,8 +36,8 @@ pub(crate) struct ReadCache {
     pub(crate) sessions: Memo<Option<Session>>,
     pub(crate) locations: Memo<Location>,
     pub(crate) unread_threads: Memo<i64>,
-    /// By location: a time at or after which none of its threads has changed.
-    pub(crate) quiet_since: Memo<DateTime<Utc>>,
+    /// By location: a position in its changes after which none of its threads has changed.
+    pub(crate) quiet_since: Memo<Position>,
 }
 
 impl ReadCache {
@@ -205,25 +205,31 @@ mod tests {
     async fn thread_reads_follow_messages_and_read_state() {
         let store = Store::open_in_memory().await.unwrap();
         let (location, _, booking) = booking_fixture(&store, "CACHE-0004").await;
-        let since = Utc::now() - Duration::seconds(1);
+        let since = Position::start(Utc::now() - Duration::seconds(1));
+        let changes = |after: Position| {
+            let (store, location) = (store.clone(), location.id.clone());
+            async move {
+                store.inbox_changes(&location, &after, std::time::Duration::ZERO, 100).await.unwrap().entries.len()
+            }
+        };
         assert_eq!(store.thread_of_booking(&booking.id).await.unwrap(), None);
-        assert!(store.inbox_changes(&location.id, since).await.unwrap().is_empty());
+        assert_eq!(changes(since.clone()).await, 0);
         assert_eq!(store.unread_thread_count(&location.id).await.unwrap(), 0);
 
         let (thread, _) = store.get_or_create_thread(&booking.id, Utc::now()).await.unwrap();
         assert_eq!(store.thread_of_booking(&booking.id).await.unwrap().map(|t| t.last_seq), Some(0));
-        assert_eq!(store.inbox_changes(&location.id, since).await.unwrap().len(), 1);
+        assert_eq!(changes(since.clone()).await, 1);
 
         store.append_message(says(&thread.id, SenderType::Customer, "c1")).await.unwrap();
         assert_eq!(store.thread(&thread.id).await.unwrap().last_seq, 1);
         assert_eq!(store.unread_thread_count(&location.id).await.unwrap(), 1);
 
-        let later = Utc::now();
-        assert!(store.inbox_changes(&location.id, later).await.unwrap().is_empty(), "quiet after the message");
+        let later = Position::start(Utc::now());
+        assert_eq!(changes(later.clone()).await, 0, "quiet after the message");
         store.mark_read(&thread.id, SenderType::Operator, Utc::now() + Duration::milliseconds(5)).await.unwrap();
         assert_eq!(store.thread(&thread.id).await.unwrap().operator_read_seq, 1);
         assert_eq!(store.unread_thread_count(&location.id).await.unwrap(), 0);
-        assert_eq!(store.inbox_changes(&location.id, later).await.unwrap().len(), 1, "the read shows in the inbox");
+        assert_eq!(changes(later.clone()).await, 1, "the read shows in the inbox");
 
         store.mark_unread(&thread.id, SenderType::Operator, Utc::now()).await.unwrap();
         assert_eq!(store.unread_thread_count(&location.id).await.unwrap(), 1);
@@ -246,20 +252,18 @@ mod tests {
             .await
             .unwrap();
         let now = Utc::now();
-        store
-            .create_session(&staff.id, "session-token-1", Some(&location.id), now + Duration::minutes(10))
-            .await
-            .unwrap();
-        let session = store.session("session-token-1", now).await.unwrap().unwrap();
+        let token = store.create_session(&staff.id, Some(&location.id), now + Duration::minutes(10)).await.unwrap();
+        let token = token.as_str();
+        let session = store.session(token, now).await.unwrap().unwrap();
         assert_eq!(session.location_id.as_deref(), Some(location.id.as_str()));
 
-        store.set_session_location("session-token-1", &other.id).await.unwrap();
-        let session = store.session("session-token-1", now).await.unwrap().unwrap();
+        store.set_session_location(token, &other.id).await.unwrap();
+        let session = store.session(token, now).await.unwrap().unwrap();
         assert_eq!(session.location_id.as_deref(), Some(other.id.as_str()));
-        assert!(store.session("session-token-1", now + Duration::minutes(11)).await.unwrap().is_none(), "expired");
+        assert!(store.session(token, now + Duration::minutes(11)).await.unwrap().is_none(), "expired");
 
-        store.delete_session("session-token-1").await.unwrap();
-        assert!(store.session("session-token-1", now).await.unwrap().is_none());
+        store.delete_session(token).await.unwrap();
+        assert!(store.session(token, now).await.unwrap().is_none());
     }
 
     /// Pollers read while senders write, on a durable store; once the senders are done, every

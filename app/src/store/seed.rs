@@ -439,10 +439,11 @@ mod tests {
         assert_eq!(ana.last_seq, 5);
         assert_eq!(ana.unread_for_operator, 1);
 
-        let kayaks = store.list_threads(&access.location.id, None, 50).await.unwrap();
-        assert_eq!(kayaks.threads.len(), 3);
-        assert!(kayaks.threads.iter().any(|t| t.unread_for_customer > 0), "a customer has unread replies");
-        assert!(kayaks.threads.iter().any(|t| t.unread_for_operator >= 3), "the team has unread messages");
+        let query = crate::store::inbox::InboxQuery::default();
+        let (kayaks, _) = store.inbox_page(&access.location.id, &query, None, 50).await.unwrap();
+        assert_eq!(kayaks.len(), 3);
+        assert!(kayaks.iter().any(|e| e.thread.unread_for_customer > 0), "a customer has unread replies");
+        assert!(kayaks.iter().any(|e| e.thread.unread_for_operator >= 3), "the team has unread messages");
         assert_eq!(store.unread_thread_count(&access.location.id).await.unwrap(), 2);
 
         // Every portal link on the start page opens its booking.

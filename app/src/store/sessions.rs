@@ -1,18 +1,13 @@
-//! Staff sessions (only the cookie token's hash is stored) and the sign-in throttle.
+//! Staff sessions: only the hash of a session's token is stored.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
 use super::changes::Scope;
 use super::ids::{key, record};
-use super::retry::retrying;
+use super::secrets::{new_token, token_hash};
 use super::staff::Staff;
 use super::{Store, StoreError};
-use crate::auth::tokens::token_hash;
-
-/// How many failed sign-ins an email may have within `THROTTLE_WINDOW` before further tries wait.
-pub const MAX_FAILED_LOGINS: i64 = 5;
-pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
 
 /// A signed-in staff member and the location their dashboard shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,38 +24,27 @@ struct SessionRow {
     expires_at: DateTime<Utc>,
 }
 
-#[derive(SurrealValue)]
-struct ThrottleRow {
-    failures: i64,
-    window_start: DateTime<Utc>,
-}
-
-/// The throttle's record for an email: keyed by a hash, so the table lists no addresses.
-fn throttle_record(email: &str) -> RecordId {
-    record("login_throttle", &token_hash(&email.trim().to_lowercase()))
-}
-
 impl Store {
-    /// Stores a new session for `token` (its hash only), valid until `expires_at`.
+    /// Starts a session valid until `expires_at` and returns its token, of which only the hash is kept.
     pub async fn create_session(
         &self,
         staff_id: &str,
-        token: &str,
         location_id: Option<&str>,
         expires_at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<String, StoreError> {
+        let token = new_token();
         self.db
             .query(
                 "CREATE session CONTENT { staff: $staff, token_hash: $hash, location: $location,
                      created_at: time::now(), expires_at: $expires }",
             )
             .bind(("staff", record("staff", staff_id)))
-            .bind(("hash", token_hash(token)))
+            .bind(("hash", token_hash(&token)))
             .bind(("location", location_id.map(|l| record("location", l))))
             .bind(("expires", expires_at))
             .await?
             .check()?;
-        Ok(())
+        Ok(token)
     }
 
     /// The session a cookie token opens, if it exists and has not expired.
@@ -119,45 +103,13 @@ impl Store {
         self.changing(&[Scope::Session(&hash)], delete).await?.check()?;
         Ok(())
     }
-
-    /// Whether sign-in for this email is paused after too many failures.
-    pub async fn login_throttled(&self, email: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
-        let mut response = self.db.query("SELECT * FROM ONLY $id").bind(("id", throttle_record(email))).await?;
-        let row: Option<ThrottleRow> = response.take(0)?;
-        Ok(row.is_some_and(|r| r.failures >= MAX_FAILED_LOGINS && now - r.window_start < THROTTLE_WINDOW))
-    }
-
-    /// Counts a failed sign-in; a window older than `THROTTLE_WINDOW` starts over.
-    pub async fn record_failed_login(&self, email: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
-        let id = throttle_record(email);
-        retrying(|| async {
-            self.db
-                .query(
-                    "UPSERT ONLY $id SET
-                         failures = IF window_start = NONE OR $now - window_start > $window { 1 } ELSE { failures + 1 },
-                         window_start = IF window_start = NONE OR $now - window_start > $window { $now } ELSE { window_start };",
-                )
-                .bind(("id", id.clone()))
-                .bind(("now", now))
-                .bind(("window", std::time::Duration::from_secs(THROTTLE_WINDOW.num_seconds() as u64)))
-                .await?
-                .check()?;
-            Ok(())
-        })
-        .await
-    }
-
-    /// A successful sign-in clears the count.
-    pub async fn clear_failed_logins(&self, email: &str) -> Result<(), StoreError> {
-        self.db.query("DELETE $id").bind(("id", throttle_record(email))).await?.check()?;
-        Ok(())
-    }
 }
 
 #[cfg(test)]
 mod tests {
+    use chrono::Duration;
+
     use super::*;
-    use crate::auth::tokens::new_token;
     use crate::store::staff::NewStaff;
 
     async fn staff(store: &Store) -> Staff {
@@ -178,9 +130,8 @@ mod tests {
         let store = Store::open_in_memory().await.unwrap();
         let staff = staff(&store).await;
         let location = store.create_location("Harbour", "UTC").await.unwrap();
-        let token = new_token();
         let now = Utc::now();
-        store.create_session(&staff.id, &token, None, now + Duration::hours(1)).await.unwrap();
+        let token = store.create_session(&staff.id, None, now + Duration::hours(1)).await.unwrap();
 
         let session = store.session(&token, now).await.unwrap().expect("open");
         assert_eq!(session.staff.id, staff.id);
@@ -195,24 +146,5 @@ mod tests {
 
         store.delete_session(&token).await.unwrap();
         assert!(store.session(&token, now).await.unwrap().is_none(), "logged out");
-    }
-
-    #[tokio::test]
-    async fn failed_logins_throttle_then_reset() {
-        let store = Store::open_in_memory().await.unwrap();
-        let now = Utc::now();
-        for _ in 0..MAX_FAILED_LOGINS - 1 {
-            store.record_failed_login("Who@Example.com", now).await.unwrap();
-        }
-        assert!(!store.login_throttled("who@example.com", now).await.unwrap());
-        store.record_failed_login("who@example.com", now).await.unwrap();
-        assert!(store.login_throttled("who@example.com", now).await.unwrap());
-        assert!(!store.login_throttled("other@example.com", now).await.unwrap(), "per email");
-        let later = now + THROTTLE_WINDOW + Duration::seconds(1);
-        assert!(!store.login_throttled("who@example.com", later).await.unwrap(), "the window passes");
-        store.record_failed_login("who@example.com", later).await.unwrap();
-        assert!(!store.login_throttled("who@example.com", later).await.unwrap(), "a new window starts at one");
-        store.clear_failed_logins("who@example.com").await.unwrap();
-        assert!(!store.login_throttled("who@example.com", now).await.unwrap());
     }
 }

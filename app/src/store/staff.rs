@@ -4,8 +4,8 @@ use surrealdb::types::{RecordId, SurrealValue};
 
 use super::error::is_duplicate_in;
 use super::ids::{key, record};
+use super::secrets::hash_password;
 use super::{Store, StoreError};
-use crate::auth::passwords::hash_password;
 use crate::text::sender_display_name;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -83,7 +83,7 @@ impl Store {
             .bind(("email", email))
             .bind(("first", new.first_name.map(str::to_owned)))
             .bind(("last", new.last_name.map(str::to_owned)))
-            .bind(("hash", hash_password(new.password)))
+            .bind(("hash", hash_password(new.password).await))
             .bind(("locations", locations));
         // Sessions keep their staff member in the read cache.
         let result = self.changing_anything(create).await?.take::<Option<StaffRow>>(0);
@@ -116,7 +116,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::passwords::verify_password;
+    use crate::store::secrets::password_matches;
 
     #[tokio::test]
     async fn create_and_find_staff() {
@@ -136,7 +136,7 @@ mod tests {
         assert_eq!(maya.email, "maya@example.com");
         assert_eq!(maya.display_name(), "Maya Lind");
         assert!(maya.works_at(&loc.id));
-        assert!(verify_password("pw-maya", &maya.password_hash));
+        assert!(password_matches("pw-maya", &maya.password_hash).await);
         assert_ne!(maya.password_hash, "pw-maya");
 
         let found = store.staff_by_email("MAYA@example.com").await.unwrap().unwrap();

@@ -5,27 +5,10 @@ use chrono::{DateTime, Utc};
 use surrealdb::types::RecordId;
 
 use super::ids::record;
-use super::messages::Message;
-use super::threads::{InboxCursor, Thread};
+use super::keyset::{after_condition, cut, Position};
+use super::messages::{Message, MessageRow};
+use super::threads::{Thread, ThreadRow};
 use super::{Store, StoreError};
-
-/// Where the next page starts: after the row with this time and id.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SyncCursor {
-    pub at: DateTime<Utc>,
-    pub id: String,
-}
-
-impl SyncCursor {
-    /// The same compact form as the inbox's cursor: "<nanoseconds>.<id>".
-    pub fn encode(&self) -> String {
-        InboxCursor { last_message_at: self.at, thread_id: self.id.clone() }.encode()
-    }
-
-    pub fn decode(s: &str) -> Option<Self> {
-        InboxCursor::decode(s).map(|c| SyncCursor { at: c.last_message_at, id: c.thread_id })
-    }
-}
 
 impl Store {
     /// The location's threads changed at or after `since`, oldest change first, after `after`.
@@ -33,21 +16,14 @@ impl Store {
         &self,
         location_id: &str,
         since: Option<DateTime<Utc>>,
-        after: Option<&SyncCursor>,
+        after: Option<&Position>,
         limit: usize,
-    ) -> Result<(Vec<Thread>, Option<SyncCursor>), StoreError> {
-        let rows: Vec<super::threads::ThreadRow> = self
-            .db
-            .query(keyset_sql("thread", "updated_at", "location = $location", after.is_some()))
-            .bind(("location", record("location", location_id)))
-            .bind(("since", since.unwrap_or(DateTime::UNIX_EPOCH)))
-            .bind(("at", after.map(|c| c.at)))
-            .bind(("after", after.map(|c| record("thread", &c.id))))
-            .bind(("limit", limit.clamp(1, 100) as i64 + 1))
-            .await?
-            .take(0)?;
+    ) -> Result<(Vec<Thread>, Option<Position>), StoreError> {
+        let limit = limit.clamp(1, 100);
+        let rows: Vec<ThreadRow> =
+            self.keyset_query("thread", "updated_at", "location = $location", location_id, since, after, limit).await?;
         let threads: Vec<Thread> = rows.into_iter().map(Thread::from).collect();
-        Ok(page(threads, limit, |t| SyncCursor { at: t.updated_at, id: t.id.clone() }))
+        Ok(cut(threads, limit, |t| Position { at: t.updated_at, id: t.id.clone() }))
     }
 
     /// The location's messages created at or after `since`, oldest first, after `after`.
@@ -55,61 +31,45 @@ impl Store {
         &self,
         location_id: &str,
         since: Option<DateTime<Utc>>,
-        after: Option<&SyncCursor>,
+        after: Option<&Position>,
         limit: usize,
-    ) -> Result<(Vec<Message>, Option<SyncCursor>), StoreError> {
-        let messages: Vec<Message> = self
-            .messages_query(
-                keyset_sql("message", "created_at", "thread.location = $location", after.is_some()),
-                location_id,
-                since,
-                after,
-                limit,
-            )
+    ) -> Result<(Vec<Message>, Option<Position>), StoreError> {
+        let limit = limit.clamp(1, 100);
+        let rows: Vec<MessageRow> = self
+            .keyset_query("message", "created_at", "thread.location = $location", location_id, since, after, limit)
             .await?;
-        Ok(page(messages, limit, |m| SyncCursor { at: m.created_at, id: m.id.clone() }))
+        let messages = rows.into_iter().map(Message::try_from).collect::<Result<Vec<_>, _>>()?;
+        Ok(cut(messages, limit, |m| Position { at: m.created_at, id: m.id.clone() }))
     }
 
-    async fn messages_query(
+    /// `SELECT * FROM table WHERE scope AND time >= since [AND after the position] ORDER BY time, id`,
+    /// one more than `limit`.
+    #[allow(clippy::too_many_arguments)]
+    async fn keyset_query<T: surrealdb::types::SurrealValue>(
         &self,
-        sql: String,
+        table: &str,
+        time: &str,
+        scope: &str,
         location_id: &str,
         since: Option<DateTime<Utc>>,
-        after: Option<&SyncCursor>,
+        after: Option<&Position>,
         limit: usize,
-    ) -> Result<Vec<Message>, StoreError> {
-        let after_id: Option<RecordId> = after.map(|c| record("message", &c.id));
-        self.db
+    ) -> Result<Vec<T>, StoreError> {
+        let keyset = after.map(|_| format!("AND {}", after_condition(time))).unwrap_or_default();
+        let sql = format!(
+            "SELECT * FROM {table} WHERE {scope} AND {time} >= $since {keyset} ORDER BY {time}, id LIMIT $limit"
+        );
+        let after_id: Option<RecordId> = after.map(|p| record(table, &p.id));
+        Ok(self
+            .db
             .query(sql)
             .bind(("location", record("location", location_id)))
             .bind(("since", since.unwrap_or(DateTime::UNIX_EPOCH)))
-            .bind(("at", after.map(|c| c.at)))
+            .bind(("at", after.map(|p| p.at)))
             .bind(("after", after_id))
-            .bind(("limit", limit.clamp(1, 100) as i64 + 1))
+            .bind(("limit", limit as i64 + 1))
             .await?
-            .take::<Vec<super::messages::MessageRow>>(0)?
-            .into_iter()
-            .map(Message::try_from)
-            .collect()
-    }
-}
-
-/// `SELECT * FROM table WHERE scope AND time >= $since [AND after the cursor] ORDER BY time, id`.
-fn keyset_sql(table: &str, time: &str, scope: &str, with_cursor: bool) -> String {
-    let keyset =
-        if with_cursor { format!("AND ({time} > $at OR ({time} = $at AND id > $after))") } else { String::new() };
-    format!("SELECT * FROM {table} WHERE {scope} AND {time} >= $since {keyset} ORDER BY {time}, id LIMIT $limit")
-}
-
-/// Cuts a `limit + 1` result to `limit`, with the cursor of the last row kept if there is more.
-fn page<T>(mut rows: Vec<T>, limit: usize, cursor: impl Fn(&T) -> SyncCursor) -> (Vec<T>, Option<SyncCursor>) {
-    let limit = limit.clamp(1, 100);
-    if rows.len() > limit {
-        rows.truncate(limit);
-        let next = rows.last().map(cursor);
-        (rows, next)
-    } else {
-        (rows, None)
+            .take(0)?)
     }
 }
 
@@ -130,7 +90,7 @@ mod tests {
             let (messages, next) = store.messages_changed(&location, None, cursor.as_ref(), 4).await.unwrap();
             seen.extend(messages.iter().map(|m| (m.created_at, m.id.clone())));
             match next {
-                Some(c) => cursor = Some(SyncCursor::decode(&c.encode()).unwrap()),
+                Some(c) => cursor = Some(Position::decode(&c.encode()).unwrap()),
                 None => break,
             }
         }

@@ -16,7 +16,9 @@ pub struct Thread {
     pub booking_id: String,
     pub location_id: String,
     pub created_at: DateTime<Utc>,
-    /// Moves on every change a poll should see: a message, a read, a mark-unread.
+    /// Moves on every change a poll should see (a message, a read, a mark-unread), stamped with the
+    /// database's clock as the write runs, so that a write that commits late is at most a moment
+    /// older than its commit (see `Store::inbox_changes`).
     pub updated_at: DateTime<Utc>,
     /// The newest message's time, or `created_at` while there is none: the inbox order.
     pub last_message_at: DateTime<Utc>,
@@ -59,7 +61,7 @@ pub(crate) struct ThreadRow {
     booking: RecordId,
     location: RecordId,
     created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
     last_message_at: DateTime<Utc>,
     preview: String,
     last_sender_type: Option<i64>,
@@ -96,44 +98,6 @@ impl From<ThreadRow> for Thread {
             unread_for_customer: row.unread_for_customer,
         }
     }
-}
-
-/// Where the next page of a location's inbox starts: just after this thread in inbox order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InboxCursor {
-    pub last_message_at: DateTime<Utc>,
-    pub thread_id: String,
-}
-
-impl InboxCursor {
-    /// A compact form for URLs and JSON: "<nanoseconds>.<thread key>". Nanoseconds, because that
-    /// is what the database stores: a coarser cursor would skip rows that share the cut-off time.
-    pub fn encode(&self) -> String {
-        let nanos = self.last_message_at.timestamp_nanos_opt().unwrap_or(i64::MAX);
-        format!("{nanos}.{}", self.thread_id)
-    }
-
-    /// Where a thread with this last-message time stands in the inbox: the `inbox_rank` field, which
-    /// grows as threads get older (inbox_order.surql).
-    pub fn rank_of(last_message_at: DateTime<Utc>) -> i64 {
-        -last_message_at.timestamp_nanos_opt().unwrap_or(i64::MAX)
-    }
-
-    pub fn decode(s: &str) -> Option<Self> {
-        let (nanos, thread_id) = s.split_once('.')?;
-        let last_message_at = DateTime::from_timestamp_nanos(nanos.parse().ok()?);
-        let plausible = !thread_id.is_empty()
-            && thread_id.len() <= 64
-            && thread_id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-        plausible.then(|| InboxCursor { last_message_at, thread_id: thread_id.to_owned() })
-    }
-}
-
-/// One page of a location's threads, newest message first.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InboxPage {
-    pub threads: Vec<Thread>,
-    pub next: Option<InboxCursor>,
 }
 
 /// A thread's record id: its key is its booking's key, so a booking can only ever have one.
@@ -183,7 +147,7 @@ impl Store {
                 .query(
                     "BEGIN TRANSACTION;
                      CREATE ONLY $thread CONTENT { booking: $booking, location: $location, created_at: $at,
-                         updated_at: $at, last_message_at: $at, inbox_rank: -time::nano($at) };
+                         last_message_at: $at };
                      CREATE event CONTENT { type: 'thread.created', location: $location, thread: $thread,
                          created_at: $at };
                      COMMIT TRANSACTION;",
@@ -208,38 +172,6 @@ impl Store {
         .await;
         self.touched(&[Scope::Booking(booking_id), Scope::Location(&booking.location_id)]);
         created
-    }
-
-    /// A page of the location's threads, newest message first, starting after `after`.
-    pub async fn list_threads(
-        &self,
-        location_id: &str,
-        after: Option<&InboxCursor>,
-        limit: usize,
-    ) -> Result<InboxPage, StoreError> {
-        let limit = limit.clamp(1, 100);
-        let keyset =
-            if after.is_some() { "AND (inbox_rank > $rank OR (inbox_rank = $rank AND id > $after))" } else { "" };
-        let sql = format!(
-            "SELECT * FROM thread WHERE location = $location {keyset} \
-             ORDER BY inbox_rank, id LIMIT $limit"
-        );
-        let mut query =
-            self.db.query(sql).bind(("location", record("location", location_id))).bind(("limit", limit as i64 + 1));
-        if let Some(cursor) = after {
-            query = query
-                .bind(("rank", InboxCursor::rank_of(cursor.last_message_at)))
-                .bind(("after", thread_record(&cursor.thread_id)));
-        }
-        let rows: Vec<ThreadRow> = query.await?.take(0)?;
-        let mut threads: Vec<Thread> = rows.into_iter().map(Thread::from).collect();
-        let next = if threads.len() > limit {
-            threads.truncate(limit);
-            threads.last().map(|t| InboxCursor { last_message_at: t.last_message_at, thread_id: t.id.clone() })
-        } else {
-            None
-        };
-        Ok(InboxPage { threads, next })
     }
 
     /// How many of the location's threads have at least one customer message the team has not read:
@@ -268,13 +200,13 @@ impl Store {
         let sql = match side {
             SenderType::Operator => {
                 "UPDATE ONLY $thread SET operator_read_seq = last_seq, unread_for_operator = 0,
-                     operator_read_at = $at, updated_at = $at
+                     operator_read_at = $at
                  WHERE operator_read_seq < last_seq OR unread_for_operator != 0;
                  SELECT * FROM ONLY $thread;"
             }
             SenderType::Customer => {
                 "UPDATE ONLY $thread SET customer_read_seq = last_seq, unread_for_customer = 0,
-                     customer_read_at = $at, updated_at = $at
+                     customer_read_at = $at
                  WHERE customer_read_seq < last_seq OR unread_for_customer != 0;
                  SELECT * FROM ONLY $thread;"
             }
@@ -292,14 +224,12 @@ impl Store {
     ) -> Result<Thread, StoreError> {
         let sql = match side {
             SenderType::Operator => {
-                "UPDATE ONLY $thread SET operator_read_seq = last_customer_seq - 1, unread_for_operator = 1,
-                     updated_at = $at
+                "UPDATE ONLY $thread SET operator_read_seq = last_customer_seq - 1, unread_for_operator = 1
                  WHERE last_customer_seq > 0;
                  SELECT * FROM ONLY $thread;"
             }
             SenderType::Customer => {
-                "UPDATE ONLY $thread SET customer_read_seq = last_operator_seq - 1, unread_for_customer = 1,
-                     updated_at = $at
+                "UPDATE ONLY $thread SET customer_read_seq = last_operator_seq - 1, unread_for_customer = 1
                  WHERE last_operator_seq > 0;
                  SELECT * FROM ONLY $thread;"
             }
@@ -398,85 +328,6 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn inbox_pages_newest_first_with_a_keyset_cursor() {
-        let store = Store::open_in_memory().await.unwrap();
-        let (location, customer, _) = booking_fixture(&store, "INB000-0000").await;
-        let base = Utc::now() - Duration::hours(10);
-        let mut expected = Vec::new();
-        for n in 0..7 {
-            let booking = store
-                .create_booking(NewBooking {
-                    location_id: &location.id,
-                    customer_id: &customer.id,
-                    confirmation_code: &format!("INB00{n}-0001"),
-                    activity: "Tour",
-                    starts_at: base,
-                    duration_minutes: 60,
-                    party_size: 1,
-                    status: BookingStatus::Confirmed,
-                })
-                .await
-                .unwrap();
-            // Threads 3 and 4 share a timestamp: the id breaks the tie.
-            let at = base + Duration::minutes(if n == 4 { 3 } else { n });
-            let (thread, _) = store.get_or_create_thread(&booking.id, at).await.unwrap();
-            expected.push((at, thread.id));
-        }
-        // Newest first; a shared timestamp is broken by the id, ascending (the index's own order).
-        expected.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        let expected: Vec<String> = expected.into_iter().map(|(_, id)| id).collect();
-
-        let mut seen = Vec::new();
-        let mut cursor = None;
-        loop {
-            let page = store.list_threads(&location.id, cursor.as_ref(), 3).await.unwrap();
-            assert!(page.threads.len() <= 3);
-            seen.extend(page.threads.iter().map(|t| t.id.clone()));
-            match page.next {
-                Some(next) => cursor = Some(InboxCursor::decode(&next.encode()).unwrap()),
-                None => break,
-            }
-        }
-        assert_eq!(seen, expected);
-
-        // Another location's inbox holds none of them.
-        let other = store.create_location("Elsewhere", "UTC").await.unwrap();
-        assert!(store.list_threads(&other.id, None, 50).await.unwrap().threads.is_empty());
-    }
-
-    #[tokio::test]
-    async fn a_new_message_moves_its_thread_to_the_top() {
-        let store = Store::open_in_memory().await.unwrap();
-        let (location, customer, first_booking) = booking_fixture(&store, "TOP001-0001").await;
-        let second_booking = store
-            .create_booking(NewBooking {
-                location_id: &location.id,
-                customer_id: &customer.id,
-                confirmation_code: "TOP002-0001",
-                activity: "Tour",
-                starts_at: Utc::now(),
-                duration_minutes: 60,
-                party_size: 1,
-                status: BookingStatus::Confirmed,
-            })
-            .await
-            .unwrap();
-        let (older, _) = store.get_or_create_thread(&first_booking.id, Utc::now() - Duration::hours(1)).await.unwrap();
-        let (newer, _) =
-            store.get_or_create_thread(&second_booking.id, Utc::now() - Duration::minutes(1)).await.unwrap();
-        let order = |page: InboxPage| page.threads.into_iter().map(|t| t.id).collect::<Vec<_>>();
-        assert_eq!(
-            order(store.list_threads(&location.id, None, 10).await.unwrap()),
-            [newer.id.clone(), older.id.clone()]
-        );
-
-        say(&store, &older.id, SenderType::Customer, "c1").await;
-        let page = store.list_threads(&location.id, None, 10).await.unwrap();
-        assert_eq!(page.threads[0].preview, "hello");
-        assert_eq!(order(page), [older.id, newer.id]);
-    }
-
-    #[tokio::test]
     async fn read_and_unread_for_both_sides() {
         for (backend, store, _dir) in backends().await {
             let (_, thread) = thread_fixture(&store, "RDS001-0001").await;
@@ -552,7 +403,9 @@ mod tests {
     async fn counted(store: &Store, location_id: &str) -> i64 {
         let mut response = store
             .db
-            .query("SELECT VALUE count() FROM thread WHERE location = $location AND unread_for_operator > 0 GROUP ALL")
+            .query(
+                "RETURN array::len(SELECT VALUE id FROM thread WHERE location = $location AND unread_for_operator > 0)",
+            )
             .bind(("location", record("location", location_id)))
             .await
             .unwrap();
@@ -630,25 +483,13 @@ mod tests {
             tasks.join_all().await;
             assert_eq!(store.unread_thread_count(&location).await.unwrap(), 16, "{backend}");
             let mut tasks = JoinSet::new();
-            for thread in threads.iter().cloned() {
+            for thread in threads.clone() {
                 let store = store.clone();
                 tasks.spawn(async move { store.mark_read(&thread, SenderType::Operator, Utc::now()).await.unwrap() });
             }
             tasks.join_all().await;
             assert_eq!(store.unread_thread_count(&location).await.unwrap(), 0, "{backend}");
             assert_eq!(counted(&store, &location).await, 0, "{backend}");
-        }
-    }
-
-    #[test]
-    fn inbox_cursor_round_trips_and_rejects_garbage() {
-        let cursor = InboxCursor {
-            last_message_at: "2026-11-22T10:00:00.123456789Z".parse().unwrap(),
-            thread_id: "abc123".into(),
-        };
-        assert_eq!(InboxCursor::decode(&cursor.encode()), Some(cursor));
-        for bad in ["", "abc", "12.", "x.abc", "12.a b", "12.a'b"] {
-            assert_eq!(InboxCursor::decode(bad), None, "{bad}");
         }
     }
 }

@@ -76,27 +76,6 @@ pub enum AttemptOutcome {
     Failed { status: Option<u16>, error: String },
 }
 
-/// When to try again: exponential from `base`, capped at `cap`, with ±25% jitter; after
-/// `give_up_after` since the delivery was made, it is marked failed instead.
-#[derive(Debug, Clone, Copy)]
-pub struct RetryPolicy {
-    pub base: Duration,
-    pub cap: Duration,
-    pub give_up_after: Duration,
-}
-
-impl RetryPolicy {
-    /// Production: 5 s, 10 s, 20 s … up to 2 h between attempts, for 25 hours.
-    pub const STANDARD: RetryPolicy =
-        RetryPolicy { base: Duration::seconds(5), cap: Duration::hours(2), give_up_after: Duration::hours(25) };
-
-    /// The wait before attempt `attempts + 1`, before jitter.
-    pub fn delay(&self, attempts: i64) -> Duration {
-        let factor = 1i64 << attempts.clamp(1, 30).saturating_sub(1);
-        (self.base * factor as i32).min(self.cap)
-    }
-}
-
 #[derive(SurrealValue)]
 struct EndpointRow {
     id: RecordId,
@@ -157,15 +136,38 @@ impl From<DeliveryRow> for Delivery {
     }
 }
 
-/// An outbox event with what its webhook body needs, read through the record links.
+/// An outbox event with what its webhook body is made of, read through the record links.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxEvent {
+    pub id: String,
+    /// "message.created", "thread.created" or "test".
+    pub kind: String,
+    pub location_id: String,
+    pub thread_id: Option<String>,
+    pub booking_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub message: Option<EventMessage>,
+}
+
+/// The message an event reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventMessage {
+    pub id: String,
+    pub sender_type: i64,
+    pub sender_name: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
 #[derive(SurrealValue)]
 struct EventRow {
     id: RecordId,
     #[surreal(rename = "type")]
     kind: String,
     location: RecordId,
-    thread: RecordId,
-    booking: RecordId,
+    thread: Option<RecordId>,
+    booking: Option<RecordId>,
+    endpoint: Option<RecordId>,
     created_at: DateTime<Utc>,
     message: Option<MessageFacts>,
 }
@@ -179,27 +181,29 @@ struct MessageFacts {
     created_at: DateTime<Utc>,
 }
 
+impl From<&EventRow> for OutboxEvent {
+    fn from(row: &EventRow) -> Self {
+        OutboxEvent {
+            id: key(&row.id),
+            kind: row.kind.clone(),
+            location_id: key(&row.location),
+            thread_id: row.thread.as_ref().map(key),
+            booking_id: row.booking.as_ref().map(key),
+            created_at: row.created_at,
+            message: row.message.as_ref().map(|m| EventMessage {
+                id: key(&m.id),
+                sender_type: m.sender_type,
+                sender_name: m.sender_name.clone(),
+                body: m.body.clone(),
+                created_at: m.created_at,
+            }),
+        }
+    }
+}
+
 fn new_secret() -> String {
     use base64::Engine;
     format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode(rand::random::<[u8; 24]>()))
-}
-
-/// The JSON body of an event's webhook: `{"type", "timestamp", "data": {...}}`.
-fn event_body(event: &EventRow) -> String {
-    let mut data = serde_json::json!({
-        "thread_id": key(&event.thread),
-        "booking_id": key(&event.booking),
-        "location_id": key(&event.location),
-        "created_at": event.created_at.to_rfc3339(),
-    });
-    if let Some(m) = &event.message {
-        data["message_id"] = key(&m.id).into();
-        data["sender_type"] = m.sender_type.into();
-        data["sender_name"] = m.sender_name.clone().into();
-        data["text"] = m.body.clone().into();
-        data["created_at"] = m.created_at.to_rfc3339().into();
-    }
-    serde_json::json!({ "type": event.kind, "timestamp": event.created_at.to_rfc3339(), "data": data }).to_string()
 }
 
 impl Store {
@@ -286,13 +290,18 @@ impl Store {
     }
 
     /// Turns up to `limit` outbox events into deliveries, one per enabled endpoint of the event's
-    /// location that subscribes to its type. Each event is fanned out exactly once, even with
-    /// several dispatchers. Returns how many events were handled.
-    pub async fn fan_out_events(&self, limit: usize) -> Result<usize, StoreError> {
+    /// location that subscribes to its type (a test event: its one endpoint), each with the body
+    /// `body` makes of the event. Each event is fanned out exactly once, even with several
+    /// dispatchers. Returns how many events were handled.
+    pub async fn fan_out_events(
+        &self,
+        limit: usize,
+        body: impl Fn(&OutboxEvent) -> String,
+    ) -> Result<usize, StoreError> {
         let events: Vec<EventRow> = self
             .db
             .query(
-                "SELECT id, type, location, thread, thread.booking AS booking, created_at,
+                "SELECT id, type, location, thread, thread.booking AS booking, endpoint, created_at,
                      (IF message = NONE { NONE } ELSE { message.{id, sender_type, sender_name, body, created_at} }) AS message
                  FROM event WHERE fanned_out = false ORDER BY created_at LIMIT $limit",
             )
@@ -308,19 +317,25 @@ impl Store {
                      IF (UPDATE ONLY $event SET fanned_out = true WHERE fanned_out = false RETURN AFTER) = NONE {
                          THROW 'already fanned out'
                      };
-                     FOR $endpoint IN (SELECT VALUE id FROM webhook_endpoint
-                             WHERE location = $location AND enabled = true AND event_types CONTAINS $type) {
+                     LET $endpoints = IF $endpoint != NONE { [$endpoint] } ELSE {
+                         SELECT VALUE id FROM webhook_endpoint
+                             WHERE location = $location AND enabled = true AND event_types CONTAINS $type
+                     };
+                     FOR $endpoint IN $endpoints {
                          CREATE webhook_delivery CONTENT { endpoint: $endpoint, location: $location, event_type: $type,
                              webhook_id: $webhook_id, body: $body, status: 'pending', attempts: 0,
-                             next_attempt_at: time::now(), created_at: time::now(), updated_at: time::now() };
+                             next_attempt_at: $due, created_at: time::now(), updated_at: time::now() };
                      };
                      COMMIT TRANSACTION;",
                 )
                 .bind(("event", event.id.clone()))
                 .bind(("location", event.location.clone()))
+                .bind(("endpoint", event.endpoint.clone()))
                 .bind(("type", event.kind.clone()))
                 .bind(("webhook_id", format!("msg_{}", key(&event.id))))
-                .bind(("body", event_body(event)))
+                .bind(("body", body(&OutboxEvent::from(event))))
+                // Due since the event happened.
+                .bind(("due", event.created_at))
                 .await?;
             match first_cause(response) {
                 Ok(_) => handled += 1,
@@ -332,28 +347,13 @@ impl Store {
         Ok(handled)
     }
 
-    /// A test delivery for one endpoint, sent like any other.
-    pub async fn enqueue_test_delivery(&self, location_id: &str, endpoint_id: &str) -> Result<(), StoreError> {
+    /// Puts a test event for one of the location's endpoints into the outbox; it is sent like any other.
+    pub async fn enqueue_test_event(&self, location_id: &str, endpoint_id: &str) -> Result<(), StoreError> {
         let endpoint = self.webhook_endpoint(location_id, endpoint_id).await?;
-        let now = Utc::now();
-        let webhook_id = format!("msg_test_{}", hex::encode(rand::random::<[u8; 8]>()));
-        let body = serde_json::json!({
-            "type": "test",
-            "timestamp": now.to_rfc3339(),
-            "data": { "location_id": location_id, "message": "A test event from Parley." },
-        })
-        .to_string();
         self.db
-            .query(
-                "CREATE webhook_delivery CONTENT { endpoint: $endpoint, location: $location, event_type: 'test',
-                     webhook_id: $webhook_id, body: $body, status: 'pending', attempts: 0,
-                     next_attempt_at: $now, created_at: $now, updated_at: $now }",
-            )
+            .query("CREATE event CONTENT { type: 'test', location: $location, endpoint: $endpoint, created_at: time::now() }")
             .bind(("endpoint", record("webhook_endpoint", &endpoint.id)))
             .bind(("location", record("location", location_id)))
-            .bind(("webhook_id", webhook_id))
-            .bind(("body", body))
-            .bind(("now", now))
             .await?
             .check()?;
         Ok(())
@@ -401,52 +401,38 @@ impl Store {
             match response.take::<Option<EndpointRow>>(1)? {
                 Some(endpoint) => claimed.push((delivery, endpoint.into())),
                 None => {
-                    self.record_attempt(
-                        &delivery.id,
-                        AttemptOutcome::Failed { status: None, error: "endpoint deleted".into() },
-                        now,
-                        &RetryPolicy { give_up_after: Duration::zero(), ..RetryPolicy::STANDARD },
-                    )
-                    .await?;
+                    let gone = AttemptOutcome::Failed { status: None, error: "endpoint deleted".into() };
+                    self.record_attempt(&delivery.id, gone, now, None).await?;
                 }
             }
         }
         Ok(claimed)
     }
 
-    /// Records an attempt: delivered, rescheduled with backoff and jitter, or failed for good.
+    /// Records an attempt at `now`: delivered; failed, to be tried again at `retry_at`; or failed
+    /// for good (`retry_at` is `None`). When to retry is the dispatcher's policy.
     pub async fn record_attempt(
         &self,
         delivery_id: &str,
         outcome: AttemptOutcome,
         now: DateTime<Utc>,
-        policy: &RetryPolicy,
+        retry_at: Option<DateTime<Utc>>,
     ) -> Result<Delivery, StoreError> {
-        let id = record("webhook_delivery", delivery_id);
-        let current: Option<DeliveryRow> =
-            self.db.query("SELECT * FROM ONLY $id").bind(("id", id.clone())).await?.take(0)?;
-        let current = Delivery::from(current.ok_or(StoreError::NotFound)?);
-        let attempts = current.attempts + 1;
         let (status, last_status, last_error, next) = match outcome {
             AttemptOutcome::Delivered { status } => (DeliveryStatus::Succeeded, Some(i64::from(status)), None, now),
-            AttemptOutcome::Failed { status, error } => {
-                let give_up = now - current.created_at >= policy.give_up_after;
-                let delay = policy.delay(attempts);
-                let jitter = 0.75 + rand::random::<f64>() * 0.5;
-                let next = now + Duration::milliseconds((delay.num_milliseconds() as f64 * jitter) as i64);
-                let status_now = if give_up { DeliveryStatus::Failed } else { DeliveryStatus::Pending };
-                (status_now, status.map(i64::from), Some(error), next)
-            }
+            AttemptOutcome::Failed { status, error } => match retry_at {
+                Some(at) => (DeliveryStatus::Pending, status.map(i64::from), Some(error), at),
+                None => (DeliveryStatus::Failed, status.map(i64::from), Some(error), now),
+            },
         };
         let row: Option<DeliveryRow> = self
             .db
             .query(
-                "UPDATE ONLY $id SET status = $status, attempts = $attempts, last_status = $last_status,
+                "UPDATE ONLY $id SET status = $status, attempts += 1, last_status = $last_status,
                      last_error = $last_error, next_attempt_at = $next, updated_at = $now RETURN AFTER",
             )
-            .bind(("id", id))
+            .bind(("id", record("webhook_delivery", delivery_id)))
             .bind(("status", status.as_str().to_owned()))
-            .bind(("attempts", attempts))
             .bind(("last_status", last_status))
             .bind(("last_error", last_error))
             .bind(("next", next))

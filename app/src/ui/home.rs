@@ -19,7 +19,6 @@ pub fn HomePage() -> impl IntoView {
                 </p>
                 <p><a class="button primary" href="/dashboard">"Open the dashboard"</a></p>
             </header>
-            <LiveCheck/>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match info.await {
@@ -32,40 +31,38 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
-/// A control that only works once the wasm has hydrated the page.
-#[component]
-fn LiveCheck() -> impl IntoView {
-    let (taps, set_taps) = signal(0u32);
-    view! {
-        <section class="card live-check">
-            <button class="button" data-testid="live-check"
-                on:click=move |_| set_taps.update(|n| *n += 1)>
-                "Tap to check the app is live"
-            </button>
-            <p data-testid="live-check-result" aria-live="polite">
-                {move || match taps.get() {
-                    0 => "Not tapped yet.".to_owned(),
-                    1 => "Live: the page answered 1 tap in your browser.".to_owned(),
-                    n => format!("Live: the page answered {n} taps in your browser."),
-                }}
-            </p>
-        </section>
-    }
-}
-
+/// The demo's portal links, narrowed down as a name, activity or location is typed (in the
+/// browser, once the page is live).
 #[component]
 fn DemoLinks(guide: DemoGuide) -> impl IntoView {
+    let filter = RwSignal::new(String::new());
+    let portals = guide.portals;
+    let shown = move || {
+        let wanted = filter.get().trim().to_lowercase();
+        portals
+            .iter()
+            .filter(|p| {
+                [&p.customer_name, &p.activity, &p.location_name]
+                    .iter()
+                    .any(|field| field.to_lowercase().contains(&wanted))
+            })
+            .cloned()
+            .collect::<Vec<_>>()
+    };
     view! {
         <section class="card">
             <h2>"Demo: customer portals"</h2>
             <p>"Each link is a customer's self-service page for one booking."</p>
-            <ul class="link-list">
-                {guide.portals.into_iter().map(|p| view! {
+            <label for="demo-filter">"Find a booking"</label>
+            <input id="demo-filter" type="search" placeholder="Name, activity or location"
+                prop:value=move || filter.get() on:input=move |ev| filter.set(event_target_value(&ev))/>
+            <ul class="link-list" data-testid="demo-portals">
+                <For each=shown key=|p| p.path.clone() let:p>
                     <li>
-                        <a href=p.path.clone()>{p.customer_name}</a>
+                        <a href=p.path.clone()>{p.customer_name.clone()}</a>
                         <span class="muted">{format!(" · {} · {}", p.activity, p.location_name)}</span>
                     </li>
-                }).collect_view()}
+                </For>
             </ul>
         </section>
         <section class="card">

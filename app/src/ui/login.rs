@@ -8,6 +8,8 @@ use crate::api::auth::Login;
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
+    // Where the person was going when they were asked to sign in; the server checks it is ours.
+    let next = leptos_router::hooks::use_query_map().read_untracked().get("next");
     let error = move || login.value().get().and_then(Result::err).map(|e| e.to_string());
     view! {
         <Title text="Sign in · Parley"/>
@@ -16,6 +18,7 @@ pub fn LoginPage() -> impl IntoView {
             <p class="muted">"The team's inbox of booking conversations."</p>
             <ActionForm action=login>
                 <div class="card form">
+                    {next.map(|next| view! { <input type="hidden" name="next" value=next/> })}
                     <label for="login-email">"Email"</label>
                     <input id="login-email" type="email" name="email" autocomplete="username" required/>
                     <label for="login-password">"Password"</label>

@@ -53,7 +53,7 @@ impl RateLimiter {
     pub fn allow(&self, key: &str) -> bool {
         let now = Instant::now();
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
-        let (tokens, last) = buckets.entry(app::auth::tokens::token_hash(key)).or_insert((self.burst, now));
+        let (tokens, last) = buckets.entry(app::store::secrets::token_hash(key)).or_insert((self.burst, now));
         *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * self.per_second).min(self.burst);
         *last = now;
         if *tokens >= 1.0 {

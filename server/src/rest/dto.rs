@@ -80,21 +80,28 @@ pub struct Page<T> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Only what changed at or after this time (RFC 3339).
+    #[param(format = DateTime)]
     pub updated_since: Option<String>,
     /// From a previous page's `next_cursor`.
+    #[param(pattern = r"^[0-9]{1,18}\.[A-Za-z0-9_-]{1,64}$")]
     pub cursor: Option<String>,
-    /// 1 to 100; 50 when left out.
-    pub limit: Option<usize>,
+    /// 50 when left out.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u8>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MessagesParams {
-    /// Only messages with a higher seq; 0 when left out.
+    /// Only messages with a higher seq (a previous page's `next_cursor`); 0 when left out.
+    #[param(minimum = 0)]
     pub after_seq: Option<i64>,
-    /// 1 to 100; 50 when left out.
-    pub limit: Option<usize>,
+    /// 50 when left out.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u8>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -105,9 +112,12 @@ pub struct NewThread {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewMessageBody {
     /// 1 to 4000 characters after trimming.
+    #[schema(min_length = 1, max_length = 4000, pattern = r"[^\s]")]
     pub text: String,
     /// A UUID chosen by the caller: a retry with the same one returns the first message.
+    #[schema(format = "uuid")]
     pub client_id: String,
-    /// How the message is signed; "Support" when left out.
+    /// How the message is signed, at most 80 characters; "Support" when left out or blank.
+    #[schema(max_length = 80)]
     pub sender_name: Option<String>,
 }

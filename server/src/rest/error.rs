@@ -15,8 +15,9 @@ pub struct ErrorBody {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// A stable, machine-readable code: bad_request, unauthorized, not_found, conflict,
-    /// too_large, rate_limited, unavailable, internal.
+    /// A stable, machine-readable code: bad_request, malformed_json, invalid_body,
+    /// unsupported_media_type, unauthorized, not_found, method_not_allowed, conflict, too_large,
+    /// rate_limited, unavailable, internal.
     pub code: &'static str,
     pub message: String,
 }
@@ -46,6 +47,13 @@ impl ApiError {
     }
     pub fn too_large(message: impl Into<String>) -> Self {
         Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", message)
+    }
+    pub fn method_not_allowed() -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "This path does not take that method; see Allow.",
+        )
     }
     pub fn rate_limited() -> Self {
         Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "Too many requests for this key; slow down and retry.")

@@ -1,19 +1,20 @@
 //! The `/api/v1` handlers. Each starts from the caller's key, so every id it is given is looked
 //! up within that key's location: another location's thread answers 404.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 
 use app::model::SenderType;
+use app::store::keyset::Position;
 use app::store::messages::NewMessage;
-use app::store::sync::SyncCursor;
 use app::store::threads::Thread;
 use app::text::validate_body;
 
 use super::auth::ApiCaller;
 use super::dto::{ApiMessage, ApiThread, ListParams, MessagesParams, NewMessageBody, NewThread, Page};
 use super::error::{ApiError, ErrorBody};
+use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::RestState;
 
 const DEFAULT_LIMIT: usize = 50;
@@ -25,16 +26,16 @@ fn parse_since(since: Option<&str>) -> Result<Option<chrono::DateTime<chrono::Ut
         .map_err(|_| ApiError::bad_request("updated_since must be an RFC 3339 time, like 2026-11-22T10:00:00Z."))
 }
 
-fn parse_cursor(cursor: Option<&str>) -> Result<Option<SyncCursor>, ApiError> {
+fn parse_cursor(cursor: Option<&str>) -> Result<Option<Position>, ApiError> {
     cursor
-        .map(|c| SyncCursor::decode(c).ok_or_else(|| ApiError::bad_request("cursor is not one this API gave out.")))
+        .map(|c| Position::decode(c).ok_or_else(|| ApiError::bad_request("cursor is not one this API gave out.")))
         .transpose()
 }
 
-fn parse_limit(limit: Option<usize>) -> Result<usize, ApiError> {
+fn parse_limit(limit: Option<u8>) -> Result<usize, ApiError> {
     match limit {
         None => Ok(DEFAULT_LIMIT),
-        Some(n @ 1..=100) => Ok(n),
+        Some(n @ 1..=100) => Ok(usize::from(n)),
         Some(_) => Err(ApiError::bad_request("limit must be between 1 and 100.")),
     }
 }
@@ -50,11 +51,11 @@ async fn own_thread(state: &RestState, caller: &ApiCaller, id: &str) -> Result<T
 
 /// The location's threads, in the order they last changed.
 #[utoipa::path(get, path = "/threads", params(ListParams), tag = "threads",
-    responses((status = 200, body = Page<ApiThread>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 200, body = Page<ApiThread>), (status = 400, description = "A malformed parameter", body = ErrorBody), (status = 401, description = "No live API key", body = ErrorBody), (status = 429, description = "Too many requests for this key", body = ErrorBody)))]
 pub async fn list_threads(
     State(state): State<RestState>,
     caller: ApiCaller,
-    Query(params): Query<ListParams>,
+    ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<Page<ApiThread>>, ApiError> {
     let since = parse_since(params.updated_since.as_deref())?;
     let cursor = parse_cursor(params.cursor.as_deref())?;
@@ -65,11 +66,11 @@ pub async fn list_threads(
 
 /// The booking's one thread, created if it has none (201) or returned as it is (200).
 #[utoipa::path(post, path = "/threads", request_body = NewThread, tag = "threads",
-    responses((status = 201, body = ApiThread), (status = 200, body = ApiThread), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 201, description = "The thread, created", body = ApiThread), (status = 200, description = "The booking's thread, which it already had", body = ApiThread), (status = 400, description = "A body that is not JSON, or a value the API refuses", body = ErrorBody), (status = 415, description = "The body is not sent as application/json", body = ErrorBody), (status = 422, description = "JSON without a required field, or with one of the wrong type", body = ErrorBody), (status = 401, description = "No live API key", body = ErrorBody), (status = 404, description = "No such thread or booking at this key's location", body = ErrorBody), (status = 429, description = "Too many requests for this key", body = ErrorBody)))]
 pub async fn create_thread(
     State(state): State<RestState>,
     caller: ApiCaller,
-    Json(body): Json<NewThread>,
+    ApiJson(body): ApiJson<NewThread>,
 ) -> Result<(StatusCode, Json<ApiThread>), ApiError> {
     let booking = state.store.booking(&body.booking_id).await?;
     if booking.location_id != caller.location_id {
@@ -80,27 +81,30 @@ pub async fn create_thread(
 }
 
 #[utoipa::path(get, path = "/threads/{id}", params(("id" = String, Path)), tag = "threads",
-    responses((status = 200, body = ApiThread), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ApiThread), (status = 401, description = "No live API key", body = ErrorBody), (status = 404, description = "No such thread or booking at this key's location", body = ErrorBody), (status = 429, description = "Too many requests for this key", body = ErrorBody)))]
 pub async fn get_thread(
     State(state): State<RestState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ApiThread>, ApiError> {
     Ok(Json(own_thread(&state, &caller, &id).await?.into()))
 }
 
 /// A thread's messages after a seq, oldest first.
 #[utoipa::path(get, path = "/threads/{id}/messages", params(("id" = String, Path), MessagesParams), tag = "messages",
-    responses((status = 200, body = Page<ApiMessage>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Page<ApiMessage>), (status = 400, description = "A malformed parameter", body = ErrorBody), (status = 401, description = "No live API key", body = ErrorBody), (status = 404, description = "No such thread or booking at this key's location", body = ErrorBody), (status = 429, description = "Too many requests for this key", body = ErrorBody)))]
 pub async fn list_thread_messages(
     State(state): State<RestState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
-    Query(params): Query<MessagesParams>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(params): ApiQuery<MessagesParams>,
 ) -> Result<Json<Page<ApiMessage>>, ApiError> {
     let thread = own_thread(&state, &caller, &id).await?;
     let limit = parse_limit(params.limit)?;
-    let after = params.after_seq.unwrap_or(0).max(0);
+    let after = match params.after_seq {
+        Some(seq) if seq < 0 => return Err(ApiError::bad_request("after_seq must be 0 or more.")),
+        seq => seq.unwrap_or(0),
+    };
     let mut messages = state.store.messages_after(&thread.id, after, limit + 1).await?;
     let more = messages.len() > limit;
     messages.truncate(limit);
@@ -110,14 +114,12 @@ pub async fn list_thread_messages(
 
 /// An operator-side message from an integration: the same validation and idempotency as the UI.
 #[utoipa::path(post, path = "/threads/{id}/messages", params(("id" = String, Path)), request_body = NewMessageBody, tag = "messages",
-    responses((status = 201, body = ApiMessage), (status = 200, description = "A retry: the message stored the first time", body = ApiMessage),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "The client_id was used for a different text", body = ErrorBody), (status = 413, body = ErrorBody)))]
+    responses((status = 201, description = "The message, stored", body = ApiMessage), (status = 200, description = "A retry: the message stored the first time", body = ApiMessage), (status = 400, description = "A body that is not JSON, or a value the API refuses", body = ErrorBody), (status = 415, description = "The body is not sent as application/json", body = ErrorBody), (status = 422, description = "JSON without a required field, or with one of the wrong type", body = ErrorBody), (status = 401, description = "No live API key", body = ErrorBody), (status = 404, description = "No such thread or booking at this key's location", body = ErrorBody), (status = 409, description = "The client_id was used for a different text", body = ErrorBody), (status = 413, description = "The text is longer than 4000 characters", body = ErrorBody), (status = 429, description = "Too many requests for this key", body = ErrorBody)))]
 pub async fn post_thread_message(
     State(state): State<RestState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
-    Json(body): Json<NewMessageBody>,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<NewMessageBody>,
 ) -> Result<(StatusCode, Json<ApiMessage>), ApiError> {
     let thread = own_thread(&state, &caller, &id).await?;
     if uuid::Uuid::parse_str(&body.client_id).is_err() {
@@ -149,11 +151,11 @@ pub async fn post_thread_message(
 
 /// All of the location's messages in creation order (for syncing).
 #[utoipa::path(get, path = "/messages", params(ListParams), tag = "messages",
-    responses((status = 200, body = Page<ApiMessage>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Page<ApiMessage>), (status = 400, description = "A malformed parameter", body = ErrorBody), (status = 401, description = "No live API key", body = ErrorBody), (status = 429, description = "Too many requests for this key", body = ErrorBody)))]
 pub async fn list_messages(
     State(state): State<RestState>,
     caller: ApiCaller,
-    Query(params): Query<ListParams>,
+    ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<Page<ApiMessage>>, ApiError> {
     let since = parse_since(params.updated_since.as_deref())?;
     let cursor = parse_cursor(params.cursor.as_deref())?;

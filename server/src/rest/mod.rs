@@ -4,6 +4,7 @@
 mod auth;
 mod dto;
 mod error;
+mod extract;
 mod handlers;
 
 use axum::routing::{any, get};
@@ -60,5 +61,7 @@ pub fn router(state: RestState) -> Router {
         .route("/api/v1/openapi.json", get(move || async move { Json(api) }))
         // Anything else under /api/v1 gets the API's error shape, not the site's 404 page.
         .route("/api/v1/{*rest}", any(|| async { error::ApiError::not_found() }))
+        // A method a path does not take: 405 with `Allow` (axum adds it), in the same shape.
+        .method_not_allowed_fallback(|| async { error::ApiError::method_not_allowed() })
         .with_state(state)
 }

@@ -18,7 +18,13 @@ pub async fn app(demo: bool) -> (Router, Store) {
         seed::seed_demo(&store).await.expect("demo seeds");
     }
     let leptos_options = LeptosOptions::builder().output_name("parley").site_root("target/site").build();
-    let state = AppState { leptos_options, store: store.clone(), demo, allow_private_webhooks: true };
+    let state = AppState {
+        demo,
+        allow_private_webhooks: true,
+        // Changes are returned as soon as they commit: no test waits for them to settle.
+        changes_settle: std::time::Duration::ZERO,
+        ..AppState::new(leptos_options, store.clone())
+    };
     (server::router(state), store)
 }
 

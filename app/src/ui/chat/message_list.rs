@@ -90,7 +90,7 @@ pub fn MessageList(
 
 fn render_row(row: Row) -> impl IntoView {
     match row {
-        Row::Day(label) => view! { <li class="chat-day" role="separator"><span>{label}</span></li> }.into_any(),
+        Row::Day(label) => view! { <li class="chat-day"><span>{label}</span></li> }.into_any(),
         Row::Message { message, own, show_name, seen } => {
             let side = if own { "msg own" } else { "msg theirs" };
             view! {

@@ -1,11 +1,12 @@
-//! The conversation widgets both sides share: the message log, the composer, their state.
+//! The conversation both sides share: the session that drives it, the log, the composer.
 
 pub mod composer;
+pub mod log;
 pub mod message_list;
+pub mod session;
 pub mod state;
-pub mod stick_to_bottom;
 
 pub use composer::Composer;
-pub use message_list::MessageList;
+pub use log::ChatLog;
+pub use session::{use_chat_session, ChatChannel, ChatHooks, ChatSession};
 pub use state::{ChatState, Outgoing};
-pub use stick_to_bottom::use_stick_to_bottom;

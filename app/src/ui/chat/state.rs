@@ -38,7 +38,12 @@ impl ChatState {
         self.messages.try_with_untracked(|m| m.last().map_or(0, |m| m.seq)).unwrap_or(0)
     }
 
-    /// Adds messages from a poll or a send, and retires the outgoing ones they confirm.
+    /// The lowest seq held: "Load earlier messages" asks for what came before it.
+    pub fn first_seq(&self) -> i64 {
+        self.messages.try_with_untracked(|m| m.first().map_or(1, |m| m.seq)).unwrap_or(1)
+    }
+
+    /// Adds messages from a poll, a send or an earlier page, and retires the outgoing ones they confirm.
     pub fn receive(&self, new: Vec<ChatMessage>) {
         if new.is_empty() {
             return;
@@ -50,7 +55,7 @@ impl ChatState {
 
     /// A message starts on its way.
     pub fn start_sending(&self, client_id: String, body: String) {
-        self.outgoing.update(|out| out.push(Outgoing { client_id, body, failed: None }));
+        self.outgoing.try_update(|out| out.push(Outgoing { client_id, body, failed: None }));
     }
 
     /// Sending failed: the person sees why and can retry.
@@ -65,7 +70,7 @@ impl ChatState {
     /// A failed message goes on its way again; returns its body for the retry.
     pub fn retry(&self, client_id: &str) -> Option<String> {
         let mut body = None;
-        self.outgoing.update(|out| {
+        self.outgoing.try_update(|out| {
             if let Some(o) = out.iter_mut().find(|o| o.client_id == client_id) {
                 o.failed = None;
                 body = Some(o.body.clone());

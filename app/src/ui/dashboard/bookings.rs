@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
+use super::shell::DashTitle;
 use crate::api::bookings::{get_booking, get_bookings, message_customer, new_portal_link, revoke_portal_links};
 use crate::model::{BookingDetail, BookingRow};
 
@@ -16,7 +16,7 @@ pub fn BookingsPage() -> impl IntoView {
     let date = RwSignal::new(String::new());
     let bookings = Resource::new(move || (search.get(), date.get()), |(s, d)| get_bookings(s, d));
     view! {
-        <Title text="Bookings · Parley"/>
+        <DashTitle page="Bookings"/>
         <main class="page bookings">
             <h1>"Bookings"</h1>
             <form class="bookings-search" on:submit=|ev| ev.prevent_default()>
@@ -130,7 +130,7 @@ fn BookingView(detail: BookingDetail) -> impl IntoView {
     };
     let status_class = format!("pill status-{}", summary.status.as_str());
     view! {
-        <Title text=format!("{} · Parley", summary.confirmation_code)/>
+        <DashTitle page=summary.confirmation_code.clone()/>
         <h1>{summary.activity.clone()}</h1>
         <p><span class=status_class>{summary.status.label()}</span></p>
         <dl class="facts card">

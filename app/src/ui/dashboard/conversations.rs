@@ -96,7 +96,7 @@ fn InboxList(page: InboxPage, open_id: Memo<Option<String>>) -> impl IntoView {
     let dash = expect_context::<DashState>();
     dash.rows.set(page.rows);
     dash.next.set(page.next);
-    dash.clock.set(page.clock);
+    dash.status.set(page.status);
     let loading_more = RwSignal::new(false);
     let load_more = move || {
         let Some(cursor) = dash.next.get_untracked() else { return };
@@ -153,8 +153,8 @@ fn InboxRowView(row: InboxRow, open_id: Memo<Option<String>>) -> impl IntoView {
     let is_open = move || id.with_value(|id| open_id.get().as_deref() == Some(id.as_str()));
     let (ms, day) = (row.last_message_ms, row.last_message_day);
     let when = move || {
-        let clock = dash.clock.get();
-        relative_time((clock.now_ms - ms) / 1000, day, clock.today)
+        let status = dash.status.get();
+        relative_time((status.now_ms - ms) / 1000, day, status.today)
     };
     let badge = unread_badge(row.unread.max(0) as u32);
     let status_class = format!("pill status-{}", row.status.as_str());

@@ -1,10 +1,10 @@
 //! `/dashboard/customers/{id}`: a customer's contact details and their bookings.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::bookings::BookingTable;
+use super::shell::DashTitle;
 use crate::api::bookings::get_customer;
 
 #[component]
@@ -17,7 +17,7 @@ pub fn CustomerPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match customer.await {
                         Ok(c) => view! {
-                            <Title text=format!("{} · Parley", c.name)/>
+                            <DashTitle page=c.name.clone()/>
                             <h1>{c.name.clone()}</h1>
                             <dl class="facts card">
                                 <dt>"Email"</dt><dd>{c.email.clone().unwrap_or_else(|| "—".into())}</dd>

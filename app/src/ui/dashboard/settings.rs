@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_meta::Title;
 
+use super::shell::DashTitle;
 use super::state::DashState;
 use crate::api::settings::{get_location_settings, save_location_settings};
 use crate::model::LocationSettings;
@@ -13,7 +13,7 @@ use crate::model::LocationSettings;
 pub fn SettingsPage() -> impl IntoView {
     let settings = Resource::new(|| (), |_| get_location_settings());
     view! {
-        <Title text="Settings · Parley"/>
+        <DashTitle page="Settings"/>
         <main class="page narrow settings">
             // Siblings, not children of this Suspend: nested in it, hydration failed now and then
             // (a marker node expected in webhooks.rs) once the switches could be answered from memory.

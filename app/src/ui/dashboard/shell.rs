@@ -4,14 +4,14 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
-use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::components::{Outlet, A};
 
 use super::state::DashState;
 use crate::api::auth::{me, switch_location, Logout};
 use crate::api::dash_error::DashError;
-use crate::api::inbox::{get_inbox_changes, get_inbox_clock};
-use crate::model::{InboxClock, StaffMe};
-use crate::text::unread_badge;
+use crate::api::inbox::{get_inbox_changes, get_inbox_start};
+use crate::model::{InboxStart, StaffMe};
+use crate::text::{page_title, unread_badge};
 use crate::ui::poll::use_polling;
 
 #[component]
@@ -20,16 +20,16 @@ pub fn DashboardShell() -> impl IntoView {
         || (),
         |_| async move {
             let me = me().await?;
-            let clock = get_inbox_clock().await?;
-            Ok::<_, DashError>((me, clock))
+            let start = get_inbox_start().await?;
+            Ok::<_, DashError>((me, start))
         },
     );
     view! {
         <Suspense fallback=|| view! { <p class="page">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match start.await {
-                    Ok((me, clock)) => view! { <Shell me clock/> }.into_any(),
-                    Err(DashError::SignedOut) => view! { <Redirect path="/login"/> }.into_any(),
+                    Ok((me, start)) => view! { <Shell me start/> }.into_any(),
+                    Err(DashError::SignedOut) => view! { <ToSignIn/> }.into_any(),
                     Err(err) => view! { <main class="page narrow"><p class="error">{err.to_string()}</p></main> }.into_any(),
                 }
             })}
@@ -37,23 +37,54 @@ pub fn DashboardShell() -> impl IntoView {
     }
 }
 
+/// Sends a signed-out visitor to sign in, to come back here afterwards. The server answers the
+/// page itself with `303 See Other` (a 401 is not a redirect: curl, link checkers and previewers
+/// would stay on it); in the browser (a session that ended while the dashboard was open) the
+/// router navigates.
 #[component]
-fn Shell(me: StaffMe, clock: InboxClock) -> impl IntoView {
-    let dash = DashState::new(me, clock);
+fn ToSignIn() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let here = match location.search.get_untracked() {
+        search if search.is_empty() => location.pathname.get_untracked(),
+        search => format!("{}?{search}", location.pathname.get_untracked()),
+    };
+    let to = crate::paths::login_path(&here);
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        use axum::http::{header::LOCATION, HeaderValue, StatusCode};
+        response.set_status(StatusCode::SEE_OTHER);
+        if let Ok(value) = HeaderValue::from_str(&to) {
+            response.insert_header(LOCATION, value);
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let (navigate, to) = (leptos_router::hooks::use_navigate(), to.clone());
+        Effect::new(move || navigate(&to, Default::default()));
+    }
+    view! { <main class="page narrow"><p><a href=to>"Sign in to continue."</a></p></main> }
+}
+
+#[component]
+fn Shell(me: StaffMe, start: InboxStart) -> impl IntoView {
+    let dash = DashState::new(me, start);
     provide_context(dash);
 
+    // Every change after the last one seen, a page at a time until there are no more.
     use_polling(move || async move {
-        if let Ok(changes) = get_inbox_changes(dash.clock.get_untracked().since_ms).await {
+        loop {
+            let Ok(changes) = get_inbox_changes(dash.changes.get_value()).await else { return };
             dash.merge_changes(changes.rows);
-            dash.clock.set(changes.clock);
+            dash.status.set(changes.status);
+            dash.changes.set_value(changes.next);
+            if !changes.more {
+                return;
+            }
         }
     });
 
-    let unread = move || dash.clock.get().unread_threads;
-    let title = move || match unread() {
-        0 => "Parley".to_owned(),
-        n => format!("({n}) Parley"),
-    };
+    let unread = move || dash.status.get().unread_threads;
+    let title = move || page_title(unread(), "");
     let logout = ServerAction::<Logout>::new();
 
     view! {
@@ -80,6 +111,13 @@ fn Shell(me: StaffMe, clock: InboxClock) -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// A dashboard page's document title, with the location's unread count in front.
+#[component]
+pub fn DashTitle(#[prop(into)] page: String) -> impl IntoView {
+    let dash = expect_context::<DashState>();
+    view! { <Title text=move || page_title(dash.status.get().unread_threads, &page)/> }
 }
 
 /// Exactly the staff member's locations; choosing one reloads the dashboard for it.

@@ -3,12 +3,14 @@
 
 use leptos::prelude::*;
 
-use crate::model::{InboxClock, InboxRow, StaffMe};
+use crate::model::{InboxRow, InboxStart, InboxStatus, StaffMe};
 
 #[derive(Debug, Clone, Copy)]
 pub struct DashState {
     pub me: RwSignal<StaffMe>,
-    pub clock: RwSignal<InboxClock>,
+    pub status: RwSignal<InboxStatus>,
+    /// The position in the location's changes that the next poll asks after.
+    pub changes: StoredValue<String>,
     /// The list as shown: the loaded pages, merged with every poll's changes.
     pub rows: RwSignal<Vec<InboxRow>>,
     /// Where the next page starts, if there is one.
@@ -19,10 +21,11 @@ pub struct DashState {
 }
 
 impl DashState {
-    pub fn new(me: StaffMe, clock: InboxClock) -> Self {
+    pub fn new(me: StaffMe, start: InboxStart) -> Self {
         DashState {
             me: RwSignal::new(me),
-            clock: RwSignal::new(clock),
+            status: RwSignal::new(start.status),
+            changes: StoredValue::new(start.changes),
             rows: RwSignal::new(Vec::new()),
             next: RwSignal::new(None),
             unread_only: RwSignal::new(false),
@@ -44,7 +47,7 @@ impl DashState {
     /// Changes one row (after a read, an unread or a reply in the open thread), keeping the order.
     /// The row counts as changed now, so a poll answer that left the server earlier cannot undo it.
     pub fn patch_row(&self, thread_id: &str, patch: impl FnOnce(&mut InboxRow)) {
-        let now_ms = self.clock.get_untracked().now_ms;
+        let now_ms = self.status.get_untracked().now_ms;
         self.rows.update(|rows| {
             if let Some(row) = rows.iter_mut().find(|r| r.thread_id == thread_id) {
                 patch(row);

@@ -1,15 +1,18 @@
 //! `/dashboard/threads/{id}`: one conversation with its booking, the reply composer, read state.
 
+use std::future::Future;
+
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use super::shell::DashTitle;
 use super::state::DashState;
-use crate::api::inbox::{get_thread, thread_mark_read, thread_mark_unread, thread_poll, thread_reply};
-use crate::model::{ReadState, SenderType, ThreadView};
-use crate::ui::chat::{use_stick_to_bottom, ChatState, Composer, MessageList};
-use crate::ui::poll::{page_is_visible, use_polling};
+use crate::api::dash_error::DashError;
+use crate::api::threads::{
+    get_thread, thread_earlier, thread_mark_read, thread_mark_unread, thread_poll, thread_reply,
+};
+use crate::model::{ChatChanges, ChatMessage, EarlierMessages, ReadState, SenderType, ThreadView};
+use crate::ui::chat::{use_chat_session, ChatChannel, ChatHooks, ChatLog, Composer};
 
 #[component]
 pub fn ThreadPanel() -> impl IntoView {
@@ -33,114 +36,75 @@ pub fn ThreadPanel() -> impl IntoView {
     }
 }
 
+/// A dashboard thread's server functions, for the chat session.
+#[derive(Clone)]
+struct ThreadChannel {
+    thread_id: String,
+}
+
+impl ChatChannel for ThreadChannel {
+    type Error = DashError;
+
+    fn poll(&self, after_seq: i64) -> impl Future<Output = Result<ChatChanges, DashError>> + Send + 'static {
+        thread_poll(self.thread_id.clone(), after_seq)
+    }
+
+    fn send(
+        &self,
+        client_id: String,
+        body: String,
+    ) -> impl Future<Output = Result<ChatMessage, DashError>> + Send + 'static {
+        thread_reply(self.thread_id.clone(), client_id, body)
+    }
+
+    fn mark_read(&self) -> impl Future<Output = Result<ReadState, DashError>> + Send + 'static {
+        thread_mark_read(self.thread_id.clone())
+    }
+
+    fn earlier(&self, before_seq: i64) -> impl Future<Output = Result<EarlierMessages, DashError>> + Send + 'static {
+        thread_earlier(self.thread_id.clone(), before_seq)
+    }
+}
+
 #[component]
 fn OpenThread(view: ThreadView) -> impl IntoView {
     let dash = expect_context::<DashState>();
-    let ThreadView {
-        thread_id,
-        booking_id,
-        customer_id,
-        booking,
-        customer_email,
-        customer_phone,
-        messages,
-        read,
-        today,
-    } = view;
-    let chat = ChatState::new(messages, read, today);
-    let thread_id = StoredValue::new(thread_id);
+    let ThreadView { thread_id, booking_id, customer_id, booking, customer_email, customer_phone, opening } = view;
     let panel_open = RwSignal::new(false);
 
-    // What the list and the count show follows the thread's read state at once.
-    let apply_read = move |read: ReadState| {
-        let was_unread = chat.read.get_untracked().unread_for_operator > 0;
-        chat.read.set(read);
-        let now_unread = read.unread_for_operator > 0;
-        dash.patch_row(&thread_id.get_value(), |row| row.unread = read.unread_for_operator);
+    // The list's row and the unread count follow the thread's read state and replies at once.
+    let row_id = StoredValue::new(thread_id.clone());
+    let on_read = Callback::new(move |(before, after): (ReadState, ReadState)| {
+        dash.patch_row(&row_id.get_value(), |row| row.unread = after.unread_for_operator);
+        let (was_unread, now_unread) = (before.unread_for_operator > 0, after.unread_for_operator > 0);
         if was_unread != now_unread {
-            dash.clock.update(|c| c.unread_threads = (c.unread_threads + if now_unread { 1 } else { -1 }).max(0));
+            dash.status.update(|s| s.unread_threads = (s.unread_threads + if now_unread { 1 } else { -1 }).max(0));
         }
-    };
-    let mark_read = move || {
-        if chat.read.with_untracked(|r| r.unread_for_operator > 0) && page_is_visible() {
-            spawn_local(async move {
-                if let Ok(read) = thread_mark_read(thread_id.get_value()).await {
-                    apply_read(read);
-                }
-            });
-        }
-    };
-    // Opening a thread reads it.
-    Effect::new(move || mark_read());
-
-    // Customer messages that came while the tab was hidden: read once the tab is seen again.
-    let missed_while_hidden = StoredValue::new(false);
-    use_polling(move || async move {
-        if let Ok(news) = thread_poll(thread_id.get_value(), chat.last_seq()).await {
-            let customer_wrote = news.messages.iter().any(|m| m.sender_type == SenderType::Customer);
-            chat.receive(news.messages);
-            chat.today.set(news.today);
-            chat.read.set(news.read);
-            dash.patch_row(&thread_id.get_value(), |row| row.unread = news.read.unread_for_operator);
-            // A new customer message in the open thread is read, but only if someone can see it.
-            if customer_wrote || missed_while_hidden.get_value() {
-                if page_is_visible() {
-                    missed_while_hidden.set_value(false);
-                    mark_read();
-                } else {
-                    missed_while_hidden.set_value(true);
-                }
+    });
+    let on_sent = Callback::new(move |message: ChatMessage| {
+        let now_ms = dash.status.get_untracked().now_ms;
+        dash.patch_row(&row_id.get_value(), |row| {
+            row.preview = crate::text::preview(&message.body);
+            row.last_sender = Some(SenderType::Operator);
+            row.last_message_ms = row.last_message_ms.max(now_ms);
+        });
+    });
+    let channel = ThreadChannel { thread_id: thread_id.clone() };
+    let hooks = ChatHooks { on_read: Some(on_read), on_sent: Some(on_sent) };
+    let session = use_chat_session(channel, SenderType::Operator, opening, true, hooks);
+    let mark_unread = Action::new(move |thread_id: &String| {
+        let thread_id = thread_id.clone();
+        async move {
+            if let Ok(read) = thread_mark_unread(thread_id).await {
+                session.apply_read(read);
             }
         }
     });
 
-    let deliver = move |client_id: String, body: String| {
-        spawn_local(async move {
-            match thread_reply(thread_id.get_value(), client_id.clone(), body).await {
-                Ok(message) => {
-                    let preview = crate::text::preview(&message.body);
-                    chat.receive(vec![message]);
-                    // Replying reads the thread.
-                    let mut read = chat.read.get_untracked();
-                    read.operator_read_seq = chat.last_seq();
-                    read.unread_for_operator = 0;
-                    apply_read(read);
-                    let now_ms = dash.clock.get_untracked().now_ms;
-                    dash.patch_row(&thread_id.get_value(), |row| {
-                        row.preview = preview;
-                        row.last_sender = Some(SenderType::Operator);
-                        row.last_message_ms = row.last_message_ms.max(now_ms);
-                    });
-                }
-                Err(err) => chat.fail(&client_id, err.to_string()),
-            }
-        });
-    };
-    let send = move |body: String| {
-        let client_id = uuid::Uuid::new_v4().to_string();
-        chat.start_sending(client_id.clone(), body.clone());
-        deliver(client_id, body);
-    };
-    let retry = move |client_id: String| {
-        if let Some(body) = chat.retry(&client_id) {
-            deliver(client_id, body);
-        }
-    };
-    let mark_unread = move |_| {
-        spawn_local(async move {
-            if let Ok(read) = thread_mark_unread(thread_id.get_value()).await {
-                apply_read(read);
-            }
-        });
-    };
-
-    let log = NodeRef::<leptos::html::Div>::new();
-    use_stick_to_bottom(log, chat);
-
     let status_class = format!("pill status-{}", booking.status.as_str());
     let details = booking.clone();
     view! {
-        <Title text=format!("{} · {}", booking.customer_name, booking.confirmation_code)/>
+        <DashTitle page=booking.customer_name.clone()/>
         <div class="thread">
             <header class="thread-header">
                 <div class="thread-title">
@@ -158,19 +122,18 @@ fn OpenThread(view: ThreadView) -> impl IntoView {
                         on:click=move |_| panel_open.update(|o| *o = !*o)>
                         "View Booking"
                     </button>
-                    <button type="button" class="button" on:click=mark_unread>"Mark as unread"</button>
+                    <button type="button" class="button" on:click=move |_| { mark_unread.dispatch(row_id.get_value()); }>
+                        "Mark as unread"
+                    </button>
                 </div>
             </header>
             <div class="thread-body">
-                <div class="chat-scroll" node_ref=log>
-                    <MessageList
-                        state=chat
-                        me=SenderType::Operator
-                        name_own=true
-                        on_retry=retry
-                        empty_text="No messages yet. Write the first one: the customer sees it the next time they open their booking."
-                    />
-                </div>
+                <ChatLog
+                    session
+                    name_own=true
+                    label="Conversation"
+                    empty_text="No messages yet. Write the first one: the customer sees it the next time they open their booking."
+                />
                 <Show when=move || panel_open.get()>
                     <aside class="booking-panel" aria-label="Booking details" data-testid="booking-panel">
                         <h2>"Booking"</h2>
@@ -192,7 +155,7 @@ fn OpenThread(view: ThreadView) -> impl IntoView {
                 </Show>
             </div>
             <div class="composer-bar">
-                <Composer on_send=send placeholder="Reply to the customer…" label="Reply"/>
+                <Composer on_send=move |body| session.send(body) placeholder="Reply to the customer…" label="Reply"/>
             </div>
         </div>
     }

@@ -28,7 +28,7 @@ pub fn WebhooksSection() -> impl IntoView {
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             {move || created.get().map(|c| view! {
                 <div class="notice" role="status" data-testid="webhook-secret">
-                    <p>{format!("Endpoint added. Its signing secret, shown only this once:")}</p>
+                    <p>"Endpoint added. Its signing secret, shown only this once:"</p>
                     <input type="text" readonly value=c.secret class="portal-link" aria-label="Signing secret"/>
                 </div>
             })}

@@ -1,14 +1,15 @@
 //! The customer's page, `/portal/{token}`: their booking and their conversation with the team.
 
+use std::future::Future;
+
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::portal::{portal_mark_read, portal_poll, portal_send, portal_view, PortalError};
-use crate::model::{BookingSummary, PortalSnapshot, SenderType};
-use crate::ui::chat::{use_stick_to_bottom, ChatState, Composer, MessageList};
-use crate::ui::poll::{page_is_visible, use_polling};
+use crate::api::portal::{portal_earlier, portal_mark_read, portal_poll, portal_send, portal_view, PortalError};
+use crate::model::{BookingSummary, ChatChanges, ChatMessage, EarlierMessages, PortalSnapshot, ReadState, SenderType};
+use crate::text::page_title;
+use crate::ui::chat::{use_chat_session, ChatChannel, ChatHooks, ChatLog, Composer};
 
 #[component]
 pub fn PortalPage() -> impl IntoView {
@@ -44,99 +45,70 @@ fn PortalProblem(err: PortalError) -> impl IntoView {
     }
 }
 
+/// The portal's server functions, for the chat session.
+#[derive(Clone)]
+struct PortalChannel {
+    token: String,
+}
+
+impl ChatChannel for PortalChannel {
+    type Error = PortalError;
+
+    fn poll(&self, after_seq: i64) -> impl Future<Output = Result<ChatChanges, PortalError>> + Send + 'static {
+        portal_poll(self.token.clone(), after_seq)
+    }
+
+    fn send(
+        &self,
+        client_id: String,
+        body: String,
+    ) -> impl Future<Output = Result<ChatMessage, PortalError>> + Send + 'static {
+        portal_send(self.token.clone(), client_id, body)
+    }
+
+    fn mark_read(&self) -> impl Future<Output = Result<ReadState, PortalError>> + Send + 'static {
+        portal_mark_read(self.token.clone())
+    }
+
+    fn earlier(&self, before_seq: i64) -> impl Future<Output = Result<EarlierMessages, PortalError>> + Send + 'static {
+        portal_earlier(self.token.clone(), before_seq)
+    }
+
+    fn stops_writing(error: &PortalError) -> bool {
+        *error == PortalError::MessagingOff
+    }
+}
+
 #[component]
 fn PortalChat(token: String, portal: PortalSnapshot) -> impl IntoView {
-    let PortalSnapshot { booking, can_write, messages, read, today } = portal;
-    let chat = ChatState::new(messages, read, today);
-    let can_write = RwSignal::new(can_write);
-    let token = StoredValue::new(token);
-
+    let PortalSnapshot { booking, can_write, opening } = portal;
+    let session =
+        use_chat_session(PortalChannel { token }, SenderType::Customer, opening, can_write, ChatHooks::default());
     let activity = booking.activity.clone();
-    let title = move || match chat.read.get().unread_for_customer {
-        0 => format!("{activity} · Parley"),
-        n => format!("({n}) {activity} · Parley"),
-    };
-
-    // Marks the conversation read for the customer, if there is anything unread and they can see it.
-    let mark_read = move || {
-        if chat.read.with_untracked(|r| r.unread_for_customer > 0) && page_is_visible() {
-            spawn_local(async move {
-                if let Ok(read) = portal_mark_read(token.get_value()).await {
-                    chat.read.set(read);
-                }
-            });
-        }
-    };
-
-    use_polling(move || async move {
-        // A failed poll changes nothing; the next one asks again.
-        if let Ok(news) = portal_poll(token.get_value(), chat.last_seq()).await {
-            chat.receive(news.messages);
-            chat.read.set(news.read);
-            chat.today.set(news.today);
-            can_write.set(news.can_write);
-            mark_read();
-        }
-    });
-    Effect::new(move || mark_read());
-
-    let deliver = move |client_id: String, body: String| {
-        spawn_local(async move {
-            match portal_send(token.get_value(), client_id.clone(), body).await {
-                Ok(message) => {
-                    chat.receive(vec![message]);
-                    chat.read.update(|r| {
-                        r.unread_for_customer = 0;
-                        r.customer_read_seq = chat.last_seq();
-                    });
-                }
-                Err(PortalError::MessagingOff) => {
-                    can_write.set(false);
-                    chat.fail(&client_id, PortalError::MessagingOff.to_string());
-                }
-                Err(err) => chat.fail(&client_id, err.to_string()),
-            }
-        });
-    };
-    let send = move |body: String| {
-        let client_id = new_client_id();
-        chat.start_sending(client_id.clone(), body.clone());
-        deliver(client_id, body);
-    };
-    let retry = move |client_id: String| {
-        if let Some(body) = chat.retry(&client_id) {
-            deliver(client_id, body);
-        }
-    };
-
-    let log = NodeRef::<leptos::html::Div>::new();
-    use_stick_to_bottom(log, chat);
+    let title = move || page_title(session.chat.read.get().unread_for_customer, &activity);
 
     view! {
         <Title text=title/>
-        <div class="portal">
+        <main class="portal">
             <BookingHeader booking/>
-            <div class="chat-scroll" node_ref=log>
-                <MessageList
-                    state=chat
-                    me=SenderType::Customer
-                    on_retry=retry
-                    empty_text="No messages yet. Ask the team anything about your booking."
-                />
-            </div>
+            <ChatLog
+                session
+                label="Conversation with the team"
+                empty_text="No messages yet. Ask the team anything about your booking."
+            />
             <div class="composer-bar">
                 <Show
-                    when=move || can_write.get()
+                    when=move || session.can_write.get()
                     fallback=|| view! {
                         <p class="notice" role="status" data-testid="messaging-off">
                             "Messaging is turned off for this booking. Please contact the business directly."
                         </p>
                     }
                 >
-                    <Composer on_send=send placeholder="Write a message…" label="Message to the team"/>
+                    <Composer on_send=move |body| session.send(body) placeholder="Write a message…" label="Message to the team"/>
                 </Show>
             </div>
-        </div>
+        </main>
     }
     .into_any()
 }
@@ -158,9 +130,4 @@ fn BookingHeader(booking: BookingSummary) -> impl IntoView {
             </p>
         </header>
     }
-}
-
-/// A fresh idempotency key for one message, made in the browser.
-fn new_client_id() -> String {
-    uuid::Uuid::new_v4().to_string()
 }

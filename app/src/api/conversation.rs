@@ -1,0 +1,62 @@
+//! What both sides' chat server functions answer alike: the newest page a chat opens with, the
+//! page before the oldest message shown, and what changed after a seq.
+
+use chrono::Utc;
+use chrono_tz::Tz;
+
+use super::present::{chat_message, local_date, read_state};
+use crate::model::{ChatChanges, ChatOpening, EarlierMessages, MESSAGE_PAGE};
+use crate::store::threads::Thread;
+use crate::store::{Store, StoreError};
+
+/// The newest `MESSAGE_PAGE` messages of a thread (none while a booking has no thread yet).
+pub(crate) async fn opening(store: &Store, thread: Option<&Thread>, tz: Tz) -> Result<ChatOpening, StoreError> {
+    let messages = match thread {
+        Some(t) => store.messages_before(&t.id, t.last_seq + 1, MESSAGE_PAGE).await?,
+        None => Vec::new(),
+    };
+    Ok(ChatOpening {
+        has_earlier: messages.first().is_some_and(|m| m.seq > 1),
+        messages: messages.into_iter().map(|m| chat_message(m, tz)).collect(),
+        read: read_state(thread),
+        today: local_date(Utc::now(), tz),
+    })
+}
+
+/// The `MESSAGE_PAGE` messages just before `before_seq`.
+pub(crate) async fn earlier(
+    store: &Store,
+    thread: Option<&Thread>,
+    before_seq: i64,
+    tz: Tz,
+) -> Result<EarlierMessages, StoreError> {
+    let messages = match thread {
+        Some(t) => store.messages_before(&t.id, before_seq.min(t.last_seq + 1), MESSAGE_PAGE).await?,
+        None => Vec::new(),
+    };
+    Ok(EarlierMessages {
+        has_earlier: messages.first().is_some_and(|m| m.seq > 1),
+        messages: messages.into_iter().map(|m| chat_message(m, tz)).collect(),
+    })
+}
+
+/// The messages after `after_seq` (none without asking the database when there are none) and
+/// both read cursors: what a poll every 7.5 s asks for.
+pub(crate) async fn changes(
+    store: &Store,
+    thread: Option<&Thread>,
+    after_seq: i64,
+    can_write: bool,
+    tz: Tz,
+) -> Result<ChatChanges, StoreError> {
+    let messages = match thread {
+        Some(t) if t.last_seq > after_seq => store.messages_after(&t.id, after_seq.max(0), 1000).await?,
+        _ => Vec::new(),
+    };
+    Ok(ChatChanges {
+        messages: messages.into_iter().map(|m| chat_message(m, tz)).collect(),
+        read: read_state(thread),
+        can_write,
+        today: local_date(Utc::now(), tz),
+    })
+}

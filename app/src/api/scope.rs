@@ -1,0 +1,106 @@
+//! The one tenancy check: who is asking (the staff session behind the request's cookie) and what
+//! they may touch (the locations they work at). Every dashboard server function starts here.
+
+use axum::http::{header, HeaderMap};
+use leptos::prelude::*;
+
+use super::cookie::{read_cookie, SESSION_COOKIE};
+use super::dash_error::DashError;
+use crate::state::AppState;
+use crate::store::bookings::Booking;
+use crate::store::inbox::InboxEntry;
+use crate::store::locations::Location;
+use crate::store::sessions::Session;
+use crate::store::threads::Thread;
+use crate::store::{Store, StoreError};
+
+/// A signed-in staff member, acting in one of their locations.
+pub struct StaffContext {
+    pub store: Store,
+    pub session: Session,
+    /// The session token from the cookie (to switch location or log out).
+    pub token: String,
+    /// The location the dashboard shows: the session's choice if it is still theirs, else their first.
+    pub location_id: Option<String>,
+}
+
+impl StaffContext {
+    /// `found` if it belongs to one of the staff member's locations; otherwise not found, exactly as
+    /// for something that does not exist.
+    fn own<T>(&self, location_id: &str, found: T) -> Result<T, DashError> {
+        if self.session.staff.works_at(location_id) {
+            Ok(found)
+        } else {
+            Err(StoreError::NotFound.into())
+        }
+    }
+}
+
+/// Why there is no staff context.
+#[derive(Debug)]
+pub enum GuardError {
+    SignedOut,
+    Store(StoreError),
+}
+
+/// The request's staff session, or `SignedOut`.
+pub async fn staff_context() -> Result<StaffContext, GuardError> {
+    let store = expect_context::<AppState>().store;
+    let headers: HeaderMap = leptos_axum::extract().await.map_err(|_| GuardError::SignedOut)?;
+    let token = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|h| read_cookie(h, SESSION_COOKIE))
+        .map(str::to_owned)
+        .ok_or(GuardError::SignedOut)?;
+    let session =
+        store.session(&token, chrono::Utc::now()).await.map_err(GuardError::Store)?.ok_or(GuardError::SignedOut)?;
+    let location_id = session
+        .location_id
+        .clone()
+        .filter(|l| session.staff.works_at(l))
+        .or_else(|| session.staff.location_ids.first().cloned());
+    Ok(StaffContext { store, session, token, location_id })
+}
+
+/// The signed-in staff member and the location their dashboard shows.
+pub async fn current_location() -> Result<(StaffContext, Location), DashError> {
+    let ctx = staff_context().await?;
+    let id = ctx.location_id.clone().ok_or_else(|| DashError::NotFound.with_status())?;
+    let location = ctx.store.location(&id).await?;
+    Ok((ctx, location))
+}
+
+/// A thread and its location, if the thread belongs to one of the staff member's locations.
+pub async fn thread(thread_id: &str) -> Result<(StaffContext, Thread, Location), DashError> {
+    let ctx = staff_context().await?;
+    let thread = ctx.store.thread(thread_id).await?;
+    let thread = ctx.own(&thread.location_id.clone(), thread)?;
+    let location = ctx.store.location(&thread.location_id).await?;
+    Ok((ctx, thread, location))
+}
+
+/// A thread with its booking and customer, under the same rule.
+pub async fn thread_entry(thread_id: &str) -> Result<(StaffContext, InboxEntry), DashError> {
+    let ctx = staff_context().await?;
+    let entry = ctx.store.inbox_entry(thread_id).await?;
+    let entry = ctx.own(&entry.thread.location_id.clone(), entry)?;
+    Ok((ctx, entry))
+}
+
+/// A booking, if it belongs to one of the staff member's locations.
+pub async fn booking(booking_id: &str) -> Result<(StaffContext, Booking), DashError> {
+    let ctx = staff_context().await?;
+    let booking = ctx.store.booking(booking_id).await?;
+    let booking = ctx.own(&booking.location_id.clone(), booking)?;
+    Ok((ctx, booking))
+}
+
+/// Whether the request came over https (directly or through a proxy that says so).
+pub async fn request_is_https() -> bool {
+    let Ok(headers) = leptos_axum::extract::<HeaderMap>().await else { return false };
+    let forwarded = headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok());
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    forwarded == Some("https") || origin.is_some_and(|o| o.starts_with("https://"))
+}

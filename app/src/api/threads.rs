@@ -1,0 +1,85 @@
+//! The team's server functions for one conversation: the thread with its booking, earlier
+//! messages, polls, replies and read state. Every call goes through the tenancy check: a thread of
+//! a location the staff member does not work at answers as not found.
+
+use leptos::prelude::*;
+
+use super::dash_error::DashError;
+use crate::model::{ChatChanges, ChatMessage, EarlierMessages, ReadState, ThreadView};
+
+/// A thread with its booking and its newest messages.
+#[server(endpoint = "thread_view")]
+pub async fn get_thread(thread_id: String) -> Result<ThreadView, DashError> {
+    use super::present::{booking_summary, local_date, zone};
+
+    let (ctx, entry) = super::scope::thread_entry(&thread_id).await?;
+    let location = ctx.store.location(&entry.thread.location_id).await?;
+    let tz = zone(&location);
+    let today = local_date(chrono::Utc::now(), tz);
+    Ok(ThreadView {
+        thread_id: entry.thread.id.clone(),
+        booking_id: entry.booking.id.clone(),
+        customer_id: entry.customer.id.clone(),
+        booking: booking_summary(&entry.booking, &entry.customer, &location, today),
+        customer_email: entry.customer.email.clone(),
+        customer_phone: entry.customer.phone.clone(),
+        opening: super::conversation::opening(&ctx.store, Some(&entry.thread), tz).await?,
+    })
+}
+
+/// The messages just before `before_seq`: "Load earlier messages".
+#[server(endpoint = "thread_earlier")]
+pub async fn thread_earlier(thread_id: String, before_seq: i64) -> Result<EarlierMessages, DashError> {
+    let (ctx, thread, location) = super::scope::thread(&thread_id).await?;
+    let tz = super::present::zone(&location);
+    Ok(super::conversation::earlier(&ctx.store, Some(&thread), before_seq, tz).await?)
+}
+
+/// New messages of a thread after `after_seq`, and both read cursors.
+#[server(endpoint = "thread_poll")]
+pub async fn thread_poll(thread_id: String, after_seq: i64) -> Result<ChatChanges, DashError> {
+    let (ctx, thread, location) = super::scope::thread(&thread_id).await?;
+    let tz = super::present::zone(&location);
+    Ok(super::conversation::changes(&ctx.store, Some(&thread), after_seq, true, tz).await?)
+}
+
+/// The team has read the thread.
+#[server(endpoint = "thread_mark_read")]
+pub async fn thread_mark_read(thread_id: String) -> Result<ReadState, DashError> {
+    let (ctx, thread, _) = super::scope::thread(&thread_id).await?;
+    let thread = ctx.store.mark_read(&thread.id, crate::model::SenderType::Operator, chrono::Utc::now()).await?;
+    Ok(super::present::read_state(Some(&thread)))
+}
+
+/// Puts the unread badge back, from the last customer message.
+#[server(endpoint = "thread_mark_unread")]
+pub async fn thread_mark_unread(thread_id: String) -> Result<ReadState, DashError> {
+    let (ctx, thread, _) = super::scope::thread(&thread_id).await?;
+    let thread = ctx.store.mark_unread(&thread.id, crate::model::SenderType::Operator, chrono::Utc::now()).await?;
+    Ok(super::present::read_state(Some(&thread)))
+}
+
+/// A reply from the signed-in staff member, signed with their name (or "Support").
+#[server(endpoint = "thread_reply")]
+pub async fn thread_reply(thread_id: String, client_id: String, body: String) -> Result<ChatMessage, DashError> {
+    use crate::store::messages::NewMessage;
+
+    let (ctx, thread, location) = super::scope::thread(&thread_id).await?;
+    if uuid::Uuid::parse_str(&client_id).is_err() {
+        return Err(DashError::Invalid("The message id is not a UUID.".into()).with_status());
+    }
+    let staff = &ctx.session.staff;
+    let appended = ctx
+        .store
+        .append_message(NewMessage {
+            thread_id: &thread.id,
+            sender_type: crate::model::SenderType::Operator,
+            staff_id: Some(&staff.id),
+            sender_name: &staff.display_name(),
+            body: &body,
+            client_id: &client_id,
+            at: chrono::Utc::now(),
+        })
+        .await?;
+    Ok(super::present::chat_message(appended.message, super::present::zone(&location)))
+}

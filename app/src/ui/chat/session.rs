@@ -1,0 +1,213 @@
+//! One chat session for both sides: the customer's portal and the team's open thread hold the
+//! same state and do the same things with it (send, show pending and failed messages, retry, poll,
+//! mark read when the person can see it, load earlier messages). Only the server functions they
+//! call differ, and those come in through a `ChatChannel`.
+
+use std::future::Future;
+
+use leptos::html::Div;
+use leptos::prelude::*;
+
+use super::state::ChatState;
+use crate::model::{ChatChanges, ChatMessage, ChatOpening, EarlierMessages, ReadState, SenderType};
+use crate::ui::poll::{page_is_visible, use_polling};
+
+/// The server functions behind one conversation.
+pub trait ChatChannel: Clone + Send + Sync + 'static {
+    type Error: std::fmt::Display + Send + Sync + 'static;
+    fn poll(&self, after_seq: i64) -> impl Future<Output = Result<ChatChanges, Self::Error>> + Send + 'static;
+    fn send(
+        &self,
+        client_id: String,
+        body: String,
+    ) -> impl Future<Output = Result<ChatMessage, Self::Error>> + Send + 'static;
+    fn mark_read(&self) -> impl Future<Output = Result<ReadState, Self::Error>> + Send + 'static;
+    fn earlier(&self, before_seq: i64) -> impl Future<Output = Result<EarlierMessages, Self::Error>> + Send + 'static;
+    /// Whether a failed send means this side may not write any more (messaging was turned off).
+    fn stops_writing(_error: &Self::Error) -> bool {
+        false
+    }
+}
+
+/// What the page around a chat wants to hear of it.
+#[derive(Default)]
+pub struct ChatHooks {
+    /// The read state changed: (before, after).
+    pub on_read: Option<Callback<(ReadState, ReadState)>>,
+    /// A message this person sent was stored.
+    pub on_sent: Option<Callback<ChatMessage>>,
+}
+
+/// A conversation as one side sees and drives it.
+#[derive(Clone, Copy)]
+pub struct ChatSession {
+    pub chat: ChatState,
+    pub me: SenderType,
+    /// Older messages exist than the first one held.
+    pub has_earlier: RwSignal<bool>,
+    pub can_write: RwSignal<bool>,
+    /// The scrolling log, which keeps its place when earlier messages come in above.
+    pub log: NodeRef<Div>,
+    send: Action<(String, String), ()>,
+    earlier: Action<(), ()>,
+    on_read: Option<Callback<(ReadState, ReadState)>>,
+    /// The distance from the log's bottom to keep while earlier messages are put above.
+    keep_from_bottom: StoredValue<Option<i32>>,
+    /// The log follows new messages: the person is at its bottom, or has just sent one.
+    pub(super) follow: StoredValue<bool>,
+}
+
+impl ChatSession {
+    /// Sends a message (its body already checked by the composer).
+    pub fn send(&self, body: String) {
+        let client_id = uuid::Uuid::new_v4().to_string();
+        self.follow.set_value(true);
+        self.chat.start_sending(client_id.clone(), body.clone());
+        self.send.dispatch((client_id, body));
+    }
+
+    /// Sends a failed message again, with its first client id, so it is stored once.
+    pub fn retry(&self, client_id: String) {
+        if let Some(body) = self.chat.retry(&client_id) {
+            self.send.dispatch((client_id, body));
+        }
+    }
+
+    /// Loads the page of messages before the oldest one held, keeping the log where it is.
+    pub fn load_earlier(&self) {
+        if self.earlier.pending().get_untracked() {
+            return;
+        }
+        self.keep_from_bottom.set_value(self.log.get_untracked().map(|el| el.scroll_height() - el.scroll_top()));
+        self.earlier.dispatch(());
+    }
+
+    pub fn loading_earlier(&self) -> bool {
+        self.earlier.pending().get()
+    }
+
+    /// Takes a read state from elsewhere (the team's "Mark as unread").
+    pub fn apply_read(&self, read: ReadState) {
+        apply_read(self.chat, self.on_read, read);
+    }
+
+    /// How far from the log's bottom to keep it, once, after earlier messages came in.
+    pub(super) fn take_kept_distance(&self) -> Option<i32> {
+        self.keep_from_bottom.try_update_value(Option::take).flatten()
+    }
+}
+
+fn apply_read(chat: ChatState, on_read: Option<Callback<(ReadState, ReadState)>>, read: ReadState) {
+    let Some(before) = chat.read.try_get_untracked() else { return };
+    chat.read.try_set(read);
+    if let Some(on_read) = on_read {
+        on_read.run((before, read));
+    }
+}
+
+/// Starts a chat session on what the page opened with, polling until the page goes away.
+pub fn use_chat_session<C: ChatChannel>(
+    channel: C,
+    me: SenderType,
+    opening: ChatOpening,
+    can_write: bool,
+    hooks: ChatHooks,
+) -> ChatSession {
+    let ChatOpening { messages, has_earlier, read, today } = opening;
+    let chat = ChatState::new(messages, read, today);
+    let has_earlier = RwSignal::new(has_earlier);
+    let can_write = RwSignal::new(can_write);
+    let ChatHooks { on_read, on_sent } = hooks;
+    // Messages from the other side arrived that this person has not been seen to read yet.
+    let unseen = StoredValue::new(read.unread_for(me) > 0);
+
+    let mark_read = Action::new({
+        let channel = channel.clone();
+        move |_: &()| {
+            let channel = channel.clone();
+            async move {
+                if let Ok(read) = channel.mark_read().await {
+                    apply_read(chat, on_read, read);
+                }
+            }
+        }
+    });
+    // Reads what arrived, but only while someone can see it.
+    let read_if_seen = move || {
+        if unseen.get_value() && page_is_visible() && !mark_read.pending().get_untracked() {
+            unseen.set_value(false);
+            mark_read.dispatch(());
+        }
+    };
+
+    let send = Action::new({
+        let channel = channel.clone();
+        move |(client_id, body): &(String, String)| {
+            let (channel, client_id, body) = (channel.clone(), client_id.clone(), body.clone());
+            async move {
+                match channel.send(client_id.clone(), body).await {
+                    Ok(message) => {
+                        chat.receive(vec![message.clone()]);
+                        if let Some(mut read) = chat.read.try_get_untracked() {
+                            read.read_up_to(me, chat.last_seq());
+                            apply_read(chat, on_read, read);
+                        }
+                        if let Some(on_sent) = on_sent {
+                            on_sent.run(message);
+                        }
+                    }
+                    Err(err) => {
+                        if C::stops_writing(&err) {
+                            can_write.try_set(false);
+                        }
+                        chat.fail(&client_id, err.to_string());
+                    }
+                }
+            }
+        }
+    });
+
+    let earlier = Action::new({
+        let channel = channel.clone();
+        move |_: &()| {
+            let channel = channel.clone();
+            async move {
+                if let Ok(page) = channel.earlier(chat.first_seq()).await {
+                    chat.receive(page.messages);
+                    has_earlier.try_set(page.has_earlier);
+                }
+            }
+        }
+    });
+
+    use_polling(move || {
+        let channel = channel.clone();
+        async move {
+            // A failed poll changes nothing; the next one asks again.
+            let Ok(news) = channel.poll(chat.last_seq()).await else { return };
+            if news.messages.iter().any(|m| m.sender_type != me) {
+                unseen.set_value(true);
+            }
+            chat.receive(news.messages);
+            chat.today.try_set(news.today);
+            can_write.try_set(news.can_write);
+            apply_read(chat, on_read, news.read);
+            read_if_seen();
+        }
+    });
+    // Opening a conversation reads it.
+    Effect::new(read_if_seen);
+
+    ChatSession {
+        chat,
+        me,
+        has_earlier,
+        can_write,
+        log: NodeRef::new(),
+        send,
+        earlier,
+        on_read,
+        keep_from_bottom: StoredValue::new(None),
+        follow: StoredValue::new(true),
+    }
+}
