@@ -45,6 +45,7 @@ overload = wrk("overload")
 rss_before_kb, rss_after_kb, overload_connections = map(int, (out / "overload-rss.txt").read_text().split())
 overload.update(connections=overload_connections, server_rss_mb_before=rss_before_kb / 1024, server_rss_mb_after=rss_after_kb / 1024)
 rate_portal, rate_inbox = load("rate-portal_poll.json"), load("rate-inbox_poll.json")
+rate_sign_ins = load("rate-portal_poll-sign-ins.json")
 scale, sends = load("scale.json"), load("sends.json")
 weights = []
 for line in (out / "weight.txt").read_text().splitlines():
@@ -65,6 +66,7 @@ budgets = {
     "inbox_poll_throughput_vs_bare": (inbox["requests_per_s"] / bare["requests_per_s"], ">= 0.40"),
     "portal_poll_p99_ms_at_2000_per_s": (rate_portal["latency"]["p99_ms"], "< 5"),
     "inbox_poll_p99_ms_at_2000_per_s": (rate_inbox["latency"]["p99_ms"], "< 5"),
+    "portal_poll_p99_ms_at_2000_per_s_during_20_sign_ins_per_s": (rate_sign_ins["latency"]["p99_ms"], "< 5"),
     "inbox_first_page_100k_vs_1k": (scaling["inbox_first_page"], "<= 1.5"),
     "inbox_poll_100k_vs_1k": (scaling["inbox_poll"], "<= 1.5"),
     "portal_poll_100k_vs_1k": (scaling["portal_poll_short_thread"], "<= 1.5"),
@@ -90,7 +92,8 @@ report = {
     "machine": machine,
     "empty_poll": {"load": {"tool": "wrk (Debian)", "threads": 2, "connections": connections, "duration": duration},
                    "bare": bare, "portal_poll": portal, "inbox_poll": inbox,
-                   "fixed_rate": {"portal_poll": rate_portal, "inbox_poll": rate_inbox},
+                   "fixed_rate": {"portal_poll": rate_portal, "inbox_poll": rate_inbox,
+                                  "portal_poll_during_sign_ins": rate_sign_ins},
                    "portal_poll_body_bytes": int((out / "portal-poll-bytes.txt").read_text()),
                    "overload": overload},
     "scaling": {**scale, "ratios_p50_large_vs_small": scaling, "long_vs_short_thread_poll_p50": long_vs_short},
@@ -139,6 +142,10 @@ md = [
     "|---|---|---|---|---|",
     rate_row(f"portal poll at {rate_portal['target_per_s']:.0f}/s", rate_portal),
     rate_row(f"inbox poll at {rate_inbox['target_per_s']:.0f}/s", rate_inbox),
+    rate_row(f"portal poll at {rate_sign_ins['target_per_s']:.0f}/s, {rate_sign_ins['sign_ins']['per_s']:.0f} sign-ins/s beside", rate_sign_ins),
+    "",
+    f"The sign-ins beside it: {rate_sign_ins['sign_ins']['done']} signed in, {rate_sign_ins['sign_ins']['failed']} failed, "
+    f"p50 {rate_sign_ins['sign_ins']['latency']['p50_ms']:.1f} ms, p99 {rate_sign_ins['sign_ins']['latency']['p99_ms']:.1f} ms each.",
     "",
     f"Overload: the empty portal poll over {overload['connections']:,} connections: {overload['requests_per_s']:.0f} req/s, "
     f"p50 {overload['p50_ms']:.2f} ms, p99 {overload['p99_ms']:.2f} ms, {overload['errors']} errors, {overload['timeouts']} over 2 s; "
@@ -176,6 +183,6 @@ md = [
     *[f"    {h}" for h in asset_headers],
 ]
 (out / "report.md").write_text("\n".join(md) + "\n")
-misbehaved = (bare["errors"] + portal["errors"] + inbox["errors"] + rate_portal["errors"] + rate_inbox["errors"]
+misbehaved = (bare["errors"] + portal["errors"] + inbox["errors"] + rate_portal["errors"] + rate_inbox["errors"] + rate_sign_ins["errors"] + rate_sign_ins["sign_ins"]["failed"]
               + single["errors"] + many["errors"] + v["lost"] + v["duplicated"] + v["seq_mismatch"] + v["threads_with_gaps"])
 sys.exit(1 if misbehaved else 0)

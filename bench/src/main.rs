@@ -76,6 +76,12 @@ enum Command {
         per_s: f64,
         #[arg(long, default_value_t = 10.0)]
         seconds: f64,
+        /// Sign-ins a second to run meanwhile (with `--sign-in-form`).
+        #[arg(long)]
+        sign_ins_per_s: Option<f64>,
+        /// The form-encoded body of `/api/login` for them; several are taken in turn.
+        #[arg(long)]
+        sign_in_form: Vec<String>,
         #[arg(long)]
         out: PathBuf,
     },
@@ -113,8 +119,13 @@ async fn main() -> anyhow::Result<()> {
         Command::Sends { url, single, senders, per_sender, out } => {
             write(&out, &sends::run(&url, single, senders, per_sender).await?)?;
         }
-        Command::Rate { url, endpoint, form, cookie, per_s, seconds, out } => {
-            write(&out, &rate::run(&url, &endpoint, &form, cookie.as_deref(), per_s, seconds).await?)?;
+        Command::Rate { url, endpoint, form, cookie, per_s, seconds, sign_ins_per_s, sign_in_form, out } => {
+            let sign_ins = match (sign_ins_per_s, sign_in_form.is_empty()) {
+                (Some(per_s), false) => Some(rate::SignIns { forms: sign_in_form, per_s }),
+                (None, true) => None,
+                _ => anyhow::bail!("--sign-ins-per-s and --sign-in-form go together"),
+            };
+            write(&out, &rate::run(&url, &endpoint, &form, cookie.as_deref(), per_s, seconds, sign_ins).await?)?;
         }
         Command::Soak { server_bin, site_root, work_dir, port, senders, seconds, kills, out } => {
             let plan = soak::SoakPlan { server_bin, site_root, work_dir, port, senders, seconds, kills };

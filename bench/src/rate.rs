@@ -20,12 +20,30 @@ pub struct RateReport {
     pub achieved_per_s: f64,
     pub errors: usize,
     pub latency: Summary,
+    /// The sign-ins that ran meanwhile, if any.
+    pub sign_ins: Option<SignInLoad>,
+}
+
+/// Sign-ins at a fixed rate beside the measured load: each one is an argon2 verification.
+#[derive(Debug, Serialize)]
+pub struct SignInLoad {
+    pub per_s: f64,
+    pub done: usize,
+    pub failed: usize,
+    pub latency: Summary,
 }
 
 /// Connections the load keeps open, as many as wrk's.
 const CONNECTIONS: usize = 32;
 
-/// POSTs `form` to `/api/{endpoint}` at `per_s` requests a second for `seconds`.
+/// Sign-ins to run beside the load: forms for `/api/login`, taken in turn, at a rate.
+pub struct SignIns {
+    pub forms: Vec<String>,
+    pub per_s: f64,
+}
+
+/// POSTs `form` to `/api/{endpoint}` at `per_s` requests a second for `seconds`, with `sign_ins`
+/// running meanwhile when given.
 pub async fn run(
     base: &str,
     endpoint: &str,
@@ -33,6 +51,7 @@ pub async fn run(
     cookie: Option<&str>,
     per_s: f64,
     seconds: f64,
+    sign_ins: Option<SignIns>,
 ) -> anyhow::Result<RateReport> {
     let http =
         reqwest::Client::builder().timeout(Duration::from_secs(10)).pool_max_idle_per_host(CONNECTIONS).build()?;
@@ -47,6 +66,7 @@ pub async fn run(
         request = request.header("cookie", cookie);
     }
     let request = Arc::new(request.build()?);
+    let sign_ins = sign_ins.map(|s| tokio::spawn(sign_in_load(base.to_owned(), s, seconds)));
     let total = (per_s * seconds) as usize;
     let start = Instant::now();
     let mut tasks = JoinSet::new();
@@ -71,12 +91,55 @@ pub async fn run(
     }
     let results = tasks.join_all().await;
     let elapsed = start.elapsed().as_secs_f64();
+    let sign_ins = match sign_ins {
+        Some(load) => Some(load.await??),
+        None => None,
+    };
     let latencies: Vec<Duration> = results.iter().map(|(latency, _)| *latency).collect();
     Ok(RateReport {
         endpoint: endpoint.to_owned(),
         target_per_s: per_s,
         achieved_per_s: results.len() as f64 / elapsed,
         errors: results.iter().filter(|(_, ok)| !ok).count(),
+        latency: summarize(&latencies),
+        sign_ins,
+    })
+}
+
+/// POSTs the sign-in form at its rate for `seconds`, each on a connection of its own, as browsers
+/// signing in do; a sign-in counts as done when it set a session cookie.
+async fn sign_in_load(base: String, sign_ins: SignIns, seconds: f64) -> anyhow::Result<SignInLoad> {
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(0)
+        .build()?;
+    let url = format!("{}/api/login", base.trim_end_matches('/'));
+    let total = (sign_ins.per_s * seconds) as usize;
+    let mut ticker = tokio::time::interval(Duration::from_secs_f64(1.0 / sign_ins.per_s));
+    let mut tasks = JoinSet::new();
+    for n in 0..total {
+        ticker.tick().await;
+        let request = http
+            .post(&url)
+            .header("origin", base.as_str())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(sign_ins.forms[n % sign_ins.forms.len()].clone());
+        tasks.spawn(async move {
+            let started = Instant::now();
+            let ok = match request.send().await {
+                Ok(response) => response.headers().contains_key("set-cookie"),
+                Err(_) => false,
+            };
+            (started.elapsed(), ok)
+        });
+    }
+    let results = tasks.join_all().await;
+    let latencies: Vec<Duration> = results.iter().map(|(latency, _)| *latency).collect();
+    Ok(SignInLoad {
+        per_s: sign_ins.per_s,
+        done: results.iter().filter(|(_, ok)| *ok).count(),
+        failed: results.iter().filter(|(_, ok)| !ok).count(),
         latency: summarize(&latencies),
     })
 }
