@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! Parley: booking-linked customer chat. One Leptos codebase, rendered on the server ("ssr")
 //! and hydrated in the browser ("hydrate").
 

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use anyhow::{bail, Context};
-use app::model::{ChatChanges, ChatMessage};
+use app::model::{ChatChangesView, MessageView};
 
 use crate::ledger::Stored;
 
@@ -38,13 +38,13 @@ impl PortalClient {
     }
 
     /// Sends a message; `Ok` is the server's acknowledgement: the message as stored.
-    pub async fn send(&self, token: &str, client_id: &str, body: &str) -> anyhow::Result<ChatMessage> {
+    pub async fn send(&self, token: &str, client_id: &str, body: &str) -> anyhow::Result<MessageView> {
         let answer = self.call("portal_send", &[("token", token), ("client_id", client_id), ("body", body)]).await?;
         serde_json::from_str(&answer).with_context(|| format!("portal_send answered {answer}"))
     }
 
     /// What a poll after `after_seq` brings.
-    pub async fn poll(&self, token: &str, after_seq: i64) -> anyhow::Result<ChatChanges> {
+    pub async fn poll(&self, token: &str, after_seq: i64) -> anyhow::Result<ChatChangesView> {
         let answer = self.call("portal_poll", &[("token", token), ("after_seq", &after_seq.to_string())]).await?;
         serde_json::from_str(&answer).with_context(|| format!("portal_poll answered {answer}"))
     }

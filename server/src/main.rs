@@ -1,10 +1,12 @@
 //! `parley`: open the store, migrate, seed the demo if asked, serve until SIGTERM or Ctrl-C.
 
+use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use app::state::{AppState, RateLimit};
-use app::store::{seed, Store};
+use app::store::seed::{self, Seeded};
+use app::store::Store;
 use clap::Parser;
 use leptos::prelude::get_configuration;
 use server::config::Config;
@@ -33,7 +35,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     store.migrate().await.context("cannot migrate the database schema")?;
     if config.demo {
         let seeded = seed::seed_demo(&store).await.context("cannot seed the demo data")?;
-        seed::print_guide(config.addr, seeded);
+        print_demo_guide(config.addr, seeded);
     }
 
     let dispatcher = server::webhooks::spawn_dispatcher(
@@ -57,6 +59,24 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     dispatcher.abort();
     tracing::info!("parley stopped");
     Ok(())
+}
+
+/// Tells a newcomer where to click: printed at start-up with `--demo`.
+fn print_demo_guide(addr: SocketAddr, seeded: Seeded) {
+    let guide = seed::demo_guide();
+    let what = match seeded {
+        Seeded::Created => "seeded the demo data",
+        Seeded::AlreadyThere => "the database already had data; demo links below work if it was seeded earlier",
+    };
+    println!("\nParley demo: {what}.\n\nOpen http://{addr}/ or log in at http://{addr}/login as:");
+    for s in &guide.staff {
+        println!("  {:<22} {:<20} password {}", s.display_name, s.email, s.password);
+    }
+    println!("\nCustomer portal links:");
+    for p in &guide.portals {
+        println!("  {:<16} {:<32} http://{addr}{}", p.customer_name, p.activity, p.path);
+    }
+    println!();
 }
 
 /// Resolves on Ctrl-C or SIGTERM, so in-flight requests finish before the store closes.

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::dash_error::DashError;
-use crate::model::{ApiKeyView, CreatedApiKey};
+use crate::model::{ApiKeyView, CreatedApiKeyView};
 
 #[server(endpoint = "api_keys")]
 pub async fn list_api_keys() -> Result<Vec<ApiKeyView>, DashError> {
@@ -13,10 +13,10 @@ pub async fn list_api_keys() -> Result<Vec<ApiKeyView>, DashError> {
 
 /// A new key; the answer carries the key itself, which is never shown again.
 #[server(endpoint = "create_api_key")]
-pub async fn create_api_key(name: String) -> Result<CreatedApiKey, DashError> {
+pub async fn create_api_key(name: String) -> Result<CreatedApiKeyView, DashError> {
     let (ctx, location) = super::scope::current_location().await?;
     let (key, secret) = ctx.store.create_api_key(&location.id, &name).await?;
-    Ok(CreatedApiKey { key: view(key), secret })
+    Ok(CreatedApiKeyView { key: view(key), secret })
 }
 
 #[server(endpoint = "revoke_api_key")]

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::dash_error::DashError;
-use crate::model::StaffMe;
+use crate::model::StaffView;
 
 /// Checks an email and password; on success starts a session (cookie) and goes to `next` (a path
 /// on this site; the dashboard otherwise). A wrong email and a wrong password get the same
@@ -50,9 +50,9 @@ pub async fn logout() -> Result<(), DashError> {
 
 /// The signed-in staff member, their locations and the current one.
 #[server(endpoint = "me")]
-pub async fn me() -> Result<StaffMe, DashError> {
+pub async fn me() -> Result<StaffView, DashError> {
     use super::scope::staff_context;
-    use crate::model::LocationOption;
+    use crate::model::LocationView;
 
     let ctx = staff_context().await?;
     let mut locations = Vec::new();
@@ -63,7 +63,7 @@ pub async fn me() -> Result<StaffMe, DashError> {
             Err(crate::store::StoreError::NotFound) => continue,
             Err(e) => return Err(e.into()),
         };
-        let option = LocationOption { id: location.id.clone(), name: location.name.clone() };
+        let option = LocationView { id: location.id.clone(), name: location.name.clone() };
         if ctx.location_id.as_deref() == Some(location.id.as_str()) {
             current = Some((option.clone(), location.portal_enabled, location.messaging_enabled));
         }
@@ -73,7 +73,7 @@ pub async fn me() -> Result<StaffMe, DashError> {
         Some((l, p, m)) => (Some(l), p, m),
         None => (None, false, false),
     };
-    Ok(StaffMe {
+    Ok(StaffView {
         display_name: ctx.session.staff.display_name(),
         email: ctx.session.staff.email.clone(),
         locations,
@@ -87,9 +87,6 @@ pub async fn me() -> Result<StaffMe, DashError> {
 #[server(endpoint = "switch_location")]
 pub async fn switch_location(location_id: String) -> Result<(), DashError> {
     let ctx = super::scope::staff_context().await?;
-    if !ctx.session.staff.works_at(&location_id) {
-        return Err(DashError::NotFound.with_status());
-    }
-    ctx.store.set_session_location(&ctx.token, &location_id).await?;
+    ctx.store.set_session_location(&ctx.token, ctx.session.staff.reach(), &location_id).await?;
     Ok(())
 }

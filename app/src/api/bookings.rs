@@ -4,12 +4,12 @@
 use leptos::prelude::*;
 
 use super::dash_error::DashError;
-use crate::model::{BookingDetail, BookingRow, CustomerProfile};
+use crate::model::{BookingDetailView, BookingRowView, CustomerView};
 
 /// The current location's bookings; `search` matches customer name or confirmation code,
 /// `date` (YYYY-MM-DD, optional) keeps those starting that day in the location's time zone.
 #[server(endpoint = "bookings")]
-pub async fn get_bookings(search: String, date: String) -> Result<Vec<BookingRow>, DashError> {
+pub async fn get_bookings(search: String, date: String) -> Result<Vec<BookingRowView>, DashError> {
     use chrono::{NaiveDate, TimeZone};
 
     let (ctx, location) = super::scope::current_location().await?;
@@ -32,13 +32,13 @@ pub async fn get_bookings(search: String, date: String) -> Result<Vec<BookingRow
 }
 
 #[server(endpoint = "booking")]
-pub async fn get_booking(booking_id: String) -> Result<BookingDetail, DashError> {
+pub async fn get_booking(booking_id: String) -> Result<BookingDetailView, DashError> {
     let (ctx, booking) = super::scope::booking(&booking_id).await?;
     let customer = ctx.store.customer(&booking.customer_id).await?;
     let location = ctx.store.location(&booking.location_id).await?;
     let today = super::present::local_date(chrono::Utc::now(), super::present::zone(&location));
     let thread = ctx.store.thread_of_booking(&booking.id).await?;
-    Ok(BookingDetail {
+    Ok(BookingDetailView {
         booking_id: booking.id.clone(),
         customer_id: customer.id.clone(),
         summary: super::present::booking_summary(&booking, &customer, &location, today),
@@ -75,21 +75,16 @@ pub async fn message_customer(booking_id: String) -> Result<String, DashError> {
 
 /// A customer's profile, if they have booked at one of the staff member's locations.
 #[server(endpoint = "customer")]
-pub async fn get_customer(customer_id: String) -> Result<CustomerProfile, DashError> {
+pub async fn get_customer(customer_id: String) -> Result<CustomerView, DashError> {
     let ctx = super::scope::staff_context().await?;
-    let staff_locations = ctx.session.staff.location_ids.clone();
-    let bookings = ctx.store.customer_bookings(&customer_id, &staff_locations).await?;
-    if bookings.is_empty() {
-        return Err(DashError::NotFound.with_status());
-    }
-    let customer = ctx.store.customer(&customer_id).await?;
+    let (customer, bookings) = ctx.store.customer_within(ctx.session.staff.reach(), &customer_id).await?;
     let mut rows = Vec::with_capacity(bookings.len());
     for booking in &bookings {
         let location = ctx.store.location(&booking.location_id).await?;
         let today = super::present::local_date(chrono::Utc::now(), super::present::zone(&location));
         rows.push(super::present::booking_row(booking, &customer, &location, today));
     }
-    Ok(CustomerProfile {
+    Ok(CustomerView {
         customer_id: customer.id.clone(),
         name: customer.full_name(),
         email: customer.email.clone(),

@@ -5,17 +5,17 @@ use chrono::Utc;
 use chrono_tz::Tz;
 
 use super::present::{chat_message, local_date, read_state};
-use crate::model::{ChatChanges, ChatOpening, EarlierMessages, MESSAGE_PAGE};
+use crate::model::{ChatChangesView, ChatOpeningView, EarlierMessagesView, MESSAGE_PAGE};
 use crate::store::threads::Thread;
 use crate::store::{Store, StoreError};
 
 /// The newest `MESSAGE_PAGE` messages of a thread (none while a booking has no thread yet).
-pub(crate) async fn opening(store: &Store, thread: Option<&Thread>, tz: Tz) -> Result<ChatOpening, StoreError> {
+pub(crate) async fn opening(store: &Store, thread: Option<&Thread>, tz: Tz) -> Result<ChatOpeningView, StoreError> {
     let messages = match thread {
         Some(t) => store.messages_before(&t.id, t.last_seq + 1, MESSAGE_PAGE).await?,
         None => Vec::new(),
     };
-    Ok(ChatOpening {
+    Ok(ChatOpeningView {
         has_earlier: messages.first().is_some_and(|m| m.seq > 1),
         messages: messages.into_iter().map(|m| chat_message(m, tz)).collect(),
         read: read_state(thread),
@@ -29,12 +29,12 @@ pub(crate) async fn earlier(
     thread: Option<&Thread>,
     before_seq: i64,
     tz: Tz,
-) -> Result<EarlierMessages, StoreError> {
+) -> Result<EarlierMessagesView, StoreError> {
     let messages = match thread {
         Some(t) => store.messages_before(&t.id, before_seq.min(t.last_seq + 1), MESSAGE_PAGE).await?,
         None => Vec::new(),
     };
-    Ok(EarlierMessages {
+    Ok(EarlierMessagesView {
         has_earlier: messages.first().is_some_and(|m| m.seq > 1),
         messages: messages.into_iter().map(|m| chat_message(m, tz)).collect(),
     })
@@ -48,12 +48,12 @@ pub(crate) async fn changes(
     after_seq: i64,
     can_write: bool,
     tz: Tz,
-) -> Result<ChatChanges, StoreError> {
+) -> Result<ChatChangesView, StoreError> {
     let messages = match thread {
         Some(t) if t.last_seq > after_seq => store.messages_after(&t.id, after_seq.max(0), 1000).await?,
         _ => Vec::new(),
     };
-    Ok(ChatChanges {
+    Ok(ChatChangesView {
         messages: messages.into_iter().map(|m| chat_message(m, tz)).collect(),
         read: read_state(thread),
         can_write,

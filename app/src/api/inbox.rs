@@ -3,11 +3,15 @@
 use leptos::prelude::*;
 
 use super::dash_error::DashError;
-use crate::model::{InboxChanges, InboxPage, InboxStart};
+use crate::model::{InboxChangesView, InboxPageView, InboxStartView};
 
 /// A page of the current location's conversations, newest message first.
 #[server(endpoint = "inbox_page")]
-pub async fn get_inbox_page(unread_only: bool, search: String, cursor: Option<String>) -> Result<InboxPage, DashError> {
+pub async fn get_inbox_page(
+    unread_only: bool,
+    search: String,
+    cursor: Option<String>,
+) -> Result<InboxPageView, DashError> {
     use crate::store::inbox::InboxQuery;
     use crate::store::keyset::Position;
 
@@ -22,7 +26,7 @@ pub async fn get_inbox_page(unread_only: bool, search: String, cursor: Option<St
     let now = chrono::Utc::now();
     let (entries, next) = ctx.store.inbox_page(&location.id, &query, after.as_ref(), 30).await?;
     let tz = super::present::zone(&location);
-    Ok(InboxPage {
+    Ok(InboxPageView {
         rows: entries.iter().map(|e| super::present::inbox_row(e, tz, now)).collect(),
         next: next.map(|c| c.encode()),
         status: status(&ctx.store, &location, now).await?,
@@ -32,7 +36,7 @@ pub async fn get_inbox_page(unread_only: bool, search: String, cursor: Option<St
 /// The current location's threads that changed after `after` (a previous answer's `next`), a page
 /// at a time: while `more` is set, the caller asks again from the new `next` at once.
 #[server(endpoint = "inbox_changes")]
-pub async fn get_inbox_changes(after: String) -> Result<InboxChanges, DashError> {
+pub async fn get_inbox_changes(after: String) -> Result<InboxChangesView, DashError> {
     use crate::store::keyset::Position;
 
     let (ctx, location) = super::scope::current_location().await?;
@@ -42,7 +46,7 @@ pub async fn get_inbox_changes(after: String) -> Result<InboxChanges, DashError>
     let changes = ctx.store.inbox_changes(&location.id, &position, settle, 100).await?;
     let now = chrono::Utc::now();
     let tz = super::present::zone(&location);
-    Ok(InboxChanges {
+    Ok(InboxChangesView {
         rows: changes.entries.iter().map(|e| super::present::inbox_row(e, tz, now)).collect(),
         next: changes.last.unwrap_or(position).encode(),
         more: changes.more,
@@ -52,7 +56,7 @@ pub async fn get_inbox_changes(after: String) -> Result<InboxChanges, DashError>
 
 /// Where a dashboard that opens starts: the unread count, and the position to follow changes from.
 #[server(endpoint = "inbox_start")]
-pub async fn get_inbox_start() -> Result<InboxStart, DashError> {
+pub async fn get_inbox_start() -> Result<InboxStartView, DashError> {
     use crate::store::keyset::Position;
 
     let (ctx, location) = super::scope::current_location().await?;
@@ -60,7 +64,7 @@ pub async fn get_inbox_start() -> Result<InboxStart, DashError> {
     // A little before now: a change that committed while the page loaded is not missed; one the
     // page already shows comes once more and replaces its row with itself.
     let from = Position::start(now - chrono::Duration::seconds(10));
-    Ok(InboxStart { status: status(&ctx.store, &location, now).await?, changes: from.encode() })
+    Ok(InboxStartView { status: status(&ctx.store, &location, now).await?, changes: from.encode() })
 }
 
 /// The server's clock and the location's unread count, sent with every inbox answer.
@@ -69,8 +73,8 @@ async fn status(
     store: &crate::store::Store,
     location: &crate::store::locations::Location,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<crate::model::InboxStatus, DashError> {
-    Ok(crate::model::InboxStatus {
+) -> Result<crate::model::InboxStatusView, DashError> {
+    Ok(crate::model::InboxStatusView {
         now_ms: now.timestamp_millis(),
         today: super::present::local_date(now, super::present::zone(location)),
         unread_threads: store.unread_thread_count(&location.id).await?,

@@ -6,7 +6,7 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{ChatChanges, ChatMessage, EarlierMessages, PortalSnapshot, ReadState};
+use crate::model::{ChatChangesView, EarlierMessagesView, MessageView, PortalPageView, ReadStateView};
 
 /// What can go wrong for a customer, in words they can act on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
@@ -43,14 +43,14 @@ impl FromServerFnError for PortalError {
 
 /// The booking, its newest messages, and whether the customer may write.
 #[server(endpoint = "portal_view")]
-pub async fn portal_view(token: String) -> Result<PortalSnapshot, PortalError> {
+pub async fn portal_view(token: String) -> Result<PortalPageView, PortalError> {
     use crate::api::present::{booking_summary, local_date, zone};
 
     let (store, access) = guard::open(&token).await?;
     let tz = zone(&access.location);
     let today = local_date(chrono::Utc::now(), tz);
     let thread = store.thread_of_booking(&access.booking.id).await.map_err(guard::store_error)?;
-    Ok(PortalSnapshot {
+    Ok(PortalPageView {
         booking: booking_summary(&access.booking, &access.customer, &access.location, today),
         can_write: access.location.messaging_enabled,
         opening: super::conversation::opening(&store, thread.as_ref(), tz).await.map_err(guard::store_error)?,
@@ -59,7 +59,7 @@ pub async fn portal_view(token: String) -> Result<PortalSnapshot, PortalError> {
 
 /// The messages just before `before_seq`: "Load earlier messages".
 #[server(endpoint = "portal_earlier")]
-pub async fn portal_earlier(token: String, before_seq: i64) -> Result<EarlierMessages, PortalError> {
+pub async fn portal_earlier(token: String, before_seq: i64) -> Result<EarlierMessagesView, PortalError> {
     let (store, access) = guard::open(&token).await?;
     let thread = store.thread_of_booking(&access.booking.id).await.map_err(guard::store_error)?;
     let tz = crate::api::present::zone(&access.location);
@@ -69,7 +69,7 @@ pub async fn portal_earlier(token: String, before_seq: i64) -> Result<EarlierMes
 /// Sends a customer message. The first one creates the booking's thread; a retry with the same
 /// `client_id` returns the message already stored instead of a second one.
 #[server(endpoint = "portal_send")]
-pub async fn portal_send(token: String, client_id: String, body: String) -> Result<ChatMessage, PortalError> {
+pub async fn portal_send(token: String, client_id: String, body: String) -> Result<MessageView, PortalError> {
     use crate::api::present::{chat_message, zone};
     use crate::store::messages::NewMessage;
     use crate::text::validate_body;
@@ -102,7 +102,7 @@ pub async fn portal_send(token: String, client_id: String, body: String) -> Resu
 /// The messages after `after_seq` and both read cursors: what a poll every 7.5 s asks for.
 /// With no news it reads the token's link and the thread, and sends back a few dozen bytes.
 #[server(endpoint = "portal_poll")]
-pub async fn portal_poll(token: String, after_seq: i64) -> Result<ChatChanges, PortalError> {
+pub async fn portal_poll(token: String, after_seq: i64) -> Result<ChatChangesView, PortalError> {
     let (store, access) = guard::open(&token).await?;
     let thread = store.thread_of_booking(&access.booking.id).await.map_err(guard::store_error)?;
     let tz = crate::api::present::zone(&access.location);
@@ -112,7 +112,7 @@ pub async fn portal_poll(token: String, after_seq: i64) -> Result<ChatChanges, P
 
 /// The customer has seen the conversation (the page is open and visible).
 #[server(endpoint = "portal_mark_read")]
-pub async fn portal_mark_read(token: String) -> Result<ReadState, PortalError> {
+pub async fn portal_mark_read(token: String) -> Result<ReadStateView, PortalError> {
     use crate::api::present::read_state;
     use crate::model::SenderType;
 

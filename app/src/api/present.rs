@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
-use crate::model::{BookingSummary, ChatMessage, ReadState};
+use crate::model::{BookingView, MessageView, ReadStateView};
 use crate::store::bookings::{Booking, Customer};
 use crate::store::locations::Location;
 use crate::store::messages::Message;
@@ -19,9 +19,9 @@ pub(crate) fn local_date(at: DateTime<Utc>, tz: Tz) -> NaiveDate {
     at.with_timezone(&tz).date_naive()
 }
 
-pub(crate) fn chat_message(message: Message, tz: Tz) -> ChatMessage {
+pub(crate) fn chat_message(message: Message, tz: Tz) -> MessageView {
     let local = message.created_at.with_timezone(&tz);
-    ChatMessage {
+    MessageView {
         id: message.id,
         seq: message.seq,
         sender_type: message.sender_type,
@@ -33,8 +33,8 @@ pub(crate) fn chat_message(message: Message, tz: Tz) -> ChatMessage {
     }
 }
 
-pub(crate) fn read_state(thread: Option<&Thread>) -> ReadState {
-    thread.map_or_else(ReadState::default, |t| ReadState {
+pub(crate) fn read_state(thread: Option<&Thread>) -> ReadStateView {
+    thread.map_or_else(ReadStateView::default, |t| ReadStateView {
         customer_read_seq: t.customer_read_seq,
         operator_read_seq: t.operator_read_seq,
         unread_for_customer: t.unread_for_customer,
@@ -47,9 +47,9 @@ pub(crate) fn booking_summary(
     customer: &Customer,
     location: &Location,
     today: NaiveDate,
-) -> BookingSummary {
+) -> BookingView {
     let starts = booking.starts_at.with_timezone(&zone(location));
-    BookingSummary {
+    BookingView {
         activity: booking.activity.clone(),
         confirmation_code: booking.confirmation_code.clone(),
         status: booking.status,
@@ -63,10 +63,14 @@ pub(crate) fn booking_summary(
 }
 
 /// A Conversations list row; relative times count from `now`, so both sides render them alike.
-pub(crate) fn inbox_row(entry: &crate::store::inbox::InboxEntry, tz: Tz, now: DateTime<Utc>) -> crate::model::InboxRow {
+pub(crate) fn inbox_row(
+    entry: &crate::store::inbox::InboxEntry,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> crate::model::InboxRowView {
     let today = local_date(now, tz);
     let code = entry.booking.confirmation_code.split('-').next().unwrap_or_default().to_owned();
-    crate::model::InboxRow {
+    crate::model::InboxRowView {
         thread_id: entry.thread.id.clone(),
         customer_name: entry.customer.full_name(),
         activity: entry.booking.activity.clone(),
@@ -88,9 +92,9 @@ pub(crate) fn booking_row(
     customer: &Customer,
     location: &Location,
     today: NaiveDate,
-) -> crate::model::BookingRow {
+) -> crate::model::BookingRowView {
     let starts = booking.starts_at.with_timezone(&zone(location));
-    crate::model::BookingRow {
+    crate::model::BookingRowView {
         booking_id: booking.id.clone(),
         customer_id: customer.id.clone(),
         customer_name: customer.full_name(),

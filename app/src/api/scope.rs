@@ -24,18 +24,6 @@ pub struct StaffContext {
     pub location_id: Option<String>,
 }
 
-impl StaffContext {
-    /// `found` if it belongs to one of the staff member's locations; otherwise not found, exactly as
-    /// for something that does not exist.
-    fn own<T>(&self, location_id: &str, found: T) -> Result<T, DashError> {
-        if self.session.staff.works_at(location_id) {
-            Ok(found)
-        } else {
-            Err(StoreError::NotFound.into())
-        }
-    }
-}
-
 /// Why there is no staff context.
 #[derive(Debug)]
 pub enum GuardError {
@@ -59,7 +47,7 @@ pub async fn staff_context() -> Result<StaffContext, GuardError> {
     let location_id = session
         .location_id
         .clone()
-        .filter(|l| session.staff.works_at(l))
+        .filter(|l| session.staff.reach().covers(l))
         .or_else(|| session.staff.location_ids.first().cloned());
     Ok(StaffContext { store, session, token, location_id })
 }
@@ -72,11 +60,11 @@ pub async fn current_location() -> Result<(StaffContext, Location), DashError> {
     Ok((ctx, location))
 }
 
-/// A thread and its location, if the thread belongs to one of the staff member's locations.
+/// A thread and its location, if the thread is within the staff member's reach (their locations;
+/// otherwise not found, exactly as if it did not exist).
 pub async fn thread(thread_id: &str) -> Result<(StaffContext, Thread, Location), DashError> {
     let ctx = staff_context().await?;
-    let thread = ctx.store.thread(thread_id).await?;
-    let thread = ctx.own(&thread.location_id.clone(), thread)?;
+    let thread = ctx.store.thread_within(ctx.session.staff.reach(), thread_id).await?;
     let location = ctx.store.location(&thread.location_id).await?;
     Ok((ctx, thread, location))
 }
@@ -84,16 +72,14 @@ pub async fn thread(thread_id: &str) -> Result<(StaffContext, Thread, Location),
 /// A thread with its booking and customer, under the same rule.
 pub async fn thread_entry(thread_id: &str) -> Result<(StaffContext, InboxEntry), DashError> {
     let ctx = staff_context().await?;
-    let entry = ctx.store.inbox_entry(thread_id).await?;
-    let entry = ctx.own(&entry.thread.location_id.clone(), entry)?;
+    let entry = ctx.store.inbox_entry_within(ctx.session.staff.reach(), thread_id).await?;
     Ok((ctx, entry))
 }
 
-/// A booking, if it belongs to one of the staff member's locations.
+/// A booking, under the same rule.
 pub async fn booking(booking_id: &str) -> Result<(StaffContext, Booking), DashError> {
     let ctx = staff_context().await?;
-    let booking = ctx.store.booking(booking_id).await?;
-    let booking = ctx.own(&booking.location_id.clone(), booking)?;
+    let booking = ctx.store.booking_within(ctx.session.staff.reach(), booking_id).await?;
     Ok((ctx, booking))
 }
 

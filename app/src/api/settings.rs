@@ -3,10 +3,10 @@
 use leptos::prelude::*;
 
 use super::dash_error::DashError;
-use crate::model::LocationSettings;
+use crate::model::LocationSettingsView;
 
 #[server(endpoint = "location_settings")]
-pub async fn get_location_settings() -> Result<LocationSettings, DashError> {
+pub async fn get_location_settings() -> Result<LocationSettingsView, DashError> {
     let (_, location) = super::scope::current_location().await?;
     Ok(settings(location))
 }
@@ -16,16 +16,16 @@ pub async fn get_location_settings() -> Result<LocationSettings, DashError> {
 pub async fn save_location_settings(
     portal_enabled: bool,
     messaging_enabled: bool,
-) -> Result<LocationSettings, DashError> {
+) -> Result<LocationSettingsView, DashError> {
     let (ctx, location) = super::scope::current_location().await?;
     let saved = ctx.store.set_location_switches(&location.id, portal_enabled, messaging_enabled).await?;
     Ok(settings(saved))
 }
 
 #[cfg(feature = "ssr")]
-fn settings(location: crate::store::locations::Location) -> LocationSettings {
-    LocationSettings {
-        location: crate::model::LocationOption { id: location.id, name: location.name },
+fn settings(location: crate::store::locations::Location) -> LocationSettingsView {
+    LocationSettingsView {
+        location: crate::model::LocationView { id: location.id, name: location.name },
         portal_enabled: location.portal_enabled,
         messaging_enabled: location.messaging_enabled,
     }

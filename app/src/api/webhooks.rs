@@ -3,10 +3,10 @@
 use leptos::prelude::*;
 
 use super::dash_error::DashError;
-use crate::model::{CreatedWebhook, WebhookSettings};
+use crate::model::{CreatedWebhookView, WebhookSettingsView};
 
 #[server(endpoint = "webhook_settings")]
-pub async fn get_webhook_settings() -> Result<WebhookSettings, DashError> {
+pub async fn get_webhook_settings() -> Result<WebhookSettingsView, DashError> {
     use crate::store::webhooks::EVENT_TYPES;
 
     let (ctx, location) = super::scope::current_location().await?;
@@ -14,7 +14,7 @@ pub async fn get_webhook_settings() -> Result<WebhookSettings, DashError> {
     let deliveries = ctx.store.recent_deliveries(&location.id, 25).await?;
     let tz = super::present::zone(&location);
     let today = super::present::local_date(chrono::Utc::now(), tz);
-    Ok(WebhookSettings {
+    Ok(WebhookSettingsView {
         deliveries: deliveries
             .into_iter()
             .map(|d| {
@@ -45,7 +45,7 @@ pub async fn get_webhook_settings() -> Result<WebhookSettings, DashError> {
 
 /// Adds an endpoint; the answer carries its signing secret, which is never shown again.
 #[server(endpoint = "create_webhook")]
-pub async fn create_webhook(url: String, event_types: Vec<String>) -> Result<CreatedWebhook, DashError> {
+pub async fn create_webhook(url: String, event_types: Vec<String>) -> Result<CreatedWebhookView, DashError> {
     let state = expect_context::<crate::state::AppState>();
     let (ctx, location) = super::scope::current_location().await?;
     let url = url.trim().to_owned();
@@ -54,7 +54,7 @@ pub async fn create_webhook(url: String, event_types: Vec<String>) -> Result<Cre
     }
     let endpoint = ctx.store.create_webhook_endpoint(&location.id, &url, &event_types).await?;
     let secret = endpoint.secret.clone();
-    Ok(CreatedWebhook { endpoint: view(endpoint), secret })
+    Ok(CreatedWebhookView { endpoint: view(endpoint), secret })
 }
 
 #[server(endpoint = "set_webhook_enabled")]

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
+use super::changes::Scope;
 use super::ids::{key, record};
 use super::secrets::{new_token, token_hash};
 use super::{Store, StoreError};
@@ -19,7 +20,7 @@ pub struct ApiKey {
 }
 
 #[derive(SurrealValue)]
-struct ApiKeyRow {
+struct ApiKeyRecord {
     id: RecordId,
     location: RecordId,
     name: String,
@@ -28,8 +29,8 @@ struct ApiKeyRow {
     revoked_at: Option<DateTime<Utc>>,
 }
 
-impl From<ApiKeyRow> for ApiKey {
-    fn from(row: ApiKeyRow) -> Self {
+impl From<ApiKeyRecord> for ApiKey {
+    fn from(row: ApiKeyRecord) -> Self {
         ApiKey {
             id: key(&row.id),
             location_id: key(&row.location),
@@ -49,25 +50,24 @@ impl Store {
             return Err(StoreError::Invalid("Give the key a name of 1 to 80 characters.".into()));
         }
         let secret = format!("pk_{}", new_token());
-        let row: Option<ApiKeyRow> = self
-            .db
-            .query(
-                "CREATE ONLY api_key CONTENT { location: $location, name: $name, key_hash: $hash, prefix: $prefix,
-                     created_at: time::now() }",
-            )
-            .bind(("location", record("location", location_id)))
-            .bind(("name", name.to_owned()))
-            .bind(("hash", token_hash(&secret)))
-            .bind(("prefix", secret[..10].to_owned()))
+        let sql = "CREATE ONLY api_key CONTENT { location: $location, name: $name, key_hash: $hash, prefix: $prefix,
+                       created_at: time::now() }";
+        let row: Option<ApiKeyRecord> = self
+            .write(&[Scope::Table("api_key")], sql, |q| {
+                q.bind(("location", record("location", location_id)))
+                    .bind(("name", name.to_owned()))
+                    .bind(("hash", token_hash(&secret)))
+                    .bind(("prefix", secret[..10].to_owned()))
+            })
             .await?
             .take(0)?;
         Ok((row.ok_or(StoreError::NotFound)?.into(), secret))
     }
 
     pub async fn api_keys(&self, location_id: &str) -> Result<Vec<ApiKey>, StoreError> {
-        let rows: Vec<ApiKeyRow> = self
+        let rows: Vec<ApiKeyRecord> = self
             .db
-            .query("SELECT * FROM api_key WHERE location = $location ORDER BY created_at")
+            .read("SELECT * FROM api_key WHERE location = $location ORDER BY created_at")
             .bind(("location", record("location", location_id)))
             .await?
             .take(0)?;
@@ -75,11 +75,11 @@ impl Store {
     }
 
     pub async fn revoke_api_key(&self, location_id: &str, id: &str) -> Result<(), StoreError> {
-        let row: Option<ApiKeyRow> = self
-            .db
-            .query("UPDATE ONLY $id SET revoked_at = time::now() WHERE location = $location AND revoked_at = NONE RETURN AFTER")
-            .bind(("id", record("api_key", id)))
-            .bind(("location", record("location", location_id)))
+        let sql = "UPDATE ONLY $id SET revoked_at = time::now() WHERE location = $location AND revoked_at = NONE RETURN AFTER";
+        let row: Option<ApiKeyRecord> = self
+            .write(&[Scope::Table("api_key")], sql, |q| {
+                q.bind(("id", record("api_key", id))).bind(("location", record("location", location_id)))
+            })
             .await?
             .take(0)?;
         row.map(|_| ()).ok_or(StoreError::NotFound)
@@ -92,7 +92,7 @@ impl Store {
         }
         let location: Option<RecordId> = self
             .db
-            .query("SELECT VALUE location FROM api_key WHERE key_hash = $hash AND revoked_at = NONE LIMIT 1")
+            .read("SELECT VALUE location FROM api_key WHERE key_hash = $hash AND revoked_at = NONE LIMIT 1")
             .bind(("hash", token_hash(secret)))
             .await?
             .take(0)?;
@@ -114,7 +114,7 @@ mod tests {
         assert!(secret.starts_with("pk_") && secret.starts_with(&key.prefix));
         assert_eq!(store.api_key_location(&secret).await.unwrap(), Some(location.id.clone()));
         assert_eq!(store.api_key_location("pk_nope").await.unwrap(), None);
-        let mut r = store.db.query("SELECT VALUE key_hash FROM api_key").await.unwrap();
+        let mut r = store.db.read("SELECT VALUE key_hash FROM api_key").await.unwrap();
         assert_eq!(r.take::<Vec<String>>(0).unwrap(), vec![token_hash(&secret)], "only the hash is kept");
         assert!(
             matches!(store.revoke_api_key(&other.id, &key.id).await, Err(StoreError::NotFound)),

@@ -48,7 +48,7 @@ pub struct PortalAccess {
 }
 
 #[derive(SurrealValue)]
-pub(crate) struct CustomerRow {
+pub(crate) struct CustomerRecord {
     id: RecordId,
     first_name: String,
     last_name: String,
@@ -56,8 +56,8 @@ pub(crate) struct CustomerRow {
     phone: Option<String>,
 }
 
-impl From<CustomerRow> for Customer {
-    fn from(row: CustomerRow) -> Self {
+impl From<CustomerRecord> for Customer {
+    fn from(row: CustomerRecord) -> Self {
         Customer {
             id: key(&row.id),
             first_name: row.first_name,
@@ -69,7 +69,7 @@ impl From<CustomerRow> for Customer {
 }
 
 #[derive(SurrealValue)]
-pub(crate) struct BookingRow {
+pub(crate) struct BookingRecord {
     id: RecordId,
     location: RecordId,
     customer: RecordId,
@@ -81,9 +81,9 @@ pub(crate) struct BookingRow {
     status: String,
 }
 
-impl TryFrom<BookingRow> for Booking {
+impl TryFrom<BookingRecord> for Booking {
     type Error = StoreError;
-    fn try_from(row: BookingRow) -> Result<Self, StoreError> {
+    fn try_from(row: BookingRecord) -> Result<Self, StoreError> {
         let status = BookingStatus::parse(&row.status)
             .ok_or_else(|| StoreError::Invalid(format!("unknown booking status {:?}", row.status)))?;
         Ok(Booking {
@@ -102,23 +102,23 @@ impl TryFrom<BookingRow> for Booking {
 
 /// A booking row with its customer fetched through the record link.
 #[derive(SurrealValue)]
-struct BookingWithCustomer {
+struct BookingWithCustomerRecord {
     #[surreal(flatten)]
-    booking: BookingRow,
-    customer_row: CustomerRow,
+    booking: BookingRecord,
+    customer_row: CustomerRecord,
 }
 
 /// The row a portal token resolves to, with the booking, customer and location fetched along.
 #[derive(SurrealValue)]
-struct PortalRow {
-    booking: BookingRow,
-    customer: CustomerRow,
-    location: LocationRowRef,
+struct PortalRecord {
+    booking: BookingRecord,
+    customer: CustomerRecord,
+    location: PortalLocationRecord,
 }
 
 /// The location fields a portal needs, read through the booking's record link.
 #[derive(SurrealValue)]
-struct LocationRowRef {
+struct PortalLocationRecord {
     id: RecordId,
     name: String,
     timezone: String,
@@ -146,50 +146,50 @@ pub struct NewBooking<'a> {
 
 impl Store {
     pub async fn create_customer(&self, new: NewCustomer<'_>) -> Result<Customer, StoreError> {
+        let sql = "CREATE ONLY customer CONTENT { first_name: $first, last_name: $last, email: $email, phone: $phone }";
+        // A new customer is in no kept read yet.
         let mut response = self
-            .db
-            .query(
-                "CREATE ONLY customer CONTENT { first_name: $first, last_name: $last, email: $email, phone: $phone }",
-            )
-            .bind(("first", new.first_name.to_owned()))
-            .bind(("last", new.last_name.to_owned()))
-            .bind(("email", new.email.map(str::to_owned)))
-            .bind(("phone", new.phone.map(str::to_owned)))
+            .write(&[Scope::Table("customer")], sql, |q| {
+                q.bind(("first", new.first_name.to_owned()))
+                    .bind(("last", new.last_name.to_owned()))
+                    .bind(("email", new.email.map(str::to_owned)))
+                    .bind(("phone", new.phone.map(str::to_owned)))
+            })
             .await?;
-        let row: Option<CustomerRow> = response.take(0)?;
+        let row: Option<CustomerRecord> = response.take(0)?;
         row.map(Customer::from).ok_or(StoreError::NotFound)
     }
 
     pub async fn create_booking(&self, new: NewBooking<'_>) -> Result<Booking, StoreError> {
+        let sql = "CREATE ONLY booking CONTENT { location: $location, customer: $customer, \
+                   confirmation_code: $code, activity: $activity, starts_at: $starts_at, \
+                   duration_minutes: $duration, party_size: $party, status: $status, created_at: time::now() }";
+        // A new booking is in no kept read yet: it has no portal link and no thread.
         let mut response = self
-            .db
-            .query(
-                "CREATE ONLY booking CONTENT { location: $location, customer: $customer, \
-                 confirmation_code: $code, activity: $activity, starts_at: $starts_at, \
-                 duration_minutes: $duration, party_size: $party, status: $status, created_at: time::now() }",
-            )
-            .bind(("location", record("location", new.location_id)))
-            .bind(("customer", record("customer", new.customer_id)))
-            .bind(("code", new.confirmation_code.to_owned()))
-            .bind(("activity", new.activity.to_owned()))
-            .bind(("starts_at", new.starts_at))
-            .bind(("duration", new.duration_minutes))
-            .bind(("party", new.party_size))
-            .bind(("status", new.status.as_str().to_owned()))
+            .write(&[Scope::Table("booking")], sql, |q| {
+                q.bind(("location", record("location", new.location_id)))
+                    .bind(("customer", record("customer", new.customer_id)))
+                    .bind(("code", new.confirmation_code.to_owned()))
+                    .bind(("activity", new.activity.to_owned()))
+                    .bind(("starts_at", new.starts_at))
+                    .bind(("duration", new.duration_minutes))
+                    .bind(("party", new.party_size))
+                    .bind(("status", new.status.as_str().to_owned()))
+            })
             .await?;
-        let row: Option<BookingRow> = response.take(0)?;
+        let row: Option<BookingRecord> = response.take(0)?;
         row.ok_or(StoreError::NotFound)?.try_into()
     }
 
     pub async fn booking(&self, id: &str) -> Result<Booking, StoreError> {
-        let mut response = self.db.query("SELECT * FROM ONLY $id").bind(("id", record("booking", id))).await?;
-        let row: Option<BookingRow> = response.take(0)?;
+        let mut response = self.db.read("SELECT * FROM ONLY $id").bind(("id", record("booking", id))).await?;
+        let row: Option<BookingRecord> = response.take(0)?;
         row.ok_or(StoreError::NotFound)?.try_into()
     }
 
     pub async fn customer(&self, id: &str) -> Result<Customer, StoreError> {
-        let mut response = self.db.query("SELECT * FROM ONLY $id").bind(("id", record("customer", id))).await?;
-        let row: Option<CustomerRow> = response.take(0)?;
+        let mut response = self.db.read("SELECT * FROM ONLY $id").bind(("id", record("customer", id))).await?;
+        let row: Option<CustomerRecord> = response.take(0)?;
         row.map(Customer::from).ok_or(StoreError::NotFound)
     }
 
@@ -219,9 +219,9 @@ impl Store {
             conditions.join(" AND ")
         );
         let (from, to) = window.unzip();
-        let rows: Vec<BookingWithCustomer> = self
+        let rows: Vec<BookingWithCustomerRecord> = self
             .db
-            .query(sql)
+            .read(sql)
             .bind(("location", record("location", location_id)))
             .bind(("q", search.unwrap_or_default()))
             .bind(("from", from))
@@ -239,11 +239,9 @@ impl Store {
         location_ids: &[String],
     ) -> Result<Vec<Booking>, StoreError> {
         let locations: Vec<RecordId> = location_ids.iter().map(|l| record("location", l)).collect();
-        let rows: Vec<BookingRow> = self
+        let rows: Vec<BookingRecord> = self
             .db
-            .query(
-                "SELECT * FROM booking WHERE customer = $customer AND location IN $locations ORDER BY starts_at DESC",
-            )
+            .read("SELECT * FROM booking WHERE customer = $customer AND location IN $locations ORDER BY starts_at DESC")
             .bind(("customer", record("customer", customer_id)))
             .bind(("locations", locations))
             .await?
@@ -260,26 +258,23 @@ impl Store {
 
     /// Stores the hash of a given token for a booking (the demo uses fixed tokens).
     pub async fn add_portal_token(&self, booking_id: &str, token: &str) -> Result<(), StoreError> {
-        self.db
-            .query(
-                "IF record::exists($booking) { CREATE portal_link CONTENT { booking: $booking, \
-                 token_hash: $hash, created_at: time::now() } } ELSE { THROW 'no such booking' }",
-            )
-            .bind(("booking", record("booking", booking_id)))
-            .bind(("hash", token_hash(token)))
-            .await?
-            .check()
-            .map_err(|err| if err.is_thrown() { StoreError::NotFound } else { err.into() })?;
+        let sql = "IF record::exists($booking) { CREATE portal_link CONTENT { booking: $booking, \
+                   token_hash: $hash, created_at: time::now() } } ELSE { THROW 'no such booking' }";
+        self.write(&[Scope::Booking(booking_id)], sql, |q| {
+            q.bind(("booking", record("booking", booking_id))).bind(("hash", token_hash(token)))
+        })
+        .await?
+        .check()
+        .map_err(|err| if err.is_thrown() { StoreError::NotFound } else { err.into() })?;
         Ok(())
     }
 
     /// Revokes every portal link of a booking issued so far.
     pub async fn revoke_portal_links(&self, booking_id: &str) -> Result<(), StoreError> {
-        let revoke = self
-            .db
-            .query("UPDATE portal_link SET revoked_at = time::now() WHERE booking = $booking AND revoked_at = NONE")
-            .bind(("booking", record("booking", booking_id)));
-        self.changing(&[Scope::Booking(booking_id)], revoke).await?.check()?;
+        let sql = "UPDATE portal_link SET revoked_at = time::now() WHERE booking = $booking AND revoked_at = NONE";
+        self.write(&[Scope::Booking(booking_id)], sql, |q| q.bind(("booking", record("booking", booking_id))))
+            .await?
+            .check()?;
         Ok(())
     }
 
@@ -305,13 +300,13 @@ impl Store {
     async fn read_portal_access(&self, hash: &str) -> Result<Option<PortalAccess>, StoreError> {
         let mut response = self
             .db
-            .query(
+            .read(
                 "SELECT booking.* AS booking, booking.customer.* AS customer, booking.location.* AS location \
                  FROM portal_link WHERE token_hash = $hash AND revoked_at = NONE LIMIT 1",
             )
             .bind(("hash", hash.to_owned()))
             .await?;
-        let Some(row) = response.take::<Option<PortalRow>>(0)? else {
+        let Some(row) = response.take::<Option<PortalRecord>>(0)? else {
             return Ok(None);
         };
         let location = Location {
@@ -379,7 +374,7 @@ pub(crate) mod tests {
         assert_eq!(access.location, location);
 
         // Only the hash is stored.
-        let mut r = store.db.query("SELECT VALUE token_hash FROM portal_link").await.unwrap();
+        let mut r = store.db.read("SELECT VALUE token_hash FROM portal_link").await.unwrap();
         let hashes: Vec<String> = r.take(0).unwrap();
         assert_eq!(hashes, vec![token_hash(&token)]);
 

@@ -7,6 +7,7 @@ use std::ops::Range;
 use chrono::{DateTime, Duration, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
+use super::changes::Scope;
 use super::ids::record;
 use super::{Store, StoreError};
 use crate::model::SenderType;
@@ -22,14 +23,14 @@ pub fn generated_key(n: usize) -> String {
 }
 
 #[derive(SurrealValue)]
-struct CustomerInsert {
+struct GeneratedCustomerRecord {
     id: RecordId,
     first_name: String,
     last_name: String,
 }
 
 #[derive(SurrealValue)]
-struct BookingInsert {
+struct GeneratedBookingRecord {
     id: RecordId,
     location: RecordId,
     customer: RecordId,
@@ -44,7 +45,7 @@ struct BookingInsert {
 
 /// A thread whose one message, from the customer, the team has not read yet.
 #[derive(SurrealValue)]
-struct ThreadInsert {
+struct GeneratedThreadRecord {
     id: RecordId,
     booking: RecordId,
     location: RecordId,
@@ -60,7 +61,7 @@ struct ThreadInsert {
 }
 
 #[derive(SurrealValue)]
-struct MessageInsert {
+struct GeneratedMessageRecord {
     thread: RecordId,
     seq: i64,
     sender_type: i64,
@@ -84,15 +85,6 @@ impl Store {
         range: Range<usize>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.changing_anything(self.insert_threads(location_id, range, now)).await
-    }
-
-    async fn insert_threads(
-        &self,
-        location_id: &str,
-        range: Range<usize>,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
         let location = record("location", location_id);
         let mut start = range.start;
         while start < range.end {
@@ -103,12 +95,12 @@ impl Store {
                 let at = now - Duration::seconds((range.end - n) as i64);
                 let (first, last) = (FIRST_NAMES[n % 8], LAST_NAMES[(n / 8) % 8]);
                 let body = format!("Hello, question {n} about my booking: can we bring a friend?");
-                customers.push(CustomerInsert {
+                customers.push(GeneratedCustomerRecord {
                     id: record("customer", &key),
                     first_name: first.into(),
                     last_name: last.into(),
                 });
-                bookings.push(BookingInsert {
+                bookings.push(GeneratedBookingRecord {
                     id: record("booking", &key),
                     location: location.clone(),
                     customer: record("customer", &key),
@@ -120,7 +112,7 @@ impl Store {
                     status: "confirmed".into(),
                     created_at: at,
                 });
-                threads.push(ThreadInsert {
+                threads.push(GeneratedThreadRecord {
                     id: record("thread", &key),
                     booking: record("booking", &key),
                     location: location.clone(),
@@ -134,7 +126,7 @@ impl Store {
                     customer_read_at: at,
                     unread_for_operator: 1,
                 });
-                messages.push(MessageInsert {
+                messages.push(GeneratedMessageRecord {
                     thread: record("thread", &key),
                     seq: 1,
                     sender_type: SenderType::Customer.code(),
@@ -144,21 +136,23 @@ impl Store {
                     created_at: at,
                 });
             }
-            self.db
-                .query(
-                    "BEGIN TRANSACTION;
+            self.write(
+                &[Scope::Anything],
+                "BEGIN TRANSACTION;
                      INSERT INTO customer $customers RETURN NONE;
                      INSERT INTO booking $bookings RETURN NONE;
                      INSERT INTO thread $threads RETURN NONE;
                      INSERT INTO message $messages RETURN NONE;
                      COMMIT TRANSACTION;",
-                )
-                .bind(("customers", customers))
-                .bind(("bookings", bookings))
-                .bind(("threads", threads))
-                .bind(("messages", messages))
-                .await?
-                .check()?;
+                |q| {
+                    q.bind(("customers", customers))
+                        .bind(("bookings", bookings))
+                        .bind(("threads", threads))
+                        .bind(("messages", messages))
+                },
+            )
+            .await?
+            .check()?;
             start = end;
         }
         Ok(())
@@ -167,10 +161,6 @@ impl Store {
     /// Appends `count` messages to a thread, alternating customer and team, all read by both
     /// sides, with the thread's summary moved as `append_message` would. Seqs stay gapless.
     pub async fn generate_messages(&self, thread_id: &str, count: usize, now: DateTime<Utc>) -> Result<(), StoreError> {
-        self.changing_anything(self.insert_messages(thread_id, count, now)).await
-    }
-
-    async fn insert_messages(&self, thread_id: &str, count: usize, now: DateTime<Utc>) -> Result<(), StoreError> {
         let thread = self.thread(thread_id).await?;
         let thread_record = record("thread", thread_id);
         let first_seq = thread.last_seq + 1;
@@ -178,10 +168,10 @@ impl Store {
         let mut seq = first_seq;
         while seq <= last_seq {
             let end = (seq + BATCH as i64 - 1).min(last_seq);
-            let messages: Vec<MessageInsert> = (seq..=end)
+            let messages: Vec<GeneratedMessageRecord> = (seq..=end)
                 .map(|s| {
                     let sender = if s % 2 == 0 { SenderType::Operator } else { SenderType::Customer };
-                    MessageInsert {
+                    GeneratedMessageRecord {
                         thread: thread_record.clone(),
                         seq: s,
                         sender_type: sender.code(),
@@ -192,23 +182,25 @@ impl Store {
                     }
                 })
                 .collect();
-            self.db
-                .query(
-                    "BEGIN TRANSACTION;
+            self.write(
+                &[Scope::Anything],
+                "BEGIN TRANSACTION;
                      INSERT INTO message $messages RETURN NONE;
                      UPDATE ONLY $thread SET last_seq = $seq, last_customer_seq = $seq, last_operator_seq = $seq,
                          operator_read_seq = $seq, customer_read_seq = $seq, unread_for_operator = 0,
                          unread_for_customer = 0, preview = $preview, last_message_at = $at
                          RETURN NONE;
                      COMMIT TRANSACTION;",
-                )
-                .bind(("messages", messages))
-                .bind(("thread", thread_record.clone()))
-                .bind(("seq", end))
-                .bind(("preview", format!("Generated message {end}.")))
-                .bind(("at", now))
-                .await?
-                .check()?;
+                |q| {
+                    q.bind(("messages", messages))
+                        .bind(("thread", thread_record.clone()))
+                        .bind(("seq", end))
+                        .bind(("preview", format!("Generated message {end}.")))
+                        .bind(("at", now))
+                },
+            )
+            .await?
+            .check()?;
             seq = end + 1;
         }
         Ok(())

@@ -10,7 +10,7 @@ mod tests {
     async fn plan(store: &Store, sql: &str, location: &str, thread: &str) -> String {
         let mut response = store
             .db
-            .query(format!("EXPLAIN {sql}"))
+            .read(format!("EXPLAIN {sql}"))
             .bind(("location", crate::store::ids::record("location", location)))
             .bind(("thread", crate::store::ids::record("thread", thread)))
             .bind(("hash", "0".repeat(64)))

@@ -8,11 +8,11 @@ use chrono::{DateTime, Utc};
 // `Value` is named by the derive's flatten code.
 use surrealdb::types::{SurrealValue, Value};
 
-use super::bookings::{Booking, BookingRow, Customer, CustomerRow};
+use super::bookings::{Booking, BookingRecord, Customer, CustomerRecord};
 use super::changes::Scope;
 use super::ids::record;
 use super::keyset::{after_condition, cut, Position};
-use super::threads::{Thread, ThreadRow};
+use super::threads::{Thread, ThreadRecord};
 use super::{Store, StoreError};
 
 /// A thread row of the inbox, with what the row shows about its booking and customer.
@@ -24,16 +24,16 @@ pub struct InboxEntry {
 }
 
 #[derive(SurrealValue)]
-struct InboxRow {
+struct InboxRecord {
     #[surreal(flatten)]
-    thread: ThreadRow,
-    booking_row: BookingRow,
-    customer_row: CustomerRow,
+    thread: ThreadRecord,
+    booking_row: BookingRecord,
+    customer_row: CustomerRecord,
 }
 
-impl TryFrom<InboxRow> for InboxEntry {
+impl TryFrom<InboxRecord> for InboxEntry {
     type Error = StoreError;
-    fn try_from(row: InboxRow) -> Result<Self, StoreError> {
+    fn try_from(row: InboxRecord) -> Result<Self, StoreError> {
         Ok(InboxEntry {
             thread: row.thread.into(),
             booking: row.booking_row.try_into()?,
@@ -55,7 +55,7 @@ const ENTRY_FIELDS: &str = "*, booking.* AS booking_row, booking.customer.* AS c
 
 /// A page of what changed in a location's inbox.
 #[derive(Debug, Clone, PartialEq)]
-pub struct InboxChanges {
+pub struct ChangesPage {
     /// Oldest change first.
     pub entries: Vec<InboxEntry>,
     /// The position of the last change returned; the next page starts after it.
@@ -73,9 +73,9 @@ pub struct InboxChanges {
 pub const CHANGES_SETTLE: Duration = Duration::from_secs(1);
 
 #[derive(SurrealValue)]
-struct ChangesRow {
+struct ChangesRecord {
     until: DateTime<Utc>,
-    rows: Vec<InboxRow>,
+    rows: Vec<InboxRecord>,
 }
 
 impl Store {
@@ -113,20 +113,22 @@ impl Store {
             "[]"
         };
         let sql = format!(
-            "LET $text_hits = {text_hits};
-             SELECT {ENTRY_FIELDS} FROM thread WHERE {} ORDER BY inbox_rank, id LIMIT $limit;",
+            "{{
+                LET $text_hits = {text_hits};
+                RETURN SELECT {ENTRY_FIELDS} FROM thread WHERE {} ORDER BY inbox_rank, id LIMIT $limit;
+            }}",
             conditions.join(" AND ")
         );
-        let rows: Vec<InboxRow> = self
+        let rows: Vec<InboxRecord> = self
             .db
-            .query(sql)
+            .read(sql)
             .bind(("location", record("location", location_id)))
             .bind(("limit", limit as i64 + 1))
             .bind(("q", search.unwrap_or_default()))
             .bind(("at", after.map(|p| Position::rank_of(p.at))))
             .bind(("after", after.map(|p| record("thread", &p.id))))
             .await?
-            .take(1)?;
+            .take(0)?;
         let entries = rows.into_iter().map(InboxEntry::try_from).collect::<Result<Vec<_>, _>>()?;
         Ok(cut(entries, limit, |e| Position { at: e.thread.last_message_at, id: e.thread.id.clone() }))
     }
@@ -141,11 +143,11 @@ impl Store {
         after: &Position,
         settle: Duration,
         limit: usize,
-    ) -> Result<InboxChanges, StoreError> {
+    ) -> Result<ChangesPage, StoreError> {
         let limit = limit.clamp(1, 100);
         let cache = self.cache.as_deref();
         if cache.and_then(|c| c.quiet_since.get(&c.clock, location_id)).is_some_and(|quiet| *after >= quiet) {
-            return Ok(InboxChanges { entries: Vec::new(), last: None, more: false });
+            return Ok(ChangesPage { entries: Vec::new(), last: None, more: false });
         }
         let reading = cache.map(|c| c.clock.start_read());
         let sql = format!(
@@ -153,9 +155,9 @@ impl Store {
                  WHERE location = $location AND {} ORDER BY updated_at, id LIMIT $limit) }}",
             after_condition("updated_at")
         );
-        let changes: Option<ChangesRow> = self
+        let changes: Option<ChangesRecord> = self
             .db
-            .query(sql)
+            .read(sql)
             .bind(("location", record("location", location_id)))
             .bind(("at", after.at))
             .bind(("after", record("thread", &after.id)))
@@ -163,22 +165,23 @@ impl Store {
             .bind(("limit", limit as i64 + 1))
             .await?
             .take(0)?;
-        let ChangesRow { until, rows } = changes.ok_or(StoreError::NotFound)?;
+        let ChangesRecord { until, rows } = changes.ok_or(StoreError::NotFound)?;
         if let (Some(cache), Some(reading), true) = (cache, reading, rows.is_empty()) {
             let stamp = cache.clock.finish_read(reading, &[Scope::Location(location_id)]);
             cache.quiet_since.keep(location_id, stamp, after.clone());
         }
-        let settled: Vec<InboxRow> = rows.into_iter().take_while(|r| r.thread.updated_at <= until).collect();
+        let settled: Vec<InboxRecord> = rows.into_iter().take_while(|r| r.thread.updated_at <= until).collect();
         let entries = settled.into_iter().map(InboxEntry::try_from).collect::<Result<Vec<_>, _>>()?;
         let (entries, next) = cut(entries, limit, |e| Position { at: e.thread.updated_at, id: e.thread.id.clone() });
         let last = entries.last().map(|e| Position { at: e.thread.updated_at, id: e.thread.id.clone() });
-        Ok(InboxChanges { entries, last, more: next.is_some() })
+        Ok(ChangesPage { entries, last, more: next.is_some() })
     }
 
     /// One thread with its booking and customer.
     pub async fn inbox_entry(&self, thread_id: &str) -> Result<InboxEntry, StoreError> {
         let sql = format!("SELECT {ENTRY_FIELDS} FROM ONLY $thread");
-        let row: Option<InboxRow> = self.db.query(sql).bind(("thread", record("thread", thread_id))).await?.take(0)?;
+        let row: Option<InboxRecord> =
+            self.db.read(sql).bind(("thread", record("thread", thread_id))).await?.take(0)?;
         row.ok_or(StoreError::NotFound)?.try_into()
     }
 }
@@ -241,7 +244,7 @@ mod tests {
         let (store, location) = demo().await;
         let start = Position::start(Utc::now());
         let none = store.inbox_changes(&location, &start, SETTLED, 100).await.unwrap();
-        assert_eq!(none, InboxChanges { entries: Vec::new(), last: None, more: false });
+        assert_eq!(none, ChangesPage { entries: Vec::new(), last: None, more: false });
         let ben = store
             .inbox_page(&location, &InboxQuery { search: Some("okafor".into()), ..Default::default() }, None, 1)
             .await
@@ -267,7 +270,7 @@ mod tests {
         let ben = store.portal_access("demo-portal-ben-okafor-kayak").await.unwrap().unwrap().booking.id;
         store.mark_unread(&ben, SenderType::Operator, Utc::now()).await.unwrap();
         let held = store.inbox_changes(&location, &start, std::time::Duration::from_secs(3600), 100).await.unwrap();
-        assert_eq!(held, InboxChanges { entries: Vec::new(), last: None, more: false }, "not settled yet");
+        assert_eq!(held, ChangesPage { entries: Vec::new(), last: None, more: false }, "not settled yet");
         let settled = store.inbox_changes(&location, &start, SETTLED, 100).await.unwrap();
         assert_eq!(names(&settled.entries), ["Ben Okafor"], "the held change is not lost");
     }

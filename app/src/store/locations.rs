@@ -24,7 +24,7 @@ impl Location {
 }
 
 #[derive(SurrealValue)]
-struct LocationRow {
+struct LocationRecord {
     id: RecordId,
     name: String,
     timezone: String,
@@ -32,8 +32,8 @@ struct LocationRow {
     messaging_enabled: bool,
 }
 
-impl From<LocationRow> for Location {
-    fn from(row: LocationRow) -> Self {
+impl From<LocationRecord> for Location {
+    fn from(row: LocationRecord) -> Self {
         Location {
             id: key(&row.id),
             name: row.name,
@@ -50,20 +50,20 @@ impl Store {
         if timezone.parse::<chrono_tz::Tz>().is_err() {
             return Err(StoreError::Invalid(format!("unknown time zone {timezone:?}")));
         }
+        let sql = "CREATE ONLY location CONTENT { name: $name, timezone: $timezone }";
         let mut response = self
-            .db
-            .query("CREATE ONLY location CONTENT { name: $name, timezone: $timezone }")
-            .bind(("name", name.to_owned()))
-            .bind(("timezone", timezone.to_owned()))
+            .write(&[Scope::Table("location")], sql, |q| {
+                q.bind(("name", name.to_owned())).bind(("timezone", timezone.to_owned()))
+            })
             .await?;
-        let row: Option<LocationRow> = response.take(0)?;
+        let row: Option<LocationRecord> = response.take(0)?;
         row.map(Location::from).ok_or(StoreError::NotFound)
     }
 
     pub async fn location(&self, id: &str) -> Result<Location, StoreError> {
         let load = || async {
-            let mut response = self.db.query("SELECT * FROM ONLY $id").bind(("id", record("location", id))).await?;
-            let row: Option<LocationRow> = response.take(0)?;
+            let mut response = self.db.read("SELECT * FROM ONLY $id").bind(("id", record("location", id))).await?;
+            let row: Option<LocationRecord> = response.take(0)?;
             row.map(Location::from).ok_or(StoreError::NotFound)
         };
         self.remembered(
@@ -82,23 +82,21 @@ impl Store {
         portal_enabled: bool,
         messaging_enabled: bool,
     ) -> Result<Location, StoreError> {
-        let update = async {
-            let mut response = self
-                .db
-                .query("UPDATE ONLY $id SET portal_enabled = $portal, messaging_enabled = $messaging RETURN AFTER")
-                .bind(("id", record("location", id)))
-                .bind(("portal", portal_enabled))
-                .bind(("messaging", messaging_enabled))
-                .await?;
-            let row: Option<LocationRow> = response.take(0)?;
-            row.map(Location::from).ok_or(StoreError::NotFound)
-        };
-        self.changing(&[Scope::Location(id)], update).await
+        let sql = "UPDATE ONLY $id SET portal_enabled = $portal, messaging_enabled = $messaging RETURN AFTER";
+        let mut response = self
+            .write(&[Scope::Location(id)], sql, |q| {
+                q.bind(("id", record("location", id)))
+                    .bind(("portal", portal_enabled))
+                    .bind(("messaging", messaging_enabled))
+            })
+            .await?;
+        let row: Option<LocationRecord> = response.take(0)?;
+        row.map(Location::from).ok_or(StoreError::NotFound)
     }
 
     /// Whether the database holds any location at all (a new database holds none).
     pub async fn has_locations(&self) -> Result<bool, StoreError> {
-        let mut response = self.db.query("SELECT VALUE id FROM location LIMIT 1").await?;
+        let mut response = self.db.read("SELECT VALUE id FROM location LIMIT 1").await?;
         let ids: Vec<RecordId> = response.take(0)?;
         Ok(!ids.is_empty())
     }

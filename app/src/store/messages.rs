@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
 use super::changes::Scope;
-use super::error::{first_cause, is_duplicate_in};
+use super::error::is_duplicate_in;
 use super::ids::{key, record};
 use super::retry::retrying;
 use super::{Store, StoreError};
@@ -27,7 +27,7 @@ pub struct Message {
 }
 
 #[derive(SurrealValue)]
-pub(crate) struct MessageRow {
+pub(crate) struct MessageRecord {
     id: RecordId,
     thread: RecordId,
     seq: i64,
@@ -39,17 +39,9 @@ pub(crate) struct MessageRow {
     created_at: DateTime<Utc>,
 }
 
-/// What the append transaction returns: the message, and its thread's location (whose inbox
-/// and unread count the append changes).
-#[derive(SurrealValue)]
-struct AppendedRow {
-    message: MessageRow,
-    location: RecordId,
-}
-
-impl TryFrom<MessageRow> for Message {
+impl TryFrom<MessageRecord> for Message {
     type Error = StoreError;
-    fn try_from(row: MessageRow) -> Result<Self, StoreError> {
+    fn try_from(row: MessageRecord) -> Result<Self, StoreError> {
         let sender_type = SenderType::from_code(row.sender_type)
             .ok_or_else(|| StoreError::Invalid(format!("unknown sender type {}", row.sender_type)))?;
         Ok(Message {
@@ -103,18 +95,18 @@ fn append_sql(sender: SenderType) -> String {
         }
     };
     format!(
-        "BEGIN TRANSACTION;
-         LET $t = SELECT last_seq, location FROM ONLY $thread;
-         IF $t = NONE {{ THROW 'no such thread' }};
-         LET $seq = $t.last_seq + 1;
-         UPDATE ONLY $thread SET last_seq = $seq, last_message_at = $at,
-             preview = $preview, last_sender_type = $sender_type, {side};
-         LET $m = CREATE ONLY message CONTENT {{ thread: $thread, seq: $seq, sender_type: $sender_type,
-             staff: $staff, sender_name: $sender_name, body: $body, client_id: $client_id, created_at: $at }};
-         CREATE event CONTENT {{ type: 'message.created', location: $t.location, thread: $thread,
-             message: $m.id, created_at: $at }};
-         RETURN {{ message: $m, location: $t.location }};
-         COMMIT TRANSACTION;"
+        "{{
+            LET $t = SELECT last_seq, location FROM ONLY $thread;
+            IF $t = NONE {{ THROW 'no such thread' }};
+            LET $seq = $t.last_seq + 1;
+            UPDATE ONLY $thread SET last_seq = $seq, last_message_at = $at,
+                preview = $preview, last_sender_type = $sender_type, {side};
+            LET $m = CREATE ONLY message CONTENT {{ thread: $thread, seq: $seq, sender_type: $sender_type,
+                staff: $staff, sender_name: $sender_name, body: $body, client_id: $client_id, created_at: $at }};
+            CREATE event CONTENT {{ type: 'message.created', location: $t.location, thread: $thread,
+                message: $m.id, created_at: $at }};
+            RETURN $m;
+        }}"
     )
 }
 
@@ -123,54 +115,47 @@ impl Store {
     /// writes nothing; write conflicts with concurrent senders are retried (bounded).
     pub async fn append_message(&self, new: NewMessage<'_>) -> Result<Appended, StoreError> {
         let body = validate_body(new.body)?;
+        // A thread stays at its location: the kept copy says which.
+        let location_id = self.thread(new.thread_id).await?.location_id;
         let sql = append_sql(new.sender_type);
         let thread = record("thread", new.thread_id);
-        let appended = retrying(|| async {
+        retrying(|| async {
             if let Some(message) = self.message_by_client_id(new.thread_id, new.client_id).await? {
-                return Ok((Appended { message, created: false }, None));
+                return Ok(Appended { message, created: false });
             }
-            let response = self
-                .db
-                .query(sql.as_str())
-                .bind(("thread", thread.clone()))
-                .bind(("at", new.at))
-                .bind(("preview", preview(&body)))
-                .bind(("sender_type", new.sender_type.code()))
-                .bind(("staff", new.staff_id.map(|s| record("staff", s))))
-                .bind(("sender_name", new.sender_name.to_owned()))
-                .bind(("body", body.clone()))
-                .bind(("client_id", new.client_id.to_owned()))
-                .await?;
-            match first_cause(response) {
-                Ok(mut response) => {
-                    // The RETURN's row comes just before COMMIT's.
-                    let index = response.num_statements() - 2;
-                    let row: AppendedRow = response.take::<Option<AppendedRow>>(index)?.ok_or(StoreError::NotFound)?;
-                    Ok((Appended { message: row.message.try_into()?, created: true }, Some(key(&row.location))))
-                }
+            let changes = [Scope::Booking(new.thread_id), Scope::Location(&location_id)];
+            let stored = self
+                .write(&changes, sql.as_str(), |q| {
+                    q.bind(("thread", thread.clone()))
+                        .bind(("at", new.at))
+                        .bind(("preview", preview(&body)))
+                        .bind(("sender_type", new.sender_type.code()))
+                        .bind(("staff", new.staff_id.map(|s| record("staff", s))))
+                        .bind(("sender_name", new.sender_name.to_owned()))
+                        .bind(("body", body.clone()))
+                        .bind(("client_id", new.client_id.to_owned()))
+                })
+                .await
+                .and_then(|mut response| response.take::<Option<MessageRecord>>(0));
+            match stored {
+                Ok(row) => Ok(Appended { message: row.ok_or(StoreError::NotFound)?.try_into()?, created: true }),
                 Err(err) if err.is_thrown() => Err(StoreError::NotFound),
                 // A concurrent send with the same client id won: the next attempt returns its message.
                 Err(err) if is_duplicate_in(&err, "message_client") => Err(StoreError::Conflict),
                 Err(err) => Err(err.into()),
             }
         })
-        .await;
-        match &appended {
-            Ok((_, None)) => {}
-            Ok((_, Some(location))) => self.touched(&[Scope::Booking(new.thread_id), Scope::Location(location)]),
-            Err(_) => self.touched_all(),
-        }
-        appended.map(|(appended, _)| appended)
+        .await
     }
 
     pub async fn message_by_client_id(&self, thread_id: &str, client_id: &str) -> Result<Option<Message>, StoreError> {
         let mut response = self
             .db
-            .query("SELECT * FROM message WHERE thread = $thread AND client_id = $client_id LIMIT 1")
+            .read("SELECT * FROM message WHERE thread = $thread AND client_id = $client_id LIMIT 1")
             .bind(("thread", record("thread", thread_id)))
             .bind(("client_id", client_id.to_owned()))
             .await?;
-        let row: Option<MessageRow> = response.take(0)?;
+        let row: Option<MessageRecord> = response.take(0)?;
         row.map(Message::try_from).transpose()
     }
 
@@ -183,12 +168,12 @@ impl Store {
     ) -> Result<Vec<Message>, StoreError> {
         let mut response = self
             .db
-            .query("SELECT * FROM message WHERE thread = $thread AND seq > $after ORDER BY seq LIMIT $limit")
+            .read("SELECT * FROM message WHERE thread = $thread AND seq > $after ORDER BY seq LIMIT $limit")
             .bind(("thread", record("thread", thread_id)))
             .bind(("after", after_seq))
             .bind(("limit", limit.clamp(1, 1000) as i64))
             .await?;
-        let rows: Vec<MessageRow> = response.take(0)?;
+        let rows: Vec<MessageRecord> = response.take(0)?;
         rows.into_iter().map(Message::try_from).collect()
     }
 
@@ -205,13 +190,13 @@ impl Store {
         let limit = limit.clamp(1, 1000) as i64;
         let mut response = self
             .db
-            .query("SELECT * FROM message WHERE thread = $thread AND seq >= $from AND seq < $before ORDER BY seq LIMIT $limit")
+            .read("SELECT * FROM message WHERE thread = $thread AND seq >= $from AND seq < $before ORDER BY seq LIMIT $limit")
             .bind(("thread", record("thread", thread_id)))
             .bind(("from", (before_seq - limit).max(1)))
             .bind(("before", before_seq))
             .bind(("limit", limit))
             .await?;
-        let rows: Vec<MessageRow> = response.take(0)?;
+        let rows: Vec<MessageRecord> = response.take(0)?;
         rows.into_iter().map(Message::try_from).collect()
     }
 }
@@ -243,7 +228,7 @@ mod tests {
         let mut r = store
             .db
             // array::len, not count(): COUNT is what the engine's own thread pool runs (see test_support.rs).
-            .query("RETURN array::len(SELECT VALUE id FROM event WHERE type = $kind)")
+            .read("RETURN array::len(SELECT VALUE id FROM event WHERE type = $kind)")
             .bind(("kind", kind.to_owned()))
             .await
             .unwrap();

@@ -3,6 +3,7 @@
 
 use surrealdb::types::SurrealValue;
 
+use super::changes::Scope;
 use super::error::first_cause;
 use super::{Store, StoreError};
 
@@ -18,7 +19,7 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 #[derive(SurrealValue)]
-struct SchemaVersion {
+struct SchemaVersionRecord {
     version: i64,
 }
 
@@ -31,10 +32,6 @@ impl Store {
     /// Applies the migrations up to `target` (a version); tests use it to stand where an older
     /// server left a database.
     pub(crate) async fn migrate_to(&self, target: usize) -> Result<(), StoreError> {
-        self.changing_anything(self.apply_migrations(target)).await
-    }
-
-    async fn apply_migrations(&self, target: usize) -> Result<(), StoreError> {
         let mut current = self.schema_version().await?;
         for (index, script) in MIGRATIONS.iter().enumerate().take(target) {
             let version = index as i64 + 1;
@@ -42,11 +39,15 @@ impl Store {
                 continue;
             }
             let sql = format!(
-                "BEGIN TRANSACTION;\n{script}\nUPSERT meta:schema CONTENT {{ version: {version} }};\nCOMMIT TRANSACTION;"
+                "BEGIN TRANSACTION;
+                 DEFINE TABLE IF NOT EXISTS meta SCHEMAFULL;
+                 DEFINE FIELD IF NOT EXISTS version ON meta TYPE int;
+                 {script}
+                 UPSERT meta:schema CONTENT {{ version: {version} }};
+                 COMMIT TRANSACTION;"
             );
             let applied = self
-                .db
-                .query(sql)
+                .write(&[Scope::Anything], sql, |q| q)
                 .await
                 .map_err(StoreError::from)
                 .and_then(|r| first_cause(r).map(|_| ()).map_err(StoreError::from));
@@ -65,16 +66,13 @@ impl Store {
 
     /// The schema version recorded in the database; 0 for a new database.
     pub async fn schema_version(&self) -> Result<i64, StoreError> {
-        // The meta table itself is defined here, so a new database can be asked too.
-        let mut response = self
-            .db
-            .query(
-                "DEFINE TABLE IF NOT EXISTS meta SCHEMAFULL;
-                 DEFINE FIELD IF NOT EXISTS version ON meta TYPE int;
-                 SELECT version FROM ONLY meta:schema;",
-            )
-            .await?;
-        let row: Option<SchemaVersion> = response.take(2)?;
+        // A new database has no meta table yet: then it is at version 0.
+        let answer = self.db.read("SELECT version FROM ONLY meta:schema").await?.take(0);
+        let row: Option<SchemaVersionRecord> = match answer {
+            Ok(row) => row,
+            Err(err) if err.is_not_found() => None,
+            Err(err) => return Err(err.into()),
+        };
         Ok(row.map_or(0, |r| r.version))
     }
 }
@@ -98,7 +96,7 @@ mod tests {
     async fn old_threads(store: &Store, threads: &[(&str, i64, i64)]) -> String {
         let location: Option<surrealdb::types::RecordId> = store
             .db
-            .query("CREATE ONLY location CONTENT { name: 'Old', timezone: 'UTC' } RETURN VALUE id")
+            .behind_the_stores_back("CREATE ONLY location CONTENT { name: 'Old', timezone: 'UTC' } RETURN VALUE id")
             .await
             .unwrap()
             .take(0)
@@ -107,7 +105,7 @@ mod tests {
         for &(key, minutes_ago, unread) in threads {
             store
                 .db
-                .query(
+                .behind_the_stores_back(
                     "LET $at = time::now() - <duration> string::concat(<string> $ago, 'm');
                      CREATE $thread CONTENT { booking: $booking, location: $location, created_at: $at,
                          updated_at: $at, last_message_at: $at, unread_for_operator: $unread };",
@@ -146,7 +144,7 @@ mod tests {
         // this is its order.
         let order: Vec<surrealdb::types::RecordId> = store
             .db
-            .query("SELECT VALUE id FROM thread WHERE location = $location ORDER BY inbox_rank, id")
+            .read("SELECT VALUE id FROM thread WHERE location = $location ORDER BY inbox_rank, id")
             .bind(("location", crate::store::ids::record("location", &location)))
             .await
             .unwrap()
@@ -160,11 +158,15 @@ mod tests {
     async fn schema_is_enforced() {
         let store = Store::open_in_memory().await.unwrap();
         // A field the schema does not know is refused.
-        let mut r =
-            store.db.query("CREATE location CONTENT { name: 'x', timezone: 'UTC', colour: 'red' }").await.unwrap();
+        let mut r = store
+            .db
+            .behind_the_stores_back("CREATE location CONTENT { name: 'x', timezone: 'UTC', colour: 'red' }")
+            .await
+            .unwrap();
         assert!(r.take_errors().len() == 1);
         // A wrong type is refused.
-        let mut r = store.db.query("CREATE location CONTENT { name: 1, timezone: 'UTC' }").await.unwrap();
+        let mut r =
+            store.db.behind_the_stores_back("CREATE location CONTENT { name: 1, timezone: 'UTC' }").await.unwrap();
         assert!(r.take_errors().len() == 1);
     }
 }

@@ -3,6 +3,7 @@
 //! leave as plain structs with string ids.
 
 mod changes;
+mod database;
 mod error;
 mod explain;
 mod ids;
@@ -20,6 +21,7 @@ pub mod bulk;
 pub mod inbox;
 pub mod locations;
 pub mod messages;
+pub mod reach;
 pub mod secrets;
 pub mod seed;
 pub mod sessions;
@@ -32,18 +34,16 @@ pub mod webhooks;
 use std::sync::Arc;
 use std::time::Duration;
 
-use surrealdb::engine::any::{self, Any};
-use surrealdb::Surreal;
+use surrealdb::engine::any;
 
+use database::Database;
 pub use error::StoreError;
 use read_cache::ReadCache;
 
 /// A handle on the database; cheap to clone, shared by every request.
 #[derive(Clone)]
 pub struct Store {
-    /// Shared, never cloned: each clone of a `Surreal` handle opens a new SurrealDB session (and
-    /// its drop queues the session's removal), which per request piled up memory under load.
-    db: Arc<Surreal<Any>>,
+    db: Database,
     /// Poll reads kept in memory; only for an embedded database (read_cache.rs says why).
     cache: Option<Arc<ReadCache>>,
 }
@@ -65,7 +65,7 @@ impl Store {
             .await
             .map_err(|_| StoreError::Unavailable(format!("no answer within {CONNECT_TIMEOUT:?}")))??;
         let cache = is_embedded(&url).then(|| Arc::new(ReadCache::new()));
-        Ok(Store { db: Arc::new(db), cache })
+        Ok(Store { db: Database::new(db), cache })
     }
 
     /// A fresh in-memory store with the schema applied: for tests.
@@ -77,7 +77,7 @@ impl Store {
 
     /// Whether the database answers a trivial query.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        self.db.query("RETURN 1").await?.check()?;
+        self.db.read("RETURN 1").await?.check()?;
         Ok(())
     }
 }
@@ -125,7 +125,7 @@ mod tests {
     async fn clones_share_one_database_session() {
         let store = Store::open_in_memory().await.unwrap();
         let per_request = store.clone();
-        assert!(Arc::ptr_eq(&store.db, &per_request.db), "a clone must not open a SurrealDB session");
+        assert!(store.db.same_as(&per_request.db), "a clone must not open a SurrealDB session");
     }
 
     #[tokio::test]

@@ -9,7 +9,7 @@
 //! moves the clocks. A remote database (ws://) may be written by other app servers, so there the
 //! cache is off and every read goes to the database.
 
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 
 use quick_cache::sync::Cache;
 
@@ -29,39 +29,39 @@ const PER_LOCATION_ENTRIES: usize = 10_000;
 pub(crate) struct ReadCache {
     pub(crate) clock: ChangeClock,
     /// By portal token hash: what the token opens (only tokens that open something).
-    pub(crate) portal: Memo<Option<PortalAccess>>,
+    pub(crate) portal: KeptReads<Option<PortalAccess>>,
     /// By thread id (which is its booking's id): the thread, or that the booking has none yet.
-    pub(crate) threads: Memo<Option<Thread>>,
+    pub(crate) threads: KeptReads<Option<Thread>>,
     /// By session token hash: the session, until it expires.
-    pub(crate) sessions: Memo<Option<Session>>,
-    pub(crate) locations: Memo<Location>,
-    pub(crate) unread_threads: Memo<i64>,
+    pub(crate) sessions: KeptReads<Option<Session>>,
+    pub(crate) locations: KeptReads<Location>,
+    pub(crate) unread_threads: KeptReads<i64>,
     /// By location: a position in its changes after which none of its threads has changed.
-    pub(crate) quiet_since: Memo<Position>,
+    pub(crate) quiet_since: KeptReads<Position>,
 }
 
 impl ReadCache {
     pub(crate) fn new() -> Self {
         ReadCache {
             clock: ChangeClock::new(),
-            portal: Memo::new(PER_CONNECTION_ENTRIES),
-            threads: Memo::new(PER_CONNECTION_ENTRIES),
-            sessions: Memo::new(PER_CONNECTION_ENTRIES),
-            locations: Memo::new(PER_LOCATION_ENTRIES),
-            unread_threads: Memo::new(PER_LOCATION_ENTRIES),
-            quiet_since: Memo::new(PER_LOCATION_ENTRIES),
+            portal: KeptReads::new(PER_CONNECTION_ENTRIES),
+            threads: KeptReads::new(PER_CONNECTION_ENTRIES),
+            sessions: KeptReads::new(PER_CONNECTION_ENTRIES),
+            locations: KeptReads::new(PER_LOCATION_ENTRIES),
+            unread_threads: KeptReads::new(PER_LOCATION_ENTRIES),
+            quiet_since: KeptReads::new(PER_LOCATION_ENTRIES),
         }
     }
 }
 
 /// Values of one kind, each with the stamp it was read under.
-pub(crate) struct Memo<V> {
+pub(crate) struct KeptReads<V> {
     entries: Cache<String, (Stamp, V)>,
 }
 
-impl<V: Clone> Memo<V> {
+impl<V: Clone> KeptReads<V> {
     fn new(capacity: usize) -> Self {
-        Memo { entries: Cache::new(capacity) }
+        KeptReads { entries: Cache::new(capacity) }
     }
 
     /// The value kept for `key`, if nothing it depends on has been written since it was read.
@@ -82,7 +82,7 @@ impl Store {
     /// what the value depends on (through `ChangeClock::finish_read`); `None` keeps nothing.
     pub(crate) async fn remembered<V, Load, Fut>(
         &self,
-        memo: fn(&ReadCache) -> &Memo<V>,
+        kept: fn(&ReadCache) -> &KeptReads<V>,
         key: &str,
         load: Load,
         stamp: impl FnOnce(&ChangeClock, Reading, &V) -> Option<Stamp>,
@@ -93,41 +93,20 @@ impl Store {
         Fut: Future<Output = Result<V, StoreError>>,
     {
         let Some(cache) = &self.cache else { return load().await };
-        let memo = memo(cache);
-        if let Some(value) = memo.get(&cache.clock, key) {
+        let kept = kept(cache);
+        if let Some(value) = kept.get(&cache.clock, key) {
             return Ok(value);
         }
         let reading = cache.clock.start_read();
         let value = load().await?;
-        memo.keep(key, stamp(&cache.clock, reading, &value), value.clone());
+        kept.keep(key, stamp(&cache.clock, reading, &value), value.clone());
         Ok(value)
     }
 
-    /// Runs a write to `scopes`, then moves their clocks (whether or not it succeeded: a call
-    /// that failed may still have committed).
-    pub(crate) async fn changing<T>(&self, scopes: &[Scope<'_>], write: impl IntoFuture<Output = T>) -> T {
-        let result = write.await;
-        self.touched(scopes);
-        result
-    }
-
-    /// Runs a write that may change anything (bulk loads, migrations, staff), then ends every stamp.
-    pub(crate) async fn changing_anything<T>(&self, write: impl IntoFuture<Output = T>) -> T {
-        let result = write.await;
-        self.touched_all();
-        result
-    }
-
-    /// For writes that learn their scopes from what they wrote: call after the write.
-    pub(crate) fn touched(&self, scopes: &[Scope<'_>]) {
+    /// A write to `scopes` has run (through `Store::write`): the kept reads of them end.
+    pub(super) fn touched(&self, scopes: &[Scope<'_>]) {
         if let Some(cache) = &self.cache {
             cache.clock.touch(scopes);
-        }
-    }
-
-    pub(crate) fn touched_all(&self) {
-        if let Some(cache) = &self.cache {
-            cache.clock.touch_all();
         }
     }
 }
@@ -158,7 +137,7 @@ mod tests {
 
     /// Changes the database behind the store's back, as only another process could.
     async fn write_around_the_store(store: &Store, sql: &str) {
-        store.db.query(sql).await.unwrap().check().unwrap();
+        store.db.behind_the_stores_back(sql).await.unwrap().check().unwrap();
     }
 
     #[tokio::test]
@@ -257,7 +236,7 @@ mod tests {
         let session = store.session(token, now).await.unwrap().unwrap();
         assert_eq!(session.location_id.as_deref(), Some(location.id.as_str()));
 
-        store.set_session_location(token, &other.id).await.unwrap();
+        store.set_session_location(token, staff.reach(), &other.id).await.unwrap();
         let session = store.session(token, now).await.unwrap().unwrap();
         assert_eq!(session.location_id.as_deref(), Some(other.id.as_str()));
         assert!(store.session(token, now + Duration::minutes(11)).await.unwrap().is_none(), "expired");
@@ -320,7 +299,7 @@ mod tests {
         assert_eq!(kept.last_seq, 40);
         let counted: Option<i64> = store
             .db
-            .query("SELECT VALUE unread_threads FROM ONLY $l")
+            .read("SELECT VALUE unread_threads FROM ONLY $l")
             .bind(("l", crate::store::ids::record("location", &location.id)))
             .await
             .unwrap()

@@ -5,6 +5,7 @@ use surrealdb::types::{RecordId, SurrealValue};
 
 use super::changes::Scope;
 use super::ids::{key, record};
+use super::reach::Reach;
 use super::secrets::{new_token, token_hash};
 use super::staff::Staff;
 use super::{Store, StoreError};
@@ -18,7 +19,7 @@ pub struct Session {
 }
 
 #[derive(SurrealValue)]
-struct SessionRow {
+struct SessionRecord {
     staff: RecordId,
     location: Option<RecordId>,
     expires_at: DateTime<Utc>,
@@ -33,17 +34,17 @@ impl Store {
         expires_at: DateTime<Utc>,
     ) -> Result<String, StoreError> {
         let token = new_token();
-        self.db
-            .query(
-                "CREATE session CONTENT { staff: $staff, token_hash: $hash, location: $location,
-                     created_at: time::now(), expires_at: $expires }",
-            )
-            .bind(("staff", record("staff", staff_id)))
-            .bind(("hash", token_hash(&token)))
-            .bind(("location", location_id.map(|l| record("location", l))))
-            .bind(("expires", expires_at))
-            .await?
-            .check()?;
+        let hash = token_hash(&token);
+        let sql = "CREATE session CONTENT { staff: $staff, token_hash: $hash, location: $location,
+                       created_at: time::now(), expires_at: $expires }";
+        self.write(&[Scope::Session(&hash)], sql, |q| {
+            q.bind(("staff", record("staff", staff_id)))
+                .bind(("hash", hash.clone()))
+                .bind(("location", location_id.map(|l| record("location", l))))
+                .bind(("expires", expires_at))
+        })
+        .await?
+        .check()?;
         Ok(token)
     }
 
@@ -69,11 +70,11 @@ impl Store {
     async fn read_session(&self, hash: &str, now: DateTime<Utc>) -> Result<Option<Session>, StoreError> {
         let mut response = self
             .db
-            .query("SELECT staff, location, expires_at FROM session WHERE token_hash = $hash AND expires_at > $now LIMIT 1")
+            .read("SELECT staff, location, expires_at FROM session WHERE token_hash = $hash AND expires_at > $now LIMIT 1")
             .bind(("hash", hash.to_owned()))
             .bind(("now", now))
             .await?;
-        let Some(row) = response.take::<Option<SessionRow>>(0)? else {
+        let Some(row) = response.take::<Option<SessionRecord>>(0)? else {
             return Ok(None);
         };
         let staff = match self.staff(&key(&row.staff)).await {
@@ -84,23 +85,34 @@ impl Store {
         Ok(Some(Session { staff, location_id: row.location.as_ref().map(key), expires_at: row.expires_at }))
     }
 
-    /// Points a session at another location.
-    pub async fn set_session_location(&self, token: &str, location_id: &str) -> Result<(), StoreError> {
+    /// Points a session at another location within its staff member's reach.
+    pub async fn set_session_location(
+        &self,
+        token: &str,
+        reach: Reach<'_>,
+        location_id: &str,
+    ) -> Result<(), StoreError> {
+        if !reach.covers(location_id) {
+            return Err(StoreError::NotFound);
+        }
         let hash = token_hash(token);
-        let update = self
-            .db
-            .query("UPDATE session SET location = $location WHERE token_hash = $hash")
-            .bind(("hash", hash.clone()))
-            .bind(("location", record("location", location_id)));
-        self.changing(&[Scope::Session(&hash)], update).await?.check()?;
+        let sql = "UPDATE session SET location = $location WHERE token_hash = $hash";
+        self.write(&[Scope::Session(&hash)], sql, |q| {
+            q.bind(("hash", hash.clone())).bind(("location", record("location", location_id)))
+        })
+        .await?
+        .check()?;
         Ok(())
     }
 
     /// Ends a session (log out).
     pub async fn delete_session(&self, token: &str) -> Result<(), StoreError> {
         let hash = token_hash(token);
-        let delete = self.db.query("DELETE session WHERE token_hash = $hash").bind(("hash", hash.clone()));
-        self.changing(&[Scope::Session(&hash)], delete).await?.check()?;
+        self.write(&[Scope::Session(&hash)], "DELETE session WHERE token_hash = $hash", |q| {
+            q.bind(("hash", hash.clone()))
+        })
+        .await?
+        .check()?;
         Ok(())
     }
 }
@@ -136,12 +148,19 @@ mod tests {
         let session = store.session(&token, now).await.unwrap().expect("open");
         assert_eq!(session.staff.id, staff.id);
         assert_eq!(session.location_id, None);
-        store.set_session_location(&token, &location.id).await.unwrap();
+        let elsewhere = store.create_location("Elsewhere", "UTC").await.unwrap();
+        let reach = [location.id.clone()];
+        let staff_here = Staff { location_ids: reach.to_vec(), ..staff.clone() };
+        assert!(matches!(
+            store.set_session_location(&token, staff_here.reach(), &elsewhere.id).await,
+            Err(StoreError::NotFound)
+        ));
+        store.set_session_location(&token, staff_here.reach(), &location.id).await.unwrap();
         assert_eq!(store.session(&token, now).await.unwrap().unwrap().location_id, Some(location.id));
 
         assert!(store.session(&token, now + Duration::hours(2)).await.unwrap().is_none(), "expired");
         assert!(store.session(&new_token(), now).await.unwrap().is_none(), "unknown token");
-        let mut r = store.db.query("SELECT VALUE token_hash FROM session").await.unwrap();
+        let mut r = store.db.read("SELECT VALUE token_hash FROM session").await.unwrap();
         assert_eq!(r.take::<Vec<String>>(0).unwrap(), vec![token_hash(&token)], "only the hash is kept");
 
         store.delete_session(&token).await.unwrap();

@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 use tokio::sync::OnceCell;
 
+use super::changes::Scope;
 use super::ids::record;
 use super::retry::retrying;
 use super::secrets::{hash_password, new_token, password_matches, token_hash};
@@ -27,7 +28,7 @@ pub enum SignIn {
 }
 
 #[derive(SurrealValue)]
-struct AttemptRow {
+struct AttemptRecord {
     failures: i64,
 }
 
@@ -53,7 +54,9 @@ impl Store {
         let matches = password_matches(password, &stored).await;
         match staff {
             Some(staff) if matches => {
-                self.db.query("DELETE $id").bind(("id", throttle_record(email))).await?.check()?;
+                self.write(&[Scope::Table("login_throttle")], "DELETE $id", |q| q.bind(("id", throttle_record(email))))
+                    .await?
+                    .check()?;
                 Ok(SignIn::Staff(staff))
             }
             _ => Ok(SignIn::WrongCredentials),
@@ -66,20 +69,17 @@ impl Store {
     async fn count_sign_in_attempt(&self, email: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
         let id = throttle_record(email);
         let window = std::time::Duration::from_secs(THROTTLE_WINDOW.num_seconds() as u64);
-        let counted: AttemptRow = retrying(|| async {
-            let row: Option<AttemptRow> = self
-                .db
-                .query(
-                    // Compared, not subtracted: a concurrent attempt's `now` may be a moment before
-                    // the window's start, and a negative duration is an error in SurrealQL.
-                    "UPSERT ONLY $id SET
-                         failures = IF window_start = NONE OR window_start + $window < $now { 1 } ELSE { failures + 1 },
-                         window_start = IF window_start = NONE OR window_start + $window < $now { $now } ELSE { window_start }
-                     RETURN failures",
-                )
-                .bind(("id", id.clone()))
-                .bind(("now", now))
-                .bind(("window", window))
+        let counted: AttemptRecord = retrying(|| async {
+            // Compared, not subtracted: a concurrent attempt's `now` may be a moment before the
+            // window's start, and a negative duration is an error in SurrealQL.
+            let sql = "UPSERT ONLY $id SET
+                           failures = IF window_start = NONE OR window_start + $window < $now { 1 } ELSE { failures + 1 },
+                           window_start = IF window_start = NONE OR window_start + $window < $now { $now } ELSE { window_start }
+                       RETURN failures";
+            let row: Option<AttemptRecord> = self
+                .write(&[Scope::Table("login_throttle")], sql, |q| {
+                    q.bind(("id", id.clone())).bind(("now", now)).bind(("window", window))
+                })
                 .await?
                 .take(0)?;
             row.ok_or(StoreError::NotFound)

@@ -2,6 +2,7 @@
 
 use surrealdb::types::{RecordId, SurrealValue};
 
+use super::changes::Scope;
 use super::error::is_duplicate_in;
 use super::ids::{key, record};
 use super::secrets::hash_password;
@@ -24,14 +25,10 @@ impl Staff {
     pub fn display_name(&self) -> String {
         sender_display_name(self.first_name.as_deref(), self.last_name.as_deref())
     }
-
-    pub fn works_at(&self, location_id: &str) -> bool {
-        self.location_ids.iter().any(|l| l == location_id)
-    }
 }
 
 #[derive(SurrealValue)]
-struct StaffRow {
+struct StaffRecord {
     id: RecordId,
     email: String,
     first_name: Option<String>,
@@ -40,8 +37,8 @@ struct StaffRow {
     locations: Vec<RecordId>,
 }
 
-impl From<StaffRow> for Staff {
-    fn from(row: StaffRow) -> Self {
+impl From<StaffRecord> for Staff {
+    fn from(row: StaffRecord) -> Self {
         Staff {
             id: key(&row.id),
             email: row.email,
@@ -74,19 +71,20 @@ impl Store {
             return Err(StoreError::Invalid(format!("{:?} is not an email address", new.email)));
         }
         let locations: Vec<RecordId> = new.location_ids.iter().map(|l| record("location", l)).collect();
-        let create = self
-            .db
-            .query(
-                "CREATE ONLY staff CONTENT { email: $email, first_name: $first, last_name: $last, \
-                 password_hash: $hash, locations: $locations }",
-            )
-            .bind(("email", email))
-            .bind(("first", new.first_name.map(str::to_owned)))
-            .bind(("last", new.last_name.map(str::to_owned)))
-            .bind(("hash", hash_password(new.password).await))
-            .bind(("locations", locations));
-        // Sessions keep their staff member in the read cache.
-        let result = self.changing_anything(create).await?.take::<Option<StaffRow>>(0);
+        let hash = hash_password(new.password).await;
+        let sql = "CREATE ONLY staff CONTENT { email: $email, first_name: $first, last_name: $last, \
+                   password_hash: $hash, locations: $locations }";
+        // Sessions are kept with their staff member.
+        let result = self
+            .write(&[Scope::Anything], sql, |q| {
+                q.bind(("email", email))
+                    .bind(("first", new.first_name.map(str::to_owned)))
+                    .bind(("last", new.last_name.map(str::to_owned)))
+                    .bind(("hash", hash))
+                    .bind(("locations", locations))
+            })
+            .await?
+            .take::<Option<StaffRecord>>(0);
         match result {
             Ok(row) => row.map(Staff::from).ok_or(StoreError::NotFound),
             Err(err) if is_duplicate_in(&err, "staff_email") => {
@@ -99,16 +97,16 @@ impl Store {
     pub async fn staff_by_email(&self, email: &str) -> Result<Option<Staff>, StoreError> {
         let mut response = self
             .db
-            .query("SELECT * FROM staff WHERE email = $email LIMIT 1")
+            .read("SELECT * FROM staff WHERE email = $email LIMIT 1")
             .bind(("email", normalize_email(email)))
             .await?;
-        let row: Option<StaffRow> = response.take(0)?;
+        let row: Option<StaffRecord> = response.take(0)?;
         Ok(row.map(Staff::from))
     }
 
     pub async fn staff(&self, id: &str) -> Result<Staff, StoreError> {
-        let mut response = self.db.query("SELECT * FROM ONLY $id").bind(("id", record("staff", id))).await?;
-        let row: Option<StaffRow> = response.take(0)?;
+        let mut response = self.db.read("SELECT * FROM ONLY $id").bind(("id", record("staff", id))).await?;
+        let row: Option<StaffRecord> = response.take(0)?;
         row.map(Staff::from).ok_or(StoreError::NotFound)
     }
 }
@@ -135,7 +133,7 @@ mod tests {
             .unwrap();
         assert_eq!(maya.email, "maya@example.com");
         assert_eq!(maya.display_name(), "Maya Lind");
-        assert!(maya.works_at(&loc.id));
+        assert!(maya.reach().covers(&loc.id));
         assert!(password_matches("pw-maya", &maya.password_hash).await);
         assert_ne!(maya.password_hash, "pw-maya");
 

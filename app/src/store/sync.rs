@@ -6,8 +6,8 @@ use surrealdb::types::RecordId;
 
 use super::ids::record;
 use super::keyset::{after_condition, cut, Position};
-use super::messages::{Message, MessageRow};
-use super::threads::{Thread, ThreadRow};
+use super::messages::{Message, MessageRecord};
+use super::threads::{Thread, ThreadRecord};
 use super::{Store, StoreError};
 
 impl Store {
@@ -20,7 +20,7 @@ impl Store {
         limit: usize,
     ) -> Result<(Vec<Thread>, Option<Position>), StoreError> {
         let limit = limit.clamp(1, 100);
-        let rows: Vec<ThreadRow> =
+        let rows: Vec<ThreadRecord> =
             self.keyset_query("thread", "updated_at", "location = $location", location_id, since, after, limit).await?;
         let threads: Vec<Thread> = rows.into_iter().map(Thread::from).collect();
         Ok(cut(threads, limit, |t| Position { at: t.updated_at, id: t.id.clone() }))
@@ -35,7 +35,7 @@ impl Store {
         limit: usize,
     ) -> Result<(Vec<Message>, Option<Position>), StoreError> {
         let limit = limit.clamp(1, 100);
-        let rows: Vec<MessageRow> = self
+        let rows: Vec<MessageRecord> = self
             .keyset_query("message", "created_at", "thread.location = $location", location_id, since, after, limit)
             .await?;
         let messages = rows.into_iter().map(Message::try_from).collect::<Result<Vec<_>, _>>()?;
@@ -62,7 +62,7 @@ impl Store {
         let after_id: Option<RecordId> = after.map(|p| record(table, &p.id));
         Ok(self
             .db
-            .query(sql)
+            .read(sql)
             .bind(("location", record("location", location_id)))
             .bind(("since", since.unwrap_or(DateTime::UNIX_EPOCH)))
             .bind(("at", after.map(|p| p.at)))

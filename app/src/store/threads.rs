@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
 use super::changes::Scope;
-use super::error::{first_cause, is_duplicate_in, is_existing_record};
+use super::error::{is_duplicate_in, is_existing_record};
 use super::ids::{key, record};
 use super::retry::retrying;
 use super::{Store, StoreError};
@@ -56,7 +56,7 @@ impl Thread {
 }
 
 #[derive(SurrealValue)]
-pub(crate) struct ThreadRow {
+pub(crate) struct ThreadRecord {
     id: RecordId,
     booking: RecordId,
     location: RecordId,
@@ -76,8 +76,8 @@ pub(crate) struct ThreadRow {
     unread_for_customer: i64,
 }
 
-impl From<ThreadRow> for Thread {
-    fn from(row: ThreadRow) -> Self {
+impl From<ThreadRecord> for Thread {
+    fn from(row: ThreadRecord) -> Self {
         Thread {
             id: key(&row.id),
             booking_id: key(&row.booking),
@@ -124,8 +124,8 @@ impl Store {
 
     /// The thread as the database has it now, for writes that must not act on a kept copy.
     pub(super) async fn read_thread(&self, id: &str) -> Result<Option<Thread>, StoreError> {
-        let mut response = self.db.query("SELECT * FROM ONLY $id").bind(("id", thread_record(id))).await?;
-        let row: Option<ThreadRow> = response.take(0)?;
+        let mut response = self.db.read("SELECT * FROM ONLY $id").bind(("id", thread_record(id))).await?;
+        let row: Option<ThreadRecord> = response.take(0)?;
         Ok(row.map(Thread::from))
     }
 
@@ -138,30 +138,29 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<(Thread, bool), StoreError> {
         let booking = self.booking(booking_id).await?;
-        let created = retrying(|| async {
+        retrying(|| async {
             if let Some(thread) = self.read_thread(booking_id).await? {
                 return Ok((thread, false));
             }
-            let response = self
-                .db
-                .query(
-                    "BEGIN TRANSACTION;
-                     CREATE ONLY $thread CONTENT { booking: $booking, location: $location, created_at: $at,
-                         last_message_at: $at };
-                     CREATE event CONTENT { type: 'thread.created', location: $location, thread: $thread,
-                         created_at: $at };
-                     COMMIT TRANSACTION;",
-                )
-                .bind(("thread", thread_record(booking_id)))
-                .bind(("booking", record("booking", booking_id)))
-                .bind(("location", record("location", &booking.location_id)))
-                .bind(("at", at))
-                .await?;
-            match first_cause(response) {
-                Ok(mut response) => {
-                    let row: Option<ThreadRow> = response.take(1)?;
-                    Ok((row.ok_or(StoreError::NotFound)?.into(), true))
-                }
+            // One block, one transaction: the thread and its outbox event, or neither.
+            let sql = "{
+                LET $created = CREATE ONLY $thread CONTENT { booking: $booking, location: $location, created_at: $at,
+                    last_message_at: $at };
+                CREATE event CONTENT { type: 'thread.created', location: $location, thread: $thread, created_at: $at };
+                RETURN $created;
+            }";
+            let changes = [Scope::Booking(booking_id), Scope::Location(&booking.location_id)];
+            let created = self
+                .write(&changes, sql, |q| {
+                    q.bind(("thread", thread_record(booking_id)))
+                        .bind(("booking", record("booking", booking_id)))
+                        .bind(("location", record("location", &booking.location_id)))
+                        .bind(("at", at))
+                })
+                .await
+                .and_then(|mut response| response.take::<Option<ThreadRecord>>(0));
+            match created {
+                Ok(row) => Ok((row.ok_or(StoreError::NotFound)?.into(), true)),
                 // Someone created it first: the next attempt finds it.
                 Err(err) if is_existing_record(&err) || is_duplicate_in(&err, "thread_booking") => {
                     Err(StoreError::Conflict)
@@ -169,9 +168,7 @@ impl Store {
                 Err(err) => Err(err.into()),
             }
         })
-        .await;
-        self.touched(&[Scope::Booking(booking_id), Scope::Location(&booking.location_id)]);
-        created
+        .await
     }
 
     /// How many of the location's threads have at least one customer message the team has not read:
@@ -180,7 +177,7 @@ impl Store {
         let load = || async {
             let mut response = self
                 .db
-                .query("SELECT VALUE unread_threads FROM ONLY $location")
+                .read("SELECT VALUE unread_threads FROM ONLY $location")
                 .bind(("location", record("location", location_id)))
                 .await?;
             let count: Option<i64> = response.take(0)?;
@@ -199,16 +196,12 @@ impl Store {
     pub async fn mark_read(&self, thread_id: &str, side: SenderType, at: DateTime<Utc>) -> Result<Thread, StoreError> {
         let sql = match side {
             SenderType::Operator => {
-                "UPDATE ONLY $thread SET operator_read_seq = last_seq, unread_for_operator = 0,
-                     operator_read_at = $at
-                 WHERE operator_read_seq < last_seq OR unread_for_operator != 0;
-                 SELECT * FROM ONLY $thread;"
+                "UPDATE ONLY $thread SET operator_read_seq = last_seq, unread_for_operator = 0, operator_read_at = $at
+                 WHERE operator_read_seq < last_seq OR unread_for_operator != 0"
             }
             SenderType::Customer => {
-                "UPDATE ONLY $thread SET customer_read_seq = last_seq, unread_for_customer = 0,
-                     customer_read_at = $at
-                 WHERE customer_read_seq < last_seq OR unread_for_customer != 0;
-                 SELECT * FROM ONLY $thread;"
+                "UPDATE ONLY $thread SET customer_read_seq = last_seq, unread_for_customer = 0, customer_read_at = $at
+                 WHERE customer_read_seq < last_seq OR unread_for_customer != 0"
             }
         };
         self.update_thread(thread_id, sql, at).await
@@ -225,33 +218,36 @@ impl Store {
         let sql = match side {
             SenderType::Operator => {
                 "UPDATE ONLY $thread SET operator_read_seq = last_customer_seq - 1, unread_for_operator = 1
-                 WHERE last_customer_seq > 0;
-                 SELECT * FROM ONLY $thread;"
+                 WHERE last_customer_seq > 0"
             }
             SenderType::Customer => {
                 "UPDATE ONLY $thread SET customer_read_seq = last_operator_seq - 1, unread_for_customer = 1
-                 WHERE last_operator_seq > 0;
-                 SELECT * FROM ONLY $thread;"
+                 WHERE last_operator_seq > 0"
             }
         };
         self.update_thread(thread_id, sql, at).await
     }
 
-    /// Runs a read-state update (statement 0) and reads the thread back (statement 1), retrying
-    /// when it collides with a concurrent message.
-    async fn update_thread(&self, thread_id: &str, sql: &'static str, at: DateTime<Utc>) -> Result<Thread, StoreError> {
-        let updated = retrying(|| async {
-            let mut response = self.db.query(sql).bind(("thread", thread_record(thread_id))).bind(("at", at)).await?;
-            response.take::<Option<ThreadRow>>(0)?;
-            let row: Option<ThreadRow> = response.take(1)?;
+    /// Runs a read-state `update` (which may write nothing) and answers the thread as it is then, in
+    /// one block; retried when it collides with a concurrent message.
+    async fn update_thread(
+        &self,
+        thread_id: &str,
+        update: &'static str,
+        at: DateTime<Utc>,
+    ) -> Result<Thread, StoreError> {
+        // A thread stays at its location: the kept copy says which.
+        let location_id = self.thread(thread_id).await?.location_id;
+        let sql = format!("{{ {update}; RETURN SELECT * FROM ONLY $thread; }}");
+        retrying(|| async {
+            let changes = [Scope::Booking(thread_id), Scope::Location(&location_id)];
+            let row: Option<ThreadRecord> = self
+                .write(&changes, sql.as_str(), |q| q.bind(("thread", thread_record(thread_id))).bind(("at", at)))
+                .await?
+                .take(0)?;
             row.map(Thread::from).ok_or(StoreError::NotFound)
         })
-        .await;
-        match &updated {
-            Ok(thread) => self.touched(&[Scope::Booking(&thread.id), Scope::Location(&thread.location_id)]),
-            Err(_) => self.touched_all(),
-        }
-        updated
+        .await
     }
 }
 
@@ -319,7 +315,7 @@ mod tests {
             assert_eq!((created, ids.len()), (1, 1), "{backend}");
             let mut r = store
                 .db
-                .query("SELECT VALUE id FROM thread; SELECT VALUE id FROM event WHERE type = 'thread.created'")
+                .read("SELECT VALUE id FROM thread; SELECT VALUE id FROM event WHERE type = 'thread.created'")
                 .await
                 .unwrap();
             assert_eq!(r.take::<Vec<RecordId>>(0).unwrap().len(), 1, "{backend}: one thread row");
@@ -403,7 +399,7 @@ mod tests {
     async fn counted(store: &Store, location_id: &str) -> i64 {
         let mut response = store
             .db
-            .query(
+            .read(
                 "RETURN array::len(SELECT VALUE id FROM thread WHERE location = $location AND unread_for_operator > 0)",
             )
             .bind(("location", record("location", location_id)))

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::home::get_home_info;
-use crate::model::DemoGuide;
+use crate::model::DemoGuideView;
 
 /// The start page: what Parley is, and where to click in the demo.
 #[component]
@@ -34,7 +34,7 @@ pub fn HomePage() -> impl IntoView {
 /// The demo's portal links, narrowed down as a name, activity or location is typed (in the
 /// browser, once the page is live).
 #[component]
-fn DemoLinks(guide: DemoGuide) -> impl IntoView {
+fn DemoLinks(guide: DemoGuideView) -> impl IntoView {
     let filter = RwSignal::new(String::new());
     let portals = guide.portals;
     let shown = move || {

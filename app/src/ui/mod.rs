@@ -1,5 +1,6 @@
 //! Components: pages and the widgets they share.
 
+pub mod booking;
 pub mod chat;
 pub mod dashboard;
 pub mod home;

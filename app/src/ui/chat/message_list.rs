@@ -4,21 +4,22 @@
 use leptos::prelude::*;
 
 use super::state::ChatState;
-use crate::model::{ChatMessage, SenderType};
+use crate::model::{MessageView, SenderType};
 use crate::text::day_label;
 
 /// One line of the log.
 #[derive(Clone, PartialEq)]
 enum Row {
     Day(String),
-    Message { message: ChatMessage, own: bool, show_name: bool, seen: bool },
+    Message { message: MessageView, own: bool, show_name: bool, seen: bool },
 }
 
 impl Row {
-    fn key(&self) -> String {
+    /// A day by its label; a message by its id, and drawn anew when "Seen" comes or goes under it.
+    fn key(&self) -> (String, bool) {
         match self {
-            Row::Day(label) => format!("day:{label}"),
-            Row::Message { message, seen, .. } => format!("msg:{}:{seen}", message.id),
+            Row::Day(label) => (label.clone(), false),
+            Row::Message { message, seen, .. } => (message.id.clone(), *seen),
         }
     }
 }
@@ -64,7 +65,7 @@ pub fn MessageList(
             <For each=rows key=Row::key let:row>
                 {render_row(row)}
             </For>
-            <For each=move || state.outgoing.get() key=|o| format!("{}:{}", o.client_id, o.failed.is_some()) let:o>
+            <For each=move || state.outgoing.get() key=|o| (o.client_id.clone(), o.failed.is_some()) let:o>
                 <li class="msg own pending" data-testid="outgoing">
                     <div class="msg-bubble"><p class="msg-body">{o.body.clone()}</p></div>
                     <div class="msg-meta">

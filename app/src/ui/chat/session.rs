@@ -9,20 +9,23 @@ use leptos::html::Div;
 use leptos::prelude::*;
 
 use super::state::ChatState;
-use crate::model::{ChatChanges, ChatMessage, ChatOpening, EarlierMessages, ReadState, SenderType};
+use crate::model::{ChatChangesView, ChatOpeningView, EarlierMessagesView, MessageView, ReadStateView, SenderType};
 use crate::ui::poll::{page_is_visible, use_polling};
 
 /// The server functions behind one conversation.
 pub trait ChatChannel: Clone + Send + Sync + 'static {
     type Error: std::fmt::Display + Send + Sync + 'static;
-    fn poll(&self, after_seq: i64) -> impl Future<Output = Result<ChatChanges, Self::Error>> + Send + 'static;
+    fn poll(&self, after_seq: i64) -> impl Future<Output = Result<ChatChangesView, Self::Error>> + Send + 'static;
     fn send(
         &self,
         client_id: String,
         body: String,
-    ) -> impl Future<Output = Result<ChatMessage, Self::Error>> + Send + 'static;
-    fn mark_read(&self) -> impl Future<Output = Result<ReadState, Self::Error>> + Send + 'static;
-    fn earlier(&self, before_seq: i64) -> impl Future<Output = Result<EarlierMessages, Self::Error>> + Send + 'static;
+    ) -> impl Future<Output = Result<MessageView, Self::Error>> + Send + 'static;
+    fn mark_read(&self) -> impl Future<Output = Result<ReadStateView, Self::Error>> + Send + 'static;
+    fn earlier(
+        &self,
+        before_seq: i64,
+    ) -> impl Future<Output = Result<EarlierMessagesView, Self::Error>> + Send + 'static;
     /// Whether a failed send means this side may not write any more (messaging was turned off).
     fn stops_writing(_error: &Self::Error) -> bool {
         false
@@ -33,9 +36,9 @@ pub trait ChatChannel: Clone + Send + Sync + 'static {
 #[derive(Default)]
 pub struct ChatHooks {
     /// The read state changed: (before, after).
-    pub on_read: Option<Callback<(ReadState, ReadState)>>,
+    pub on_read: Option<Callback<(ReadStateView, ReadStateView)>>,
     /// A message this person sent was stored.
-    pub on_sent: Option<Callback<ChatMessage>>,
+    pub on_sent: Option<Callback<MessageView>>,
 }
 
 /// A conversation as one side sees and drives it.
@@ -50,7 +53,7 @@ pub struct ChatSession {
     pub log: NodeRef<Div>,
     send: Action<(String, String), ()>,
     earlier: Action<(), ()>,
-    on_read: Option<Callback<(ReadState, ReadState)>>,
+    on_read: Option<Callback<(ReadStateView, ReadStateView)>>,
     /// The distance from the log's bottom to keep while earlier messages are put above.
     keep_from_bottom: StoredValue<Option<i32>>,
     /// The log follows new messages: the person is at its bottom, or has just sent one.
@@ -87,7 +90,7 @@ impl ChatSession {
     }
 
     /// Takes a read state from elsewhere (the team's "Mark as unread").
-    pub fn apply_read(&self, read: ReadState) {
+    pub fn apply_read(&self, read: ReadStateView) {
         apply_read(self.chat, self.on_read, read);
     }
 
@@ -97,7 +100,7 @@ impl ChatSession {
     }
 }
 
-fn apply_read(chat: ChatState, on_read: Option<Callback<(ReadState, ReadState)>>, read: ReadState) {
+fn apply_read(chat: ChatState, on_read: Option<Callback<(ReadStateView, ReadStateView)>>, read: ReadStateView) {
     let Some(before) = chat.read.try_get_untracked() else { return };
     chat.read.try_set(read);
     if let Some(on_read) = on_read {
@@ -109,11 +112,11 @@ fn apply_read(chat: ChatState, on_read: Option<Callback<(ReadState, ReadState)>>
 pub fn use_chat_session<C: ChatChannel>(
     channel: C,
     me: SenderType,
-    opening: ChatOpening,
+    opening: ChatOpeningView,
     can_write: bool,
     hooks: ChatHooks,
 ) -> ChatSession {
-    let ChatOpening { messages, has_earlier, read, today } = opening;
+    let ChatOpeningView { messages, has_earlier, read, today } = opening;
     let chat = ChatState::new(messages, read, today);
     let has_earlier = RwSignal::new(has_earlier);
     let can_write = RwSignal::new(can_write);

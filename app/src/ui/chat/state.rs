@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
-use crate::model::{ChatMessage, ReadState};
+use crate::model::{MessageView, ReadStateView};
 
 /// A message this person sent that the server has not confirmed yet.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,14 +17,14 @@ pub struct Outgoing {
 
 #[derive(Debug, Clone, Copy)]
 pub struct ChatState {
-    pub messages: RwSignal<Vec<ChatMessage>>,
+    pub messages: RwSignal<Vec<MessageView>>,
     pub outgoing: RwSignal<Vec<Outgoing>>,
-    pub read: RwSignal<ReadState>,
+    pub read: RwSignal<ReadStateView>,
     pub today: RwSignal<NaiveDate>,
 }
 
 impl ChatState {
-    pub fn new(messages: Vec<ChatMessage>, read: ReadState, today: NaiveDate) -> Self {
+    pub fn new(messages: Vec<MessageView>, read: ReadStateView, today: NaiveDate) -> Self {
         ChatState {
             messages: RwSignal::new(messages),
             outgoing: RwSignal::new(Vec::new()),
@@ -44,7 +44,7 @@ impl ChatState {
     }
 
     /// Adds messages from a poll, a send or an earlier page, and retires the outgoing ones they confirm.
-    pub fn receive(&self, new: Vec<ChatMessage>) {
+    pub fn receive(&self, new: Vec<MessageView>) {
         if new.is_empty() {
             return;
         }
@@ -81,7 +81,7 @@ impl ChatState {
 }
 
 /// Merges `new` into `messages`, keeping seq order and each seq once.
-pub fn merge_messages(messages: &mut Vec<ChatMessage>, new: Vec<ChatMessage>) {
+pub fn merge_messages(messages: &mut Vec<MessageView>, new: Vec<MessageView>) {
     for message in new {
         match messages.binary_search_by_key(&message.seq, |m| m.seq) {
             Ok(at) => messages[at] = message,
@@ -95,8 +95,8 @@ mod tests {
     use super::*;
     use crate::model::SenderType;
 
-    fn message(seq: i64) -> ChatMessage {
-        ChatMessage {
+    fn message(seq: i64) -> MessageView {
+        MessageView {
             id: format!("m{seq}"),
             seq,
             sender_type: SenderType::Customer,

@@ -1,54 +1,41 @@
 //! Settings → API keys: create (shown once), list and revoke the keys integrators use.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::api::api_keys::{create_api_key, list_api_keys, revoke_api_key};
-use crate::model::CreatedApiKey;
+use crate::api::api_keys::{list_api_keys, CreateApiKey, RevokeApiKey};
 
 #[component]
 pub fn ApiKeysSection() -> impl IntoView {
-    let version = RwSignal::new(0u32);
-    let keys = Resource::new(move || version.get(), |_| list_api_keys());
+    let create = ServerAction::<CreateApiKey>::new();
+    let revoke = ServerAction::<RevokeApiKey>::new();
+    let keys = Resource::new(move || (create.version().get(), revoke.version().get()), |_| list_api_keys());
     let name = RwSignal::new(String::new());
-    let created = RwSignal::new(None::<CreatedApiKey>);
-    let error = RwSignal::new(None::<String>);
-    let create = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        spawn_local(async move {
-            match create_api_key(name.get_untracked()).await {
-                Ok(c) => {
-                    let _ = error.try_set(None);
-                    let _ = created.try_set(Some(c));
-                    let _ = name.try_set(String::new());
-                    let _ = version.try_update(|v| *v += 1);
-                }
-                Err(e) => {
-                    let _ = error.try_set(Some(e.to_string()));
-                }
-            }
-        });
+    Effect::new(move || {
+        if let Some(Ok(_)) = create.value().get() {
+            name.set(String::new());
+        }
+    });
+    let created = move || create.value().get().and_then(Result::ok);
+    let error = move || {
+        let failed = create.value().get().and_then(Result::err).or_else(|| revoke.value().get().and_then(Result::err));
+        failed.map(|e| e.to_string())
     };
-    let revoke = move |id: String| {
-        spawn_local(async move {
-            if let Err(e) = revoke_api_key(id).await {
-                let _ = error.try_set(Some(e.to_string()));
-            }
-            let _ = version.try_update(|v| *v += 1);
-        });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        create.dispatch(CreateApiKey { name: name.get_untracked() });
     };
     view! {
         <section class="card api-keys">
             <h2>"API keys"</h2>
             <p class="muted">"For the REST API at /api/v1 (see /api/v1/openapi.json). A key reaches this location only."</p>
-            <form class="form" on:submit=create>
+            <form class="form" on:submit=on_submit>
                 <label for="api-key-name">"Key name"</label>
                 <input id="api-key-name" type="text" required placeholder="Booking system"
                     prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
-                <button type="submit" class="button primary">"Create key"</button>
+                <button type="submit" class="button primary" disabled=move || create.pending().get()>"Create key"</button>
             </form>
-            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-            {move || created.get().map(|c| view! {
+            {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            {move || created().map(|c| view! {
                 <div class="notice" role="status" data-testid="api-key-secret">
                     <p>{format!("Key “{}” created. Copy it now: it is shown only this once.", c.key.name)}</p>
                     <input type="text" readonly value=c.secret class="portal-link" aria-label="API key"/>
@@ -69,7 +56,12 @@ pub fn ApiKeysSection() -> impl IntoView {
                                             {if k.revoked {
                                                 view! { <span class="muted">" · revoked"</span> }.into_any()
                                             } else {
-                                                view! { <button type="button" class="button" on:click=move |_| revoke(id.clone())>"Revoke"</button> }.into_any()
+                                                view! {
+                                                    <button type="button" class="button"
+                                                        on:click=move |_| { revoke.dispatch(RevokeApiKey { key_id: id.clone() }); }>
+                                                        "Revoke"
+                                                    </button>
+                                                }.into_any()
                                             }}
                                         </li>
                                     }

@@ -2,13 +2,13 @@
 //! booking with its portal link and "Message customer".
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::shell::DashTitle;
-use crate::api::bookings::{get_booking, get_bookings, message_customer, new_portal_link, revoke_portal_links};
-use crate::model::{BookingDetail, BookingRow};
+use crate::api::bookings::{get_booking, get_bookings, new_portal_link, revoke_portal_links, MessageCustomer};
+use crate::model::{BookingDetailView, BookingRowView};
+use crate::ui::booking::{BookingFacts, StatusPill};
 
 #[component]
 pub fn BookingsPage() -> impl IntoView {
@@ -41,17 +41,16 @@ pub fn BookingsPage() -> impl IntoView {
 
 /// Bookings as a list of links; also used on a customer's profile.
 #[component]
-pub fn BookingTable(rows: Vec<BookingRow>) -> impl IntoView {
+pub fn BookingTable(rows: Vec<BookingRowView>) -> impl IntoView {
     view! {
         <ul class="booking-list" data-testid="booking-list">
             {rows.into_iter().map(|b| {
-                let status_class = format!("pill status-{}", b.status.as_str());
                 view! {
                     <li>
                         <A href=format!("/dashboard/bookings/{}", b.booking_id)>
                             <span class="booking-name">{b.customer_name}</span>
                             <span class="muted">{format!("{} · {} · {} {}", b.confirmation_code, b.activity, b.date, b.start_time)}</span>
-                            <span class=status_class>{b.status.label()}</span>
+                            <StatusPill status=b.status/>
                         </A>
                     </li>
                 }
@@ -69,7 +68,7 @@ pub fn BookingPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match booking.await {
-                        Ok(detail) => view! { <BookingView detail/> }.into_any(),
+                        Ok(detail) => view! { <BookingDetails detail/> }.into_any(),
                         Err(err) => view! { <h1>"Booking not found"</h1><p class="muted">{err.to_string()}</p> }.into_any(),
                     }
                 })}
@@ -78,83 +77,83 @@ pub fn BookingPage() -> impl IntoView {
     }
 }
 
-#[component]
-fn BookingView(detail: BookingDetail) -> impl IntoView {
-    let BookingDetail { booking_id, customer_id, summary, customer_email, customer_phone, thread_id } = detail;
-    let booking_id = StoredValue::new(booking_id);
-    let link = RwSignal::new(None::<String>);
-    let notice = RwSignal::new(None::<String>);
-    let starting = RwSignal::new(false);
-    let navigate = use_navigate();
+/// What the portal link buttons last did.
+#[derive(Debug, Clone, PartialEq)]
+enum LinkNotice {
+    /// A new link (its path), to copy and send.
+    Issued(String),
+    Revoked,
+}
 
-    let issue_link = move |_| {
-        spawn_local(async move {
-            match new_portal_link(booking_id.get_value()).await {
-                Ok(path) => {
-                    let url = format!("{}{path}", window().location().origin().unwrap_or_default());
-                    notice.set(Some(
-                        "A new link: copy it and send it to the customer. Earlier links still work until revoked."
-                            .into(),
-                    ));
-                    link.set(Some(url));
+#[component]
+fn BookingDetails(detail: BookingDetailView) -> impl IntoView {
+    let BookingDetailView { booking_id, customer_id, summary, customer_email, customer_phone, thread_id } = detail;
+    // Issue a new link (true) or revoke every link (false): the answer is what the page then says.
+    let links = Action::new({
+        let booking_id = booking_id.clone();
+        move |issue: &bool| {
+            let (issue, booking_id) = (*issue, booking_id.clone());
+            async move {
+                if issue {
+                    new_portal_link(booking_id).await.map(LinkNotice::Issued)
+                } else {
+                    revoke_portal_links(booking_id).await.map(|()| LinkNotice::Revoked)
                 }
-                Err(err) => notice.set(Some(err.to_string())),
             }
-        });
-    };
-    let revoke = move |_| {
-        spawn_local(async move {
-            match revoke_portal_links(booking_id.get_value()).await {
-                Ok(()) => {
-                    link.set(None);
-                    notice.set(Some("Every earlier portal link of this booking has stopped working.".into()));
-                }
-                Err(err) => notice.set(Some(err.to_string())),
-            }
-        });
-    };
-    let start_conversation = move |_| {
-        // One request at a time: a double click still makes one thread (the server ensures it too).
-        if starting.get_untracked() {
-            return;
         }
-        starting.set(true);
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            match message_customer(booking_id.get_value()).await {
-                Ok(thread_id) => navigate(&format!("/dashboard/threads/{thread_id}"), Default::default()),
-                Err(err) => notice.set(Some(err.to_string())),
-            }
-            starting.set(false);
-        });
-    };
-    let status_class = format!("pill status-{}", summary.status.as_str());
+    });
+    // Starting the conversation twice still makes one thread (the server ensures it); the button
+    // waits for the answer meanwhile.
+    let start = ServerAction::<MessageCustomer>::new();
+    let navigate = use_navigate();
+    Effect::new(move || {
+        if let Some(Ok(thread_id)) = start.value().get() {
+            navigate(&format!("/dashboard/threads/{thread_id}"), Default::default());
+        }
+    });
+    let start_error = move || start.value().get().and_then(Result::err).map(|e| e.to_string());
     view! {
         <DashTitle page=summary.confirmation_code.clone()/>
         <h1>{summary.activity.clone()}</h1>
-        <p><span class=status_class>{summary.status.label()}</span></p>
-        <dl class="facts card">
-            <dt>"Confirmation"</dt><dd>{summary.confirmation_code.clone()}</dd>
-            <dt>"Date"</dt><dd>{format!("{} · {} · {}", summary.date, summary.start_time, summary.duration)}</dd>
-            <dt>"Party"</dt><dd>{summary.party_size}</dd>
-            <dt>"Location"</dt><dd>{summary.location_name.clone()}</dd>
-            <dt>"Customer"</dt>
-            <dd><a href=format!("/dashboard/customers/{customer_id}") target="_blank" rel="noopener">{summary.customer_name.clone()}</a></dd>
-            <dt>"Email"</dt><dd>{customer_email.unwrap_or_else(|| "—".into())}</dd>
-            <dt>"Phone"</dt><dd>{customer_phone.unwrap_or_else(|| "—".into())}</dd>
-        </dl>
+        <p><StatusPill status=summary.status/></p>
+        <div class="card">
+            <BookingFacts
+                booking=summary.clone()
+                email=customer_email
+                phone=customer_phone
+                customer_href=format!("/dashboard/customers/{customer_id}")
+            />
+        </div>
         <div class="booking-actions">
-            <button type="button" class="button primary" on:click=start_conversation disabled=move || starting.get()>
+            <button type="button" class="button primary" disabled=move || start.pending().get()
+                on:click={
+                    let booking_id = booking_id.clone();
+                    move |_| { start.dispatch(MessageCustomer { booking_id: booking_id.clone() }); }
+                }>
                 {if thread_id.is_some() { "Open conversation" } else { "Message customer" }}
             </button>
-            <button type="button" class="button" on:click=issue_link>"New portal link"</button>
-            <button type="button" class="button" on:click=revoke>"Revoke portal links"</button>
+            <button type="button" class="button" disabled=move || links.pending().get()
+                on:click=move |_| { links.dispatch(true); }>"New portal link"</button>
+            <button type="button" class="button" disabled=move || links.pending().get()
+                on:click=move |_| { links.dispatch(false); }>"Revoke portal links"</button>
         </div>
-        {move || notice.get().map(|n| view! { <p role="status" data-testid="booking-notice">{n}</p> })}
-        {move || link.get().map(|url| view! {
-            <label for="portal-link">"Portal link for the customer"</label>
-            <input id="portal-link" class="portal-link" type="text" readonly value=url data-testid="portal-link"
-                on:focus=|ev| { event_target::<leptos::web_sys::HtmlInputElement>(&ev).select(); }/>
+        {move || start_error().map(|e| view! { <p class="error" role="alert" data-testid="booking-notice">{e}</p> })}
+        {move || links.value().get().map(|answer| match answer {
+            Ok(LinkNotice::Issued(path)) => {
+                let url = format!("{}{path}", window().location().origin().unwrap_or_default());
+                view! {
+                    <p role="status" data-testid="booking-notice">
+                        "A new link: copy it and send it to the customer. Earlier links still work until revoked."
+                    </p>
+                    <label for="portal-link">"Portal link for the customer"</label>
+                    <input id="portal-link" class="portal-link" type="text" readonly value=url data-testid="portal-link"
+                        on:focus=|ev| { event_target::<leptos::web_sys::HtmlInputElement>(&ev).select(); }/>
+                }.into_any()
+            }
+            Ok(LinkNotice::Revoked) => view! {
+                <p role="status" data-testid="booking-notice">"Every earlier portal link of this booking has stopped working."</p>
+            }.into_any(),
+            Err(err) => view! { <p class="error" role="alert" data-testid="booking-notice">{err.to_string()}</p> }.into_any(),
         })}
     }
     .into_any()

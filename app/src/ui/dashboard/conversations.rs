@@ -2,23 +2,79 @@
 //! open thread, if any, on the right.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_params_map;
 
-use super::state::DashState;
+use super::state::{merge_rows, DashState};
 use crate::api::inbox::get_inbox_page;
-use crate::model::{InboxPage, InboxRow};
+use crate::model::InboxRowView;
 use crate::text::{relative_time, unread_badge};
+use crate::ui::booking::StatusPill;
+
+/// The list as shown: its loaded pages merged with what changed since. The open thread patches its
+/// row through it.
+#[derive(Debug, Clone, Copy)]
+pub struct InboxRows(pub Memo<Vec<InboxRowView>>);
+
+/// Pages loaded after the first, for the filters they were loaded with.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct MorePages {
+    filters: Option<(bool, String)>,
+    rows: Vec<InboxRowView>,
+    next: Option<String>,
+}
 
 #[component]
 pub fn ConversationsPage() -> impl IntoView {
     let dash = expect_context::<DashState>();
-    let page = Resource::new(
-        move || (dash.unread_only.get(), dash.search.get()),
-        |(unread_only, search)| get_inbox_page(unread_only, search, None),
-    );
-    // Owned here, not by the list, which is rebuilt whenever the filters change.
+    let filters = Memo::new(move |_| (dash.unread_only.get(), dash.search.get()));
+    let first = Resource::new(move || filters.get(), |(unread_only, search)| get_inbox_page(unread_only, search, None));
+    let more = RwSignal::new(MorePages::default());
+    // Where the next page starts, for the filters shown now.
+    let next = Memo::new(move |_| {
+        let filters = filters.get();
+        match more.with(|m| (m.filters.as_ref() == Some(&filters)).then(|| m.next.clone())) {
+            Some(next) => next,
+            None => first.get().and_then(Result::ok).and_then(|page| page.next),
+        }
+    });
+    let rows = Memo::new(move |_| {
+        let Some(Ok(page)) = first.get() else { return Vec::new() };
+        let (unread_only, search) = filters.get();
+        let mut rows = page.rows;
+        more.with(|m| {
+            if m.filters == Some((unread_only, search.clone())) {
+                rows.extend(m.rows.iter().cloned());
+            }
+        });
+        let searching = !search.trim().is_empty();
+        merge_rows(&mut rows, dash.changed.get(), unread_only, searching, next.get().is_some());
+        rows
+    });
+    provide_context(InboxRows(rows));
+    let load_more = Action::new(move |cursor: &String| {
+        let (cursor, (unread_only, search)) = (cursor.clone(), filters.get_untracked());
+        async move {
+            if let Ok(page) = get_inbox_page(unread_only, search.clone(), Some(cursor)).await {
+                more.try_update(|m| {
+                    if m.filters != Some((unread_only, search.clone())) {
+                        *m = MorePages { filters: Some((unread_only, search)), ..MorePages::default() };
+                    }
+                    for row in page.rows {
+                        if !m.rows.iter().any(|o| o.thread_id == row.thread_id) {
+                            m.rows.push(row);
+                        }
+                    }
+                    m.next = page.next;
+                });
+            }
+        }
+    });
+    let load_more = move || {
+        if let Some(cursor) = next.get_untracked().filter(|_| !load_more.pending().get_untracked()) {
+            load_more.dispatch(cursor);
+        }
+    };
     let params = use_params_map();
     let open_id = Memo::new(move |_| params.read().get("id"));
     let messaging_off = move || {
@@ -26,7 +82,8 @@ pub fn ConversationsPage() -> impl IntoView {
         !(me.portal_enabled && me.messaging_enabled)
     };
     view! {
-        <div class="conversations">
+        <main class="conversations">
+            <h1 class="visually-hidden">"Conversations"</h1>
             <section class="inbox" aria-label="Conversations">
                 <Show when=messaging_off>
                     <p class="notice" role="status" data-testid="messaging-off-notice">
@@ -37,17 +94,17 @@ pub fn ConversationsPage() -> impl IntoView {
                 <InboxFilters/>
                 <Transition fallback=|| view! { <p class="muted inbox-empty">"Loading conversations…"</p> }>
                     {move || Suspend::new(async move {
-                        match page.await {
-                            Ok(page) => view! { <InboxList page open_id/> }.into_any(),
+                        match first.await {
+                            Ok(_) => view! { <InboxList rows open_id next load_more/> }.into_any(),
                             Err(err) => view! { <p class="error">{err.to_string()}</p> }.into_any(),
                         }
                     })}
                 </Transition>
             </section>
-            <section class="thread-pane">
+            <section class="thread-pane" aria-label="Conversation">
                 <Outlet/>
             </section>
-        </div>
+        </main>
     }
 }
 
@@ -90,35 +147,14 @@ fn InboxFilters() -> impl IntoView {
     }
 }
 
-/// The rows of a freshly loaded first page, with more loaded as the list scrolls near its end.
+/// The rows, with more loaded as the list scrolls near its end.
 #[component]
-fn InboxList(page: InboxPage, open_id: Memo<Option<String>>) -> impl IntoView {
-    let dash = expect_context::<DashState>();
-    dash.rows.set(page.rows);
-    dash.next.set(page.next);
-    dash.status.set(page.status);
-    let loading_more = RwSignal::new(false);
-    let load_more = move || {
-        let Some(cursor) = dash.next.get_untracked() else { return };
-        if loading_more.get_untracked() {
-            return;
-        }
-        loading_more.set(true);
-        spawn_local(async move {
-            let (unread_only, search) = (dash.unread_only.get_untracked(), dash.search.get_untracked());
-            if let Ok(page) = get_inbox_page(unread_only, search, Some(cursor)).await {
-                dash.rows.update(|rows| {
-                    for row in page.rows {
-                        if !rows.iter().any(|r| r.thread_id == row.thread_id) {
-                            rows.push(row);
-                        }
-                    }
-                });
-                dash.next.set(page.next);
-            }
-            loading_more.set(false);
-        });
-    };
+fn InboxList(
+    rows: Memo<Vec<InboxRowView>>,
+    open_id: Memo<Option<String>>,
+    next: Memo<Option<String>>,
+    load_more: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let on_scroll = move |ev: leptos::ev::Event| {
         let el = event_target::<leptos::web_sys::HtmlElement>(&ev);
         if el.scroll_top() + el.client_height() >= el.scroll_height() - 200 {
@@ -127,18 +163,16 @@ fn InboxList(page: InboxPage, open_id: Memo<Option<String>>) -> impl IntoView {
     };
     view! {
         <ol class="inbox-list" data-testid="inbox-list" on:scroll=on_scroll>
-            <Show when=move || dash.rows.with(Vec::is_empty)>
+            <Show when=move || rows.with(Vec::is_empty)>
                 <li class="muted inbox-empty">"No conversations here."</li>
             </Show>
-            // Keyed by everything a row shows, so a changed row is drawn anew.
-            <For each=move || dash.rows.get() key=|row| format!("{row:?}") let:row>
-                <InboxRowView row open_id/>
+            // A row is drawn anew when its thread changes.
+            <For each=move || rows.get() key=|row| (row.thread_id.clone(), row.updated_ms) let:row>
+                <InboxItem row open_id/>
             </For>
-            <Show when=move || dash.next.with(Option::is_some)>
+            <Show when=move || next.with(Option::is_some)>
                 <li class="inbox-more">
-                    <button type="button" class="link-button" on:click=move |_| load_more()>
-                        {move || if loading_more.get() { "Loading…" } else { "Load more" }}
-                    </button>
+                    <button type="button" class="link-button" on:click=move |_| load_more()>"Load more"</button>
                 </li>
             </Show>
         </ol>
@@ -147,7 +181,7 @@ fn InboxList(page: InboxPage, open_id: Memo<Option<String>>) -> impl IntoView {
 }
 
 #[component]
-fn InboxRowView(row: InboxRow, open_id: Memo<Option<String>>) -> impl IntoView {
+fn InboxItem(row: InboxRowView, open_id: Memo<Option<String>>) -> impl IntoView {
     let dash = expect_context::<DashState>();
     let id = StoredValue::new(row.thread_id.clone());
     let is_open = move || id.with_value(|id| open_id.get().as_deref() == Some(id.as_str()));
@@ -157,7 +191,6 @@ fn InboxRowView(row: InboxRow, open_id: Memo<Option<String>>) -> impl IntoView {
         relative_time((status.now_ms - ms) / 1000, day, status.today)
     };
     let badge = unread_badge(row.unread.max(0) as u32);
-    let status_class = format!("pill status-{}", row.status.as_str());
     view! {
         <li>
             <a
@@ -175,7 +208,7 @@ fn InboxRowView(row: InboxRow, open_id: Memo<Option<String>>) -> impl IntoView {
                 <span class="row-meta">
                     {format!("{} · {} · {}", row.activity, row.code, row.booking_date)}
                     " "
-                    <span class=status_class>{row.status.label()}</span>
+                    <StatusPill status=row.status/>
                 </span>
                 <span class="row-bottom">
                     <span class="row-preview">{row.preview.clone()}</span>

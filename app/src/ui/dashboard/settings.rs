@@ -2,12 +2,11 @@
 //! saved as soon as they change.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::shell::DashTitle;
 use super::state::DashState;
-use crate::api::settings::{get_location_settings, save_location_settings};
-use crate::model::LocationSettings;
+use crate::api::settings::{get_location_settings, SaveLocationSettings};
+use crate::model::LocationSettingsView;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -32,27 +31,33 @@ pub fn SettingsPage() -> impl IntoView {
 }
 
 #[component]
-fn SettingsForm(initial: LocationSettings) -> impl IntoView {
+fn SettingsForm(initial: LocationSettingsView) -> impl IntoView {
     let dash = expect_context::<DashState>();
     let portal = RwSignal::new(initial.portal_enabled);
     let messaging = RwSignal::new(initial.messaging_enabled);
-    let status = RwSignal::new(None::<Result<&'static str, String>>);
+    let save_settings = ServerAction::<SaveLocationSettings>::new();
+    // The switches and the navigation's notice follow what was saved.
+    Effect::new(move || {
+        if let Some(Ok(saved)) = save_settings.value().get() {
+            portal.set(saved.portal_enabled);
+            messaging.set(saved.messaging_enabled);
+            dash.me.update(|me| {
+                me.portal_enabled = saved.portal_enabled;
+                me.messaging_enabled = saved.messaging_enabled;
+            });
+        }
+    });
     let save = move || {
-        status.set(None);
-        spawn_local(async move {
-            match save_location_settings(portal.get_untracked(), messaging.get_untracked()).await {
-                Ok(saved) => {
-                    portal.set(saved.portal_enabled);
-                    messaging.set(saved.messaging_enabled);
-                    dash.me.update(|me| {
-                        me.portal_enabled = saved.portal_enabled;
-                        me.messaging_enabled = saved.messaging_enabled;
-                    });
-                    status.set(Some(Ok("Saved")));
-                }
-                Err(err) => status.set(Some(Err(err.to_string()))),
-            }
+        save_settings.dispatch(SaveLocationSettings {
+            portal_enabled: portal.get_untracked(),
+            messaging_enabled: messaging.get_untracked(),
         });
+    };
+    let status = move || match save_settings.value().get() {
+        _ if save_settings.pending().get() => None,
+        Some(Ok(_)) => Some(Ok("Saved")),
+        Some(Err(err)) => Some(Err(err.to_string())),
+        None => None,
     };
     view! {
         <h1>"Settings"</h1>
@@ -73,7 +78,7 @@ fn SettingsForm(initial: LocationSettings) -> impl IntoView {
             </label>
             <p class="muted">"Customers can write to your team from the portal. Both switches must be on."</p>
             <p role="status" data-testid="settings-status">
-                {move || match status.get() {
+                {move || match status() {
                     Some(Ok(s)) => view! { <span class="ok">{s}</span> }.into_any(),
                     Some(Err(e)) => view! { <span class="error">{e}</span> }.into_any(),
                     None => ().into_any(),

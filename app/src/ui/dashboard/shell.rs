@@ -2,15 +2,14 @@
 //! the one poll that keeps the Conversations list and the count current on every page.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::{Outlet, A};
 
 use super::state::DashState;
-use crate::api::auth::{me, switch_location, Logout};
+use crate::api::auth::{me, Logout, SwitchLocation};
 use crate::api::dash_error::DashError;
 use crate::api::inbox::{get_inbox_changes, get_inbox_start};
-use crate::model::{InboxStart, StaffMe};
+use crate::model::{InboxStartView, StaffView};
 use crate::text::{page_title, unread_badge};
 use crate::ui::poll::use_polling;
 
@@ -66,7 +65,7 @@ fn ToSignIn() -> impl IntoView {
 }
 
 #[component]
-fn Shell(me: StaffMe, start: InboxStart) -> impl IntoView {
+fn Shell(me: StaffView, start: InboxStartView) -> impl IntoView {
     let dash = DashState::new(me, start);
     provide_context(dash);
 
@@ -74,7 +73,7 @@ fn Shell(me: StaffMe, start: InboxStart) -> impl IntoView {
     use_polling(move || async move {
         loop {
             let Ok(changes) = get_inbox_changes(dash.changes.get_value()).await else { return };
-            dash.merge_changes(changes.rows);
+            dash.take_changes(changes.rows);
             dash.status.set(changes.status);
             dash.changes.set_value(changes.next);
             if !changes.more {
@@ -124,14 +123,15 @@ pub fn DashTitle(#[prop(into)] page: String) -> impl IntoView {
 #[component]
 fn LocationSwitcher() -> impl IntoView {
     let dash = expect_context::<DashState>();
+    let switch = ServerAction::<SwitchLocation>::new();
+    Effect::new(move || {
+        if let Some(Ok(())) = switch.value().get() {
+            // Every list and count changes with the location: start the dashboard afresh.
+            let _ = window().location().set_href("/dashboard");
+        }
+    });
     let on_change = move |ev: leptos::ev::Event| {
-        let id = event_target_value(&ev);
-        spawn_local(async move {
-            if switch_location(id).await.is_ok() {
-                // Every list and count changes with the location: start the dashboard afresh.
-                let _ = window().location().set_href("/dashboard");
-            }
-        });
+        switch.dispatch(SwitchLocation { location_id: event_target_value(&ev) });
     };
     view! {
         <label class="visually-hidden" for="location-switcher">"Location"</label>

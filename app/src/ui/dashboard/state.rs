@@ -3,58 +3,63 @@
 
 use leptos::prelude::*;
 
-use crate::model::{InboxRow, InboxStart, InboxStatus, StaffMe};
+use crate::model::{InboxRowView, InboxStartView, InboxStatusView, StaffView};
 
 #[derive(Debug, Clone, Copy)]
 pub struct DashState {
-    pub me: RwSignal<StaffMe>,
-    pub status: RwSignal<InboxStatus>,
+    pub me: RwSignal<StaffView>,
+    pub status: RwSignal<InboxStatusView>,
     /// The position in the location's changes that the next poll asks after.
     pub changes: StoredValue<String>,
-    /// The list as shown: the loaded pages, merged with every poll's changes.
-    pub rows: RwSignal<Vec<InboxRow>>,
-    /// Where the next page starts, if there is one.
-    pub next: RwSignal<Option<String>>,
+    /// Rows newer than the pages loaded: what polls brought and what this person's own actions
+    /// changed, the newest copy of each thread. The list shows its pages merged with them.
+    pub changed: RwSignal<Vec<InboxRowView>>,
     /// The list's filters: only unread, and the search text.
     pub unread_only: RwSignal<bool>,
     pub search: RwSignal<String>,
 }
 
 impl DashState {
-    pub fn new(me: StaffMe, start: InboxStart) -> Self {
+    pub fn new(me: StaffView, start: InboxStartView) -> Self {
         DashState {
             me: RwSignal::new(me),
             status: RwSignal::new(start.status),
             changes: StoredValue::new(start.changes),
-            rows: RwSignal::new(Vec::new()),
-            next: RwSignal::new(None),
+            changed: RwSignal::new(Vec::new()),
             unread_only: RwSignal::new(false),
             search: RwSignal::new(String::new()),
         }
     }
 
-    /// Merges changed rows from a poll into the list, as the list's filters allow.
-    pub fn merge_changes(&self, changed: Vec<InboxRow>) {
-        if changed.is_empty() {
-            return;
+    /// Takes rows a poll says changed.
+    pub fn take_changes(&self, rows: Vec<InboxRowView>) {
+        if !rows.is_empty() {
+            self.changed.update(|changed| keep_newest(changed, rows));
         }
-        let unread_only = self.unread_only.get_untracked();
-        let searching = !self.search.with_untracked(|s| s.trim().is_empty());
-        let more_pages = self.next.with_untracked(Option::is_some);
-        self.rows.update(|rows| merge_rows(rows, changed, unread_only, searching, more_pages));
     }
 
-    /// Changes one row (after a read, an unread or a reply in the open thread), keeping the order.
-    /// The row counts as changed now, so a poll answer that left the server earlier cannot undo it.
-    pub fn patch_row(&self, thread_id: &str, patch: impl FnOnce(&mut InboxRow)) {
+    /// Changes a row of `shown` (after a read, an unread or a reply in the open thread). The row
+    /// counts as changed now, so a poll answer that left the server earlier cannot undo it.
+    pub fn patch_row(&self, shown: &[InboxRowView], thread_id: &str, patch: impl FnOnce(&mut InboxRowView)) {
         let now_ms = self.status.get_untracked().now_ms;
-        self.rows.update(|rows| {
-            if let Some(row) = rows.iter_mut().find(|r| r.thread_id == thread_id) {
-                patch(row);
-                row.updated_ms = row.updated_ms.max(now_ms);
-            }
-            sort_newest_first(rows);
-        });
+        let newest = self.changed.with_untracked(|changed| changed.iter().find(|r| r.thread_id == thread_id).cloned());
+        let Some(mut row) = newest.or_else(|| shown.iter().find(|r| r.thread_id == thread_id).cloned()) else {
+            return;
+        };
+        patch(&mut row);
+        row.updated_ms = row.updated_ms.max(now_ms);
+        self.changed.update(|changed| keep_newest(changed, vec![row]));
+    }
+}
+
+/// Keeps one copy per thread, the newest.
+fn keep_newest(rows: &mut Vec<InboxRowView>, newer: Vec<InboxRowView>) {
+    for row in newer {
+        match rows.iter_mut().find(|r| r.thread_id == row.thread_id) {
+            Some(old) if old.updated_ms <= row.updated_ms => *old = row,
+            Some(_) => {}
+            None => rows.push(row),
+        }
     }
 }
 
@@ -63,8 +68,8 @@ impl DashState {
 /// unless a search is active (the server decides what matches) or it is older than the loaded
 /// window (the next page will bring it); unread-only drops rows that are read now. Newest first.
 pub fn merge_rows(
-    rows: &mut Vec<InboxRow>,
-    changed: Vec<InboxRow>,
+    rows: &mut Vec<InboxRowView>,
+    changed: Vec<InboxRowView>,
     unread_only: bool,
     searching: bool,
     more_pages: bool,
@@ -91,7 +96,7 @@ pub fn merge_rows(
     sort_newest_first(rows);
 }
 
-fn sort_newest_first(rows: &mut [InboxRow]) {
+pub fn sort_newest_first(rows: &mut [InboxRowView]) {
     rows.sort_by(|a, b| b.last_message_ms.cmp(&a.last_message_ms).then_with(|| b.thread_id.cmp(&a.thread_id)));
 }
 
@@ -100,9 +105,9 @@ mod tests {
     use super::*;
     use crate::model::BookingStatus;
 
-    fn row(id: &str, at: i64, unread: i64) -> InboxRow {
+    fn row(id: &str, at: i64, unread: i64) -> InboxRowView {
         let updated_ms = at;
-        InboxRow {
+        InboxRowView {
             thread_id: id.into(),
             customer_name: id.into(),
             activity: "Tour".into(),
@@ -118,7 +123,7 @@ mod tests {
         }
     }
 
-    fn ids(rows: &[InboxRow]) -> Vec<&str> {
+    fn ids(rows: &[InboxRowView]) -> Vec<&str> {
         rows.iter().map(|r| r.thread_id.as_str()).collect()
     }
 
@@ -132,10 +137,10 @@ mod tests {
 
     #[test]
     fn an_older_copy_never_replaces_a_newer_row() {
-        let mut rows = vec![InboxRow { updated_ms: 100, ..row("a", 30, 0) }];
-        merge_rows(&mut rows, vec![InboxRow { updated_ms: 90, ..row("a", 30, 1) }], false, false, false);
+        let mut rows = vec![InboxRowView { updated_ms: 100, ..row("a", 30, 0) }];
+        merge_rows(&mut rows, vec![InboxRowView { updated_ms: 90, ..row("a", 30, 1) }], false, false, false);
         assert_eq!(rows[0].unread, 0, "the stale answer is ignored");
-        merge_rows(&mut rows, vec![InboxRow { updated_ms: 110, ..row("a", 40, 1) }], false, false, false);
+        merge_rows(&mut rows, vec![InboxRowView { updated_ms: 110, ..row("a", 40, 1) }], false, false, false);
         assert_eq!(rows[0].unread, 1, "a newer change is taken");
     }
 
@@ -144,6 +149,15 @@ mod tests {
         let mut rows = vec![row("a", 30, 2), row("b", 20, 1)];
         merge_rows(&mut rows, vec![row("a", 30, 0), row("e", 50, 0)], true, false, false);
         assert_eq!(ids(&rows), ["b"]);
+    }
+
+    #[test]
+    fn only_the_newest_copy_of_a_row_is_kept() {
+        let mut changed = vec![InboxRowView { updated_ms: 100, ..row("a", 30, 0) }];
+        keep_newest(&mut changed, vec![InboxRowView { updated_ms: 90, ..row("a", 30, 1) }, row("b", 40, 1)]);
+        assert_eq!((changed[0].unread, ids(&changed)), (0, vec!["a", "b"]));
+        keep_newest(&mut changed, vec![InboxRowView { updated_ms: 120, ..row("a", 50, 2) }]);
+        assert_eq!(changed[0].unread, 2);
     }
 
     #[test]

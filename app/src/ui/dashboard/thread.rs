@@ -5,13 +5,15 @@ use std::future::Future;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
+use super::conversations::InboxRows;
 use super::shell::DashTitle;
 use super::state::DashState;
 use crate::api::dash_error::DashError;
 use crate::api::threads::{
     get_thread, thread_earlier, thread_mark_read, thread_mark_unread, thread_poll, thread_reply,
 };
-use crate::model::{ChatChanges, ChatMessage, EarlierMessages, ReadState, SenderType, ThreadView};
+use crate::model::{ChatChangesView, EarlierMessagesView, MessageView, ReadStateView, SenderType, ThreadView};
+use crate::ui::booking::{BookingFacts, StatusPill};
 use crate::ui::chat::{use_chat_session, ChatChannel, ChatHooks, ChatLog, Composer};
 
 #[component]
@@ -45,7 +47,7 @@ struct ThreadChannel {
 impl ChatChannel for ThreadChannel {
     type Error = DashError;
 
-    fn poll(&self, after_seq: i64) -> impl Future<Output = Result<ChatChanges, DashError>> + Send + 'static {
+    fn poll(&self, after_seq: i64) -> impl Future<Output = Result<ChatChangesView, DashError>> + Send + 'static {
         thread_poll(self.thread_id.clone(), after_seq)
     }
 
@@ -53,15 +55,18 @@ impl ChatChannel for ThreadChannel {
         &self,
         client_id: String,
         body: String,
-    ) -> impl Future<Output = Result<ChatMessage, DashError>> + Send + 'static {
+    ) -> impl Future<Output = Result<MessageView, DashError>> + Send + 'static {
         thread_reply(self.thread_id.clone(), client_id, body)
     }
 
-    fn mark_read(&self) -> impl Future<Output = Result<ReadState, DashError>> + Send + 'static {
+    fn mark_read(&self) -> impl Future<Output = Result<ReadStateView, DashError>> + Send + 'static {
         thread_mark_read(self.thread_id.clone())
     }
 
-    fn earlier(&self, before_seq: i64) -> impl Future<Output = Result<EarlierMessages, DashError>> + Send + 'static {
+    fn earlier(
+        &self,
+        before_seq: i64,
+    ) -> impl Future<Output = Result<EarlierMessagesView, DashError>> + Send + 'static {
         thread_earlier(self.thread_id.clone(), before_seq)
     }
 }
@@ -74,19 +79,24 @@ fn OpenThread(view: ThreadView) -> impl IntoView {
 
     // The list's row and the unread count follow the thread's read state and replies at once.
     let row_id = StoredValue::new(thread_id.clone());
-    let on_read = Callback::new(move |(before, after): (ReadState, ReadState)| {
-        dash.patch_row(&row_id.get_value(), |row| row.unread = after.unread_for_operator);
+    let shown = expect_context::<InboxRows>().0;
+    let on_read = Callback::new(move |(before, after): (ReadStateView, ReadStateView)| {
+        shown.with_untracked(|shown| {
+            dash.patch_row(shown, &row_id.get_value(), |row| row.unread = after.unread_for_operator)
+        });
         let (was_unread, now_unread) = (before.unread_for_operator > 0, after.unread_for_operator > 0);
         if was_unread != now_unread {
             dash.status.update(|s| s.unread_threads = (s.unread_threads + if now_unread { 1 } else { -1 }).max(0));
         }
     });
-    let on_sent = Callback::new(move |message: ChatMessage| {
+    let on_sent = Callback::new(move |message: MessageView| {
         let now_ms = dash.status.get_untracked().now_ms;
-        dash.patch_row(&row_id.get_value(), |row| {
-            row.preview = crate::text::preview(&message.body);
-            row.last_sender = Some(SenderType::Operator);
-            row.last_message_ms = row.last_message_ms.max(now_ms);
+        shown.with_untracked(|shown| {
+            dash.patch_row(shown, &row_id.get_value(), |row| {
+                row.preview = crate::text::preview(&message.body);
+                row.last_sender = Some(SenderType::Operator);
+                row.last_message_ms = row.last_message_ms.max(now_ms);
+            })
         });
     });
     let channel = ThreadChannel { thread_id: thread_id.clone() };
@@ -101,7 +111,6 @@ fn OpenThread(view: ThreadView) -> impl IntoView {
         }
     });
 
-    let status_class = format!("pill status-{}", booking.status.as_str());
     let details = booking.clone();
     view! {
         <DashTitle page=booking.customer_name.clone()/>
@@ -112,7 +121,7 @@ fn OpenThread(view: ThreadView) -> impl IntoView {
                     <a href=format!("/dashboard/customers/{customer_id}") target="_blank" rel="noopener" class="thread-customer">
                         {booking.customer_name.clone()}
                     </a>
-                    <span class=status_class>{booking.status.label()}</span>
+                    <StatusPill status=booking.status/>
                 </div>
                 <p class="thread-booking">
                     {format!("{} · {} · {} · {} · {}", booking.confirmation_code, booking.activity, booking.date, booking.start_time, booking.duration)}
@@ -137,18 +146,7 @@ fn OpenThread(view: ThreadView) -> impl IntoView {
                 <Show when=move || panel_open.get()>
                     <aside class="booking-panel" aria-label="Booking details" data-testid="booking-panel">
                         <h2>"Booking"</h2>
-                        <dl>
-                            <dt>"Confirmation"</dt><dd>{details.confirmation_code.clone()}</dd>
-                            <dt>"Activity"</dt><dd>{details.activity.clone()}</dd>
-                            <dt>"Date"</dt><dd>{details.date.clone()}</dd>
-                            <dt>"Time"</dt><dd>{format!("{} ({})", details.start_time, details.duration)}</dd>
-                            <dt>"Party"</dt><dd>{details.party_size}</dd>
-                            <dt>"Status"</dt><dd>{details.status.label()}</dd>
-                            <dt>"Location"</dt><dd>{details.location_name.clone()}</dd>
-                            <dt>"Customer"</dt><dd>{details.customer_name.clone()}</dd>
-                            <dt>"Email"</dt><dd>{customer_email.clone().unwrap_or_else(|| "—".into())}</dd>
-                            <dt>"Phone"</dt><dd>{customer_phone.clone().unwrap_or_else(|| "—".into())}</dd>
-                        </dl>
+                        <BookingFacts booking=details.clone() email=customer_email.clone() phone=customer_phone.clone()/>
                         <p class="muted">{format!("Booking id {booking_id}")}</p>
                         <button type="button" class="button" on:click=move |_| panel_open.set(false)>"Close"</button>
                     </aside>

@@ -1,22 +1,45 @@
 //! Settings → Webhooks: add, disable and delete endpoints, send a test event, see deliveries.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api::webhooks::{
-    create_webhook, delete_webhook, get_webhook_settings, send_test_webhook, set_webhook_enabled,
+    delete_webhook, get_webhook_settings, send_test_webhook, set_webhook_enabled, CreateWebhook,
 };
-use crate::model::{CreatedWebhook, WebhookSettings};
+use crate::model::WebhookSettingsView;
 use crate::ui::poll::use_polling;
+
+/// What an endpoint's buttons do; one action, so the list reloads after any of them.
+#[derive(Debug, Clone, PartialEq)]
+enum EndpointChange {
+    Test(String),
+    Enable(String, bool),
+    Delete(String),
+}
 
 #[component]
 pub fn WebhooksSection() -> impl IntoView {
-    // Bumped after every change, and by the poll, so the deliveries stay current.
-    let version = RwSignal::new(0u32);
-    let settings = Resource::new(move || version.get(), |_| get_webhook_settings());
-    use_polling(move || async move { version.update(|v| *v += 1) });
-    let created = RwSignal::new(None::<CreatedWebhook>);
-    let error = RwSignal::new(None::<String>);
+    let create = ServerAction::<CreateWebhook>::new();
+    let change = Action::new(|change: &EndpointChange| {
+        let change = change.clone();
+        async move {
+            match change {
+                EndpointChange::Test(id) => send_test_webhook(id).await,
+                EndpointChange::Enable(id, enabled) => set_webhook_enabled(id, enabled).await,
+                EndpointChange::Delete(id) => delete_webhook(id).await,
+            }
+        }
+    });
+    // Every poll brings the deliveries up to date; every change reloads the list.
+    let polls = RwSignal::new(0u32);
+    use_polling(move || async move { polls.update(|n| *n += 1) });
+    let settings = Resource::new(
+        move || (polls.get(), create.version().get(), change.version().get()),
+        |_| get_webhook_settings(),
+    );
+    let error = move || {
+        let failed = change.value().get().and_then(Result::err).or_else(|| create.value().get().and_then(Result::err));
+        failed.map(|e| e.to_string())
+    };
     view! {
         <section class="card webhooks">
             <h2>"Webhooks"</h2>
@@ -24,9 +47,9 @@ pub fn WebhooksSection() -> impl IntoView {
                 "Parley posts each new message to these URLs, signed per Standard Webhooks "
                 "(webhook-id, webhook-timestamp, webhook-signature), and retries for a day until they answer 2xx."
             </p>
-            <NewEndpointForm created error version/>
-            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-            {move || created.get().map(|c| view! {
+            <NewEndpointForm create/>
+            {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            {move || create.value().get().and_then(Result::ok).map(|c| view! {
                 <div class="notice" role="status" data-testid="webhook-secret">
                     <p>"Endpoint added. Its signing secret, shown only this once:"</p>
                     <input type="text" readonly value=c.secret class="portal-link" aria-label="Signing secret"/>
@@ -35,7 +58,7 @@ pub fn WebhooksSection() -> impl IntoView {
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match settings.await {
-                        Ok(s) => view! { <EndpointsAndDeliveries settings=s version error/> }.into_any(),
+                        Ok(s) => view! { <EndpointsAndDeliveries settings=s change/> }.into_any(),
                         Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
                     }
                 })}
@@ -45,34 +68,21 @@ pub fn WebhooksSection() -> impl IntoView {
 }
 
 #[component]
-fn NewEndpointForm(
-    created: RwSignal<Option<CreatedWebhook>>,
-    error: RwSignal<Option<String>>,
-    version: RwSignal<u32>,
-) -> impl IntoView {
+fn NewEndpointForm(create: ServerAction<CreateWebhook>) -> impl IntoView {
     let url = RwSignal::new(String::new());
     let messages = RwSignal::new(true);
     let threads = RwSignal::new(true);
+    // A clean form once the endpoint is added.
+    Effect::new(move || {
+        if let Some(Ok(_)) = create.value().get() {
+            url.set(String::new());
+        }
+    });
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let mut types = Vec::new();
-        if messages.get_untracked() {
-            types.push("message.created".to_owned());
-        }
-        if threads.get_untracked() {
-            types.push("thread.created".to_owned());
-        }
-        spawn_local(async move {
-            match create_webhook(url.get_untracked(), types).await {
-                Ok(c) => {
-                    error.set(None);
-                    created.set(Some(c));
-                    url.set(String::new());
-                    version.update(|v| *v += 1);
-                }
-                Err(e) => error.set(Some(e.to_string())),
-            }
-        });
+        let chosen = [(messages, "message.created"), (threads, "thread.created")];
+        let event_types = chosen.iter().filter(|(on, _)| on.get_untracked()).map(|(_, t)| (*t).to_owned()).collect();
+        create.dispatch(CreateWebhook { url: url.get_untracked(), event_types });
     };
     view! {
         <form class="form webhook-form" on:submit=add>
@@ -86,45 +96,35 @@ fn NewEndpointForm(
                 <label class="switch"><input type="checkbox" prop:checked=move || threads.get()
                     on:change=move |ev| threads.set(event_target_checked(&ev))/>" thread.created"</label>
             </fieldset>
-            <button type="submit" class="button primary">"Add endpoint"</button>
+            <button type="submit" class="button primary" disabled=move || create.pending().get()>"Add endpoint"</button>
         </form>
     }
 }
 
 #[component]
 fn EndpointsAndDeliveries(
-    settings: WebhookSettings,
-    version: RwSignal<u32>,
-    error: RwSignal<Option<String>>,
+    settings: WebhookSettingsView,
+    change: Action<EndpointChange, Result<(), crate::api::dash_error::DashError>>,
 ) -> impl IntoView {
-    let act = move |fut: std::pin::Pin<
-        Box<dyn std::future::Future<Output = Result<(), crate::api::dash_error::DashError>>>,
-    >| {
-        spawn_local(async move {
-            match fut.await {
-                Ok(()) => error.set(None),
-                Err(e) => error.set(Some(e.to_string())),
-            }
-            version.update(|v| *v += 1);
-        });
-    };
     view! {
         <h3>"Endpoints"</h3>
         {settings.endpoints.is_empty().then(|| view! { <p class="muted">"No endpoints yet."</p> })}
         <ul class="endpoint-list" data-testid="webhook-endpoints">
             {settings.endpoints.into_iter().map(|e| {
-                let (id1, id2, id3) = (e.id.clone(), e.id.clone(), e.id.clone());
+                let id = StoredValue::new(e.id.clone());
                 let enabled = e.enabled;
+                let dispatch = move |make: fn(String) -> EndpointChange| move |_| { change.dispatch(make(id.get_value())); };
                 view! {
                     <li>
                         <code>{e.url.clone()}</code>
                         <span class="muted">{format!(" · {}{}", e.event_types.join(", "), if enabled { "" } else { " · disabled" })}</span>
                         <div class="endpoint-actions">
-                            <button type="button" class="button" on:click=move |_| act(Box::pin(send_test_webhook(id1.clone())))>"Send test event"</button>
-                            <button type="button" class="button" on:click=move |_| act(Box::pin(set_webhook_enabled(id2.clone(), !enabled)))>
+                            <button type="button" class="button" on:click=dispatch(EndpointChange::Test)>"Send test event"</button>
+                            <button type="button" class="button"
+                                on:click=move |_| { change.dispatch(EndpointChange::Enable(id.get_value(), !enabled)); }>
                                 {if enabled { "Disable" } else { "Enable" }}
                             </button>
-                            <button type="button" class="button" on:click=move |_| act(Box::pin(delete_webhook(id3.clone())))>"Delete"</button>
+                            <button type="button" class="button" on:click=dispatch(EndpointChange::Delete)>"Delete"</button>
                         </div>
                     </li>
                 }

@@ -7,8 +7,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::portal::{portal_earlier, portal_mark_read, portal_poll, portal_send, portal_view, PortalError};
-use crate::model::{BookingSummary, ChatChanges, ChatMessage, EarlierMessages, PortalSnapshot, ReadState, SenderType};
+use crate::model::{
+    BookingView, ChatChangesView, EarlierMessagesView, MessageView, PortalPageView, ReadStateView, SenderType,
+};
 use crate::text::page_title;
+use crate::ui::booking::StatusPill;
 use crate::ui::chat::{use_chat_session, ChatChannel, ChatHooks, ChatLog, Composer};
 
 #[component]
@@ -54,7 +57,7 @@ struct PortalChannel {
 impl ChatChannel for PortalChannel {
     type Error = PortalError;
 
-    fn poll(&self, after_seq: i64) -> impl Future<Output = Result<ChatChanges, PortalError>> + Send + 'static {
+    fn poll(&self, after_seq: i64) -> impl Future<Output = Result<ChatChangesView, PortalError>> + Send + 'static {
         portal_poll(self.token.clone(), after_seq)
     }
 
@@ -62,15 +65,18 @@ impl ChatChannel for PortalChannel {
         &self,
         client_id: String,
         body: String,
-    ) -> impl Future<Output = Result<ChatMessage, PortalError>> + Send + 'static {
+    ) -> impl Future<Output = Result<MessageView, PortalError>> + Send + 'static {
         portal_send(self.token.clone(), client_id, body)
     }
 
-    fn mark_read(&self) -> impl Future<Output = Result<ReadState, PortalError>> + Send + 'static {
+    fn mark_read(&self) -> impl Future<Output = Result<ReadStateView, PortalError>> + Send + 'static {
         portal_mark_read(self.token.clone())
     }
 
-    fn earlier(&self, before_seq: i64) -> impl Future<Output = Result<EarlierMessages, PortalError>> + Send + 'static {
+    fn earlier(
+        &self,
+        before_seq: i64,
+    ) -> impl Future<Output = Result<EarlierMessagesView, PortalError>> + Send + 'static {
         portal_earlier(self.token.clone(), before_seq)
     }
 
@@ -80,8 +86,8 @@ impl ChatChannel for PortalChannel {
 }
 
 #[component]
-fn PortalChat(token: String, portal: PortalSnapshot) -> impl IntoView {
-    let PortalSnapshot { booking, can_write, opening } = portal;
+fn PortalChat(token: String, portal: PortalPageView) -> impl IntoView {
+    let PortalPageView { booking, can_write, opening } = portal;
     let session =
         use_chat_session(PortalChannel { token }, SenderType::Customer, opening, can_write, ChatHooks::default());
     let activity = booking.activity.clone();
@@ -114,8 +120,7 @@ fn PortalChat(token: String, portal: PortalSnapshot) -> impl IntoView {
 }
 
 #[component]
-fn BookingHeader(booking: BookingSummary) -> impl IntoView {
-    let status_class = format!("pill status-{}", booking.status.as_str());
+fn BookingHeader(booking: BookingView) -> impl IntoView {
     view! {
         <header class="portal-header">
             <p class="portal-location">{booking.location_name}</p>
@@ -126,7 +131,7 @@ fn BookingHeader(booking: BookingSummary) -> impl IntoView {
             <p class="portal-facts">
                 <span>{format!("Party of {}", booking.party_size)}</span>
                 <span>{format!("Confirmation {}", booking.confirmation_code)}</span>
-                <span class=status_class>{booking.status.label()}</span>
+                <StatusPill status=booking.status/>
             </p>
         </header>
     }

@@ -1,0 +1,142 @@
+//! A conversation as both chat views hold it: messages, read state, the page it opens with and
+//! what polls bring.
+
+use serde::{Deserialize, Serialize};
+
+use super::booking::BookingView;
+
+/// Who wrote a message; stored as 0 (customer) and 1 (operator), as integrators know it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SenderType {
+    Customer,
+    Operator,
+}
+
+impl SenderType {
+    pub fn code(self) -> i64 {
+        match self {
+            SenderType::Customer => 0,
+            SenderType::Operator => 1,
+        }
+    }
+
+    pub fn from_code(code: i64) -> Option<Self> {
+        match code {
+            0 => Some(SenderType::Customer),
+            1 => Some(SenderType::Operator),
+            _ => None,
+        }
+    }
+
+    /// The other side of the conversation.
+    pub fn other(self) -> Self {
+        match self {
+            SenderType::Customer => SenderType::Operator,
+            SenderType::Operator => SenderType::Customer,
+        }
+    }
+}
+
+/// A message as both chat views show it. Day and time are already in the location's time zone,
+/// so the server's HTML and the browser's render agree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessageView {
+    pub id: String,
+    pub seq: i64,
+    pub sender_type: SenderType,
+    pub sender_name: String,
+    pub body: String,
+    pub client_id: String,
+    pub day: chrono::NaiveDate,
+    /// "14:05"
+    pub time: String,
+}
+
+/// Both sides' read state of a thread; comes back with every poll so "Seen" updates live.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadStateView {
+    pub customer_read_seq: i64,
+    pub operator_read_seq: i64,
+    pub unread_for_customer: i64,
+    pub unread_for_operator: i64,
+}
+
+impl ReadStateView {
+    /// How far the other side of `me` has read.
+    pub fn other_side_read_seq(&self, me: SenderType) -> i64 {
+        match me {
+            SenderType::Customer => self.operator_read_seq,
+            SenderType::Operator => self.customer_read_seq,
+        }
+    }
+
+    /// How many of the other side's messages `me` has not read.
+    pub fn unread_for(&self, me: SenderType) -> i64 {
+        match me {
+            SenderType::Customer => self.unread_for_customer,
+            SenderType::Operator => self.unread_for_operator,
+        }
+    }
+
+    /// `me` has read everything up to `seq` (sending a message reads the thread for its sender).
+    pub fn read_up_to(&mut self, me: SenderType, seq: i64) {
+        match me {
+            SenderType::Customer => (self.customer_read_seq, self.unread_for_customer) = (seq, 0),
+            SenderType::Operator => (self.operator_read_seq, self.unread_for_operator) = (seq, 0),
+        }
+    }
+}
+
+/// How many messages a chat opens with, and how many more each "Load earlier messages" brings.
+pub const MESSAGE_PAGE: usize = 100;
+
+/// What a customer's portal page opens with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PortalPageView {
+    pub booking: BookingView,
+    /// Support Messaging is on: the composer shows, sends are accepted.
+    pub can_write: bool,
+    pub opening: ChatOpeningView,
+}
+
+/// The newest page of a conversation, as a chat view opens with it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChatOpeningView {
+    /// Oldest first, at most `MESSAGE_PAGE`.
+    pub messages: Vec<MessageView>,
+    /// Older messages exist than the first one here.
+    pub has_earlier: bool,
+    pub read: ReadStateView,
+    /// Today in the location's time zone, for the "Today" / "Yesterday" labels.
+    pub today: chrono::NaiveDate,
+}
+
+/// Messages from just before the oldest one a chat shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EarlierMessagesView {
+    /// Oldest first, at most `MESSAGE_PAGE`.
+    pub messages: Vec<MessageView>,
+    pub has_earlier: bool,
+}
+
+/// What changed in a conversation after a poll's seq.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChatChangesView {
+    pub messages: Vec<MessageView>,
+    pub read: ReadStateView,
+    /// Whether this side may send (the portal's messaging switch; always true for the team).
+    pub can_write: bool,
+    pub today: chrono::NaiveDate,
+}
+
+/// An open thread in the dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThreadView {
+    pub thread_id: String,
+    pub booking_id: String,
+    pub customer_id: String,
+    pub booking: BookingView,
+    pub customer_email: Option<String>,
+    pub customer_phone: Option<String>,
+    pub opening: ChatOpeningView,
+}

@@ -1,0 +1,92 @@
+//! The dashboard's frame and Conversations list: who is signed in, the inbox and its changes.
+
+use serde::{Deserialize, Serialize};
+
+use super::booking::BookingStatus;
+use super::chat::SenderType;
+
+/// One of the locations a staff member works at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocationView {
+    pub id: String,
+    pub name: String,
+}
+
+/// Who is signed in, where they are looking, and what the navigation shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffView {
+    pub display_name: String,
+    pub email: String,
+    pub locations: Vec<LocationView>,
+    pub location: Option<LocationView>,
+    pub portal_enabled: bool,
+    pub messaging_enabled: bool,
+}
+
+/// A row of the Conversations list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InboxRowView {
+    pub thread_id: String,
+    pub customer_name: String,
+    pub activity: String,
+    /// The confirmation code's first segment: "KAY7Q2".
+    pub code: String,
+    /// The booking's date: "Nov 24".
+    pub booking_date: String,
+    pub preview: String,
+    pub last_sender: Option<SenderType>,
+    /// When the last message came (unix milliseconds) and its local date, for "5m" / "Nov 14".
+    pub last_message_ms: i64,
+    pub last_message_day: chrono::NaiveDate,
+    pub status: BookingStatus,
+    pub unread: i64,
+    /// When the thread last changed (unix milliseconds): an older copy never replaces a newer one.
+    pub updated_ms: i64,
+}
+
+/// A page of the Conversations list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InboxPageView {
+    pub rows: Vec<InboxRowView>,
+    /// Where the next page starts; `None` on the last page.
+    pub next: Option<String>,
+    pub status: InboxStatusView,
+}
+
+/// Where a dashboard starts following its location's inbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InboxStartView {
+    pub status: InboxStatusView,
+    /// The position to ask for changes after.
+    pub changes: String,
+}
+
+/// What changed in the location's inbox after a poll's position.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InboxChangesView {
+    /// Oldest change first.
+    pub rows: Vec<InboxRowView>,
+    /// The position of the last change returned (the one asked after when nothing changed).
+    pub next: String,
+    /// More changes wait after `next`: ask again at once.
+    pub more: bool,
+    pub status: InboxStatusView,
+}
+
+/// The server's clock and the unread count, sent with every inbox answer.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct InboxStatusView {
+    /// The server's time (unix milliseconds): relative times count from it, on both sides alike.
+    pub now_ms: i64,
+    pub today: chrono::NaiveDate,
+    /// Threads of the location with at least one unread customer message.
+    pub unread_threads: i64,
+}
+
+/// A location's switches, as the Settings page shows them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocationSettingsView {
+    pub location: LocationView,
+    pub portal_enabled: bool,
+    pub messaging_enabled: bool,
+}

@@ -1,0 +1,14 @@
+//! Wire types shared by the server and the browser (`*View`): plain serde structs, string ids, no
+//! database types. One file per part of the app; everything is re-exported here.
+
+mod booking;
+mod chat;
+mod dashboard;
+mod home;
+mod integrations;
+
+pub use booking::*;
+pub use chat::*;
+pub use dashboard::*;
+pub use home::*;
+pub use integrations::*;
