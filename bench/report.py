@@ -45,7 +45,7 @@ overload = wrk("overload")
 rss_before_kb, rss_after_kb, overload_connections = map(int, (out / "overload-rss.txt").read_text().split())
 overload.update(connections=overload_connections, server_rss_mb_before=rss_before_kb / 1024, server_rss_mb_after=rss_after_kb / 1024)
 rate_portal, rate_inbox = load("rate-portal_poll.json"), load("rate-inbox_poll.json")
-rate_sign_ins = load("rate-portal_poll-sign-ins.json")
+rate_sign_ins, rate_bursts = load("rate-portal_poll-sign-ins.json"), load("rate-portal_poll-sign-in-bursts.json")
 scale, sends = load("scale.json"), load("sends.json")
 weights = []
 for line in (out / "weight.txt").read_text().splitlines():
@@ -66,7 +66,8 @@ budgets = {
     "inbox_poll_throughput_vs_bare": (inbox["requests_per_s"] / bare["requests_per_s"], ">= 0.40"),
     "portal_poll_p99_ms_at_2000_per_s": (rate_portal["latency"]["p99_ms"], "< 5"),
     "inbox_poll_p99_ms_at_2000_per_s": (rate_inbox["latency"]["p99_ms"], "< 5"),
-    "portal_poll_p99_ms_at_2000_per_s_during_20_sign_ins_per_s": (rate_sign_ins["latency"]["p99_ms"], "< 5"),
+    "portal_poll_p99_ms_at_2000_per_s_during_20_sign_ins_per_s": (rate_sign_ins["latency"]["p99_ms"], "< 10"),
+    "portal_poll_p99_ms_at_2000_per_s_during_bursts_of_20_sign_ins": (rate_bursts["latency"]["p99_ms"], "< 10"),
     "inbox_first_page_100k_vs_1k": (scaling["inbox_first_page"], "<= 1.5"),
     "inbox_poll_100k_vs_1k": (scaling["inbox_poll"], "<= 1.5"),
     "portal_poll_100k_vs_1k": (scaling["portal_poll_short_thread"], "<= 1.5"),
@@ -93,7 +94,7 @@ report = {
     "empty_poll": {"load": {"tool": "wrk (Debian)", "threads": 2, "connections": connections, "duration": duration},
                    "bare": bare, "portal_poll": portal, "inbox_poll": inbox,
                    "fixed_rate": {"portal_poll": rate_portal, "inbox_poll": rate_inbox,
-                                  "portal_poll_during_sign_ins": rate_sign_ins},
+                                  "portal_poll_during_sign_ins": rate_sign_ins, "portal_poll_during_sign_in_bursts": rate_bursts},
                    "portal_poll_body_bytes": int((out / "portal-poll-bytes.txt").read_text()),
                    "overload": overload},
     "scaling": {**scale, "ratios_p50_large_vs_small": scaling, "long_vs_short_thread_poll_p50": long_vs_short},
@@ -143,9 +144,11 @@ md = [
     rate_row(f"portal poll at {rate_portal['target_per_s']:.0f}/s", rate_portal),
     rate_row(f"inbox poll at {rate_inbox['target_per_s']:.0f}/s", rate_inbox),
     rate_row(f"portal poll at {rate_sign_ins['target_per_s']:.0f}/s, {rate_sign_ins['sign_ins']['per_s']:.0f} sign-ins/s beside", rate_sign_ins),
+    rate_row(f"portal poll at {rate_bursts['target_per_s']:.0f}/s, {rate_bursts['sign_ins']['per_s']:.0f} sign-ins at once each second", rate_bursts),
     "",
-    f"The sign-ins beside it: {rate_sign_ins['sign_ins']['done']} signed in, {rate_sign_ins['sign_ins']['failed']} failed, "
-    f"p50 {rate_sign_ins['sign_ins']['latency']['p50_ms']:.1f} ms, p99 {rate_sign_ins['sign_ins']['latency']['p99_ms']:.1f} ms each.",
+    *[f"The sign-ins beside it ({label}): {r['sign_ins']['done']} signed in, {r['sign_ins']['failed']} failed, "
+      f"p50 {r['sign_ins']['latency']['p50_ms']:.1f} ms, p99 {r['sign_ins']['latency']['p99_ms']:.1f} ms each."
+      for label, r in (("spread", rate_sign_ins), ("bursts", rate_bursts))],
     "",
     f"Overload: the empty portal poll over {overload['connections']:,} connections: {overload['requests_per_s']:.0f} req/s, "
     f"p50 {overload['p50_ms']:.2f} ms, p99 {overload['p99_ms']:.2f} ms, {overload['errors']} errors, {overload['timeouts']} over 2 s; "
@@ -183,6 +186,6 @@ md = [
     *[f"    {h}" for h in asset_headers],
 ]
 (out / "report.md").write_text("\n".join(md) + "\n")
-misbehaved = (bare["errors"] + portal["errors"] + inbox["errors"] + rate_portal["errors"] + rate_inbox["errors"] + rate_sign_ins["errors"] + rate_sign_ins["sign_ins"]["failed"]
+misbehaved = (bare["errors"] + portal["errors"] + inbox["errors"] + rate_portal["errors"] + rate_inbox["errors"] + rate_sign_ins["errors"] + rate_sign_ins["sign_ins"]["failed"] + rate_bursts["errors"] + rate_bursts["sign_ins"]["failed"]
               + single["errors"] + many["errors"] + v["lost"] + v["duplicated"] + v["seq_mismatch"] + v["threads_with_gaps"])
 sys.exit(1 if misbehaved else 0)

@@ -5,6 +5,7 @@
 use anyhow::Context;
 use app::store::bulk::generated_key;
 use app::store::seed::{seed_demo, DEMO_PORTAL_TOKEN};
+use app::store::staff::NewStaff;
 use app::store::Store;
 use chrono::Utc;
 
@@ -16,6 +17,16 @@ pub const MIN_THREADS: usize = SEND_THREADS + 2;
 pub const LONG_THREAD_TOKEN: &str = "bench-portal-long-thread";
 /// The portal link of a generated thread with its one first message.
 pub const SHORT_THREAD_TOKEN: &str = "bench-portal-short-thread";
+
+/// Staff accounts for the sign-in load: as many as sign in within a second, so that none of them
+/// has several sign-ins under way at once (the sign-in throttle counts those).
+pub const SIGN_IN_STAFF: usize = 20;
+pub const SIGN_IN_PASSWORD: &str = "bench-password-2026";
+
+/// The email of the i-th staff account for the sign-in load.
+pub fn sign_in_email(i: usize) -> String {
+    format!("bench-staff-{i:02}@parley.demo")
+}
 
 /// The portal link of the i-th thread the senders write to (0-based, below `SEND_THREADS`).
 pub fn send_token(i: usize) -> String {
@@ -40,6 +51,18 @@ pub async fn prepare(store: &Store, threads: usize, long_messages: usize) -> any
     store.add_portal_token(&generated_key(1), SHORT_THREAD_TOKEN).await?;
     for i in 0..SEND_THREADS {
         store.add_portal_token(&generated_key(2 + i), &send_token(i)).await?;
+    }
+    for i in 0..SIGN_IN_STAFF {
+        let email = sign_in_email(i);
+        let locations = [location.clone()];
+        let new = NewStaff {
+            email: &email,
+            first_name: None,
+            last_name: None,
+            password: SIGN_IN_PASSWORD,
+            location_ids: &locations,
+        };
+        store.create_staff(new).await?;
     }
     if long_messages > 0 {
         store.generate_messages(&generated_key(0), long_messages, Utc::now()).await?;

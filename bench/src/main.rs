@@ -82,6 +82,9 @@ enum Command {
         /// The form-encoded body of `/api/login` for them; several are taken in turn.
         #[arg(long)]
         sign_in_form: Vec<String>,
+        /// Each second's sign-ins all at once rather than spread over the second.
+        #[arg(long)]
+        sign_in_burst: bool,
         #[arg(long)]
         out: PathBuf,
     },
@@ -119,9 +122,20 @@ async fn main() -> anyhow::Result<()> {
         Command::Sends { url, single, senders, per_sender, out } => {
             write(&out, &sends::run(&url, single, senders, per_sender).await?)?;
         }
-        Command::Rate { url, endpoint, form, cookie, per_s, seconds, sign_ins_per_s, sign_in_form, out } => {
+        Command::Rate {
+            url,
+            endpoint,
+            form,
+            cookie,
+            per_s,
+            seconds,
+            sign_ins_per_s,
+            sign_in_form,
+            sign_in_burst,
+            out,
+        } => {
             let sign_ins = match (sign_ins_per_s, sign_in_form.is_empty()) {
-                (Some(per_s), false) => Some(rate::SignIns { forms: sign_in_form, per_s }),
+                (Some(per_s), false) => Some(rate::SignIns { forms: sign_in_form, per_s, burst: sign_in_burst }),
                 (None, true) => None,
                 _ => anyhow::bail!("--sign-ins-per-s and --sign-in-form go together"),
             };

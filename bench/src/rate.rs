@@ -28,6 +28,7 @@ pub struct RateReport {
 #[derive(Debug, Serialize)]
 pub struct SignInLoad {
     pub per_s: f64,
+    pub burst: bool,
     pub done: usize,
     pub failed: usize,
     pub latency: Summary,
@@ -40,6 +41,9 @@ const CONNECTIONS: usize = 32;
 pub struct SignIns {
     pub forms: Vec<String>,
     pub per_s: f64,
+    /// Each second's sign-ins all at once, at the start of the second (people arriving together),
+    /// instead of spread over it.
+    pub burst: bool,
 }
 
 /// POSTs `form` to `/api/{endpoint}` at `per_s` requests a second for `seconds`, with `sign_ins`
@@ -116,10 +120,13 @@ async fn sign_in_load(base: String, sign_ins: SignIns, seconds: f64) -> anyhow::
         .build()?;
     let url = format!("{}/api/login", base.trim_end_matches('/'));
     let total = (sign_ins.per_s * seconds) as usize;
-    let mut ticker = tokio::time::interval(Duration::from_secs_f64(1.0 / sign_ins.per_s));
+    let per_tick = if sign_ins.burst { sign_ins.per_s.max(1.0) as usize } else { 1 };
+    let mut ticker = tokio::time::interval(Duration::from_secs_f64(per_tick as f64 / sign_ins.per_s));
     let mut tasks = JoinSet::new();
     for n in 0..total {
-        ticker.tick().await;
+        if n % per_tick == 0 {
+            ticker.tick().await;
+        }
         let request = http
             .post(&url)
             .header("origin", base.as_str())
@@ -138,6 +145,7 @@ async fn sign_in_load(base: String, sign_ins: SignIns, seconds: f64) -> anyhow::
     let latencies: Vec<Duration> = results.iter().map(|(latency, _)| *latency).collect();
     Ok(SignInLoad {
         per_s: sign_ins.per_s,
+        burst: sign_ins.burst,
         done: results.iter().filter(|(_, ok)| *ok).count(),
         failed: results.iter().filter(|(_, ok)| !ok).count(),
         latency: summarize(&latencies),
