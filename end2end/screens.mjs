@@ -1,4 +1,5 @@
-// Screenshots of the pages for a person to look at (not a test): node screens.mjs BASE_URL OUT_DIR
+// Screenshots of the pages for a person to look at (not a test), as in docs/screenshots:
+// node screens.mjs BASE_URL OUT_DIR, against a server started with PARLEY_DEMO=1 on mem://.
 import { chromium } from "@playwright/test";
 const [base, out] = process.argv.slice(2);
 const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
@@ -33,4 +34,14 @@ await desk.locator(".chat-scroll").evaluate((el) => (el.scrollTop = 0));
 await desk.waitForTimeout(300);
 await desk.screenshot({ path: `${out}/dashboard-long-thread.png` });
 console.log("title:", await desk.title());
+const hand = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+await hand.goto(`${base}/login?next=%2Fdashboard`);
+await hand.waitForSelector("body[data-hydrated=true]");
+await hand.fill("#login-email", "jon@parley.demo");
+await hand.fill("#login-password", "demo-jon-2026");
+await hand.click("button[type=submit]");
+await hand.waitForURL("**/dashboard");
+await hand.getByTestId("inbox-row").filter({ hasText: "Ana Silva" }).click();
+await hand.waitForTimeout(800);
+await hand.screenshot({ path: `${out}/dashboard-phone-thread.png` });
 await browser.close();

@@ -1,4 +1,11 @@
 //! Test helpers: the same store tests run on mem:// and on a temporary durable surrealkv:// path.
+//!
+//! A router test was once seen waiting forever with every worker of the embedded engine's own
+//! thread pool parked. In SurrealDB 3.3 that pool (affinitypool, "surrealdb-threadpool") serves
+//! only COUNT for mem:// and surrealkv://; the pool's known lost-wakeup bugs are fixed in the
+//! version locked here (0.8), and its one setting (SURREAL_KVS_THREADPOOL_SIZE) cannot turn it off.
+//! So nothing Parley runs counts with count() (tests use array::len; only migration 4 counts, once,
+//! on a database that already had threads), and every test has a time limit (.config/nextest.toml).
 
 use std::path::PathBuf;
 
