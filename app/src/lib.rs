@@ -3,6 +3,7 @@
 //! and hydrated in the browser ("hydrate").
 
 pub mod api;
+pub mod ids;
 pub mod model;
 pub mod paths;
 pub mod text;

@@ -3,6 +3,7 @@
 //! to, and one long thread.
 
 use anyhow::Context;
+use app::ids::{BookingId, LocationId, ThreadId};
 use app::store::bulk::generated_key;
 use app::store::seed::{seed_demo, DEMO_PORTAL_TOKEN};
 use app::store::staff::NewStaff;
@@ -42,15 +43,15 @@ pub async fn open(url: &str) -> anyhow::Result<Store> {
 
 /// Seeds the demo and `threads` generated conversations (at least `MIN_THREADS`) with their
 /// portal links; the long thread gets `long_messages` more messages. Returns the location's id.
-pub async fn prepare(store: &Store, threads: usize, long_messages: usize) -> anyhow::Result<String> {
+pub async fn prepare(store: &Store, threads: usize, long_messages: usize) -> anyhow::Result<LocationId> {
     let threads = threads.max(MIN_THREADS);
     seed_demo(store).await?;
     let location = kayak_location(store).await?;
     store.generate_threads(&location, 0..threads, Utc::now()).await?;
-    store.add_portal_token(&generated_key(0), LONG_THREAD_TOKEN).await?;
-    store.add_portal_token(&generated_key(1), SHORT_THREAD_TOKEN).await?;
+    store.add_portal_token(&BookingId::new(generated_key(0)), LONG_THREAD_TOKEN).await?;
+    store.add_portal_token(&BookingId::new(generated_key(1)), SHORT_THREAD_TOKEN).await?;
     for i in 0..SEND_THREADS {
-        store.add_portal_token(&generated_key(2 + i), &send_token(i)).await?;
+        store.add_portal_token(&BookingId::new(generated_key(2 + i)), &send_token(i)).await?;
     }
     for i in 0..SIGN_IN_STAFF {
         let email = sign_in_email(i);
@@ -65,13 +66,13 @@ pub async fn prepare(store: &Store, threads: usize, long_messages: usize) -> any
         store.create_staff(new).await?;
     }
     if long_messages > 0 {
-        store.generate_messages(&generated_key(0), long_messages, Utc::now()).await?;
+        store.generate_messages(&ThreadId::new(generated_key(0)), long_messages, Utc::now()).await?;
     }
     Ok(location)
 }
 
 /// The demo location the generated data goes to.
-pub async fn kayak_location(store: &Store) -> anyhow::Result<String> {
+pub async fn kayak_location(store: &Store) -> anyhow::Result<LocationId> {
     let access = store.portal_access(DEMO_PORTAL_TOKEN).await?.context("the demo's portal link")?;
     Ok(access.location.id)
 }

@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{ensure, Context};
+use app::ids::{LocationId, ThreadId};
 use app::state::AppState;
 use app::store::Store;
 use axum::body::Body;
@@ -79,11 +80,11 @@ struct Probes {
 }
 
 impl Probes {
-    async fn new(store: Store, location: &str) -> anyhow::Result<Probes> {
+    async fn new(store: Store, location: &LocationId) -> anyhow::Result<Probes> {
         let maya = store.staff_by_email("maya@parley.demo").await?.context("the demo's Maya")?;
         let token = store.create_session(&maya.id, Some(location), Utc::now() + chrono::Duration::hours(1)).await?;
         let access = store.portal_access(LONG_THREAD_TOKEN).await?.context("the long thread's link")?;
-        let long_last_seq = store.thread(&access.booking.id).await?.last_seq;
+        let long_last_seq = store.thread(&ThreadId::of(&access.booking.id)).await?.last_seq;
         let leptos_options = LeptosOptions::builder().output_name("parley").site_root("target/site").build();
         let state = AppState::new(leptos_options, store);
         Ok(Probes { app: server::router(state), cookie: format!("parley_session={token}"), long_last_seq })

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::store::webhooks::{AttemptOutcome, Delivery, OutboxEvent, WebhookEndpoint};
+use app::store::webhooks::{AttemptOutcome, DeliveryRecord, EndpointRecord, EventRecord};
 use app::store::{Store, StoreError};
 use base64::Engine;
 use chrono::{DateTime, Utc};
@@ -39,7 +39,7 @@ impl RetryPolicy {
     }
 
     /// When to try a delivery again after a failed attempt at `now`, or `None` to give up.
-    pub fn retry_at(&self, delivery: &Delivery, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    pub fn retry_at(&self, delivery: &DeliveryRecord, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         if now - delivery.created_at >= self.give_up_after {
             return None;
         }
@@ -111,7 +111,7 @@ impl Dispatcher {
         Ok(sends)
     }
 
-    async fn attempt(&self, delivery: &Delivery, endpoint: &WebhookEndpoint) -> AttemptOutcome {
+    async fn attempt(&self, delivery: &DeliveryRecord, endpoint: &EndpointRecord) -> AttemptOutcome {
         if let Err(reason) = app::net::check_destination(&endpoint.url, self.config.allow_private).await {
             return AttemptOutcome::Failed { status: None, error: reason };
         }
@@ -158,7 +158,7 @@ pub fn spawn_dispatcher(store: Store, config: DispatcherConfig) -> tokio::task::
 }
 
 /// The JSON body of an event's webhook: `{"type", "timestamp", "data": {...}}`.
-pub fn event_body(event: &OutboxEvent) -> String {
+pub fn event_body(event: &EventRecord) -> String {
     let mut data = serde_json::json!({
         "location_id": event.location_id,
         "created_at": event.created_at.to_rfc3339(),
@@ -167,12 +167,12 @@ pub fn event_body(event: &OutboxEvent) -> String {
         data["message"] = "A test event from Parley.".into();
     }
     if let (Some(thread), Some(booking)) = (&event.thread_id, &event.booking_id) {
-        data["thread_id"] = thread.clone().into();
-        data["booking_id"] = booking.clone().into();
+        data["thread_id"] = thread.as_str().into();
+        data["booking_id"] = booking.as_str().into();
     }
     if let Some(m) = &event.message {
-        data["message_id"] = m.id.clone().into();
-        data["sender_type"] = m.sender_type.into();
+        data["message_id"] = m.id.as_str().into();
+        data["sender_type"] = m.sender_type.code().into();
         data["sender_name"] = m.sender_name.clone().into();
         data["text"] = m.body.clone().into();
         data["created_at"] = m.created_at.to_rfc3339().into();

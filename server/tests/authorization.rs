@@ -6,6 +6,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
+use app::ids::{ApiKeyId, BookingId, CustomerId, EndpointId, LocationId, ThreadId};
 use app::store::seed::DEMO_PORTAL_TOKEN;
 use app::store::Store;
 use axum::body::Body;
@@ -30,11 +31,24 @@ enum Access {
 
 /// Records of the demo's kayak location that the calls name.
 struct Kayaks {
-    location: String,
-    booking: String,
-    customer: String,
-    endpoint: String,
-    api_key: String,
+    location: LocationId,
+    booking: BookingId,
+    customer: CustomerId,
+    endpoint: EndpointId,
+    api_key: ApiKeyId,
+}
+
+impl Kayaks {
+    /// Ids that name nothing, where only the list of calls is wanted.
+    fn unnamed() -> Kayaks {
+        Kayaks {
+            location: LocationId::new(""),
+            booking: BookingId::new(""),
+            customer: CustomerId::new(""),
+            endpoint: EndpointId::new(""),
+            api_key: ApiKeyId::new(""),
+        }
+    }
 }
 
 async fn kayaks(store: &Store) -> Kayaks {
@@ -59,8 +73,8 @@ type Call = (&'static str, Access, Vec<(&'static str, String)>);
 /// Every server function with who it is for and arguments that name the kayak location's records.
 fn calls(k: &Kayaks) -> Vec<Call> {
     use Access::*;
-    let thread = || ("thread_id", k.booking.clone());
-    let booking = || ("booking_id", k.booking.clone());
+    let thread = || ("thread_id", k.booking.to_string());
+    let booking = || ("booking_id", k.booking.to_string());
     let token = || ("token", "a-token-that-opens-nothing-0000".to_owned());
     let client_id = || ("client_id", uuid::Uuid::new_v4().to_string());
     let s = |v: &str| v.to_owned();
@@ -84,7 +98,7 @@ fn calls(k: &Kayaks) -> Vec<Call> {
         ("create_webhook", Staff, vec![("url", s("http://127.0.0.1:9/x")), ("event_types[0]", s("message.created"))]),
         ("api_keys", Staff, vec![]),
         ("create_api_key", Staff, vec![("name", s("Another"))]),
-        ("switch_location", StaffOfItsLocation, vec![("location_id", k.location.clone())]),
+        ("switch_location", StaffOfItsLocation, vec![("location_id", k.location.to_string())]),
         ("thread_view", StaffOfItsLocation, vec![thread()]),
         ("thread_earlier", StaffOfItsLocation, vec![thread(), ("before_seq", s("5"))]),
         ("thread_poll", StaffOfItsLocation, vec![thread(), ("after_seq", s("0"))]),
@@ -95,11 +109,15 @@ fn calls(k: &Kayaks) -> Vec<Call> {
         ("new_portal_link", StaffOfItsLocation, vec![booking()]),
         ("revoke_portal_links", StaffOfItsLocation, vec![booking()]),
         ("message_customer", StaffOfItsLocation, vec![booking()]),
-        ("customer", StaffOfItsLocation, vec![("customer_id", k.customer.clone())]),
-        ("set_webhook_enabled", StaffOfItsLocation, vec![("endpoint_id", k.endpoint.clone()), ("enabled", s("false"))]),
-        ("send_test_webhook", StaffOfItsLocation, vec![("endpoint_id", k.endpoint.clone())]),
-        ("delete_webhook", StaffOfItsLocation, vec![("endpoint_id", k.endpoint.clone())]),
-        ("revoke_api_key", StaffOfItsLocation, vec![("key_id", k.api_key.clone())]),
+        ("customer", StaffOfItsLocation, vec![("customer_id", k.customer.to_string())]),
+        (
+            "set_webhook_enabled",
+            StaffOfItsLocation,
+            vec![("endpoint_id", k.endpoint.to_string()), ("enabled", s("false"))],
+        ),
+        ("send_test_webhook", StaffOfItsLocation, vec![("endpoint_id", k.endpoint.to_string())]),
+        ("delete_webhook", StaffOfItsLocation, vec![("endpoint_id", k.endpoint.to_string())]),
+        ("revoke_api_key", StaffOfItsLocation, vec![("key_id", k.api_key.to_string())]),
     ]
 }
 
@@ -130,7 +148,7 @@ async fn sign_in(app: &Router, (email, password): (&str, &str)) -> String {
 
 /// What the kayak location holds, to see that a refused call changed nothing.
 async fn snapshot(store: &Store, k: &Kayaks) -> String {
-    let thread = store.thread(&k.booking).await.unwrap();
+    let thread = store.thread(&ThreadId::of(&k.booking)).await.unwrap();
     let location = store.location(&k.location).await.unwrap();
     let endpoints = store.webhook_endpoints(&k.location).await.unwrap();
     let keys = store.api_keys(&k.location).await.unwrap();
@@ -145,13 +163,7 @@ fn every_registered_server_function_is_in_the_table() {
     let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, _)| path.trim_start_matches("/api/").to_owned())
         .collect();
-    let k = Kayaks {
-        location: String::new(),
-        booking: String::new(),
-        customer: String::new(),
-        endpoint: String::new(),
-        api_key: String::new(),
-    };
+    let k = Kayaks::unnamed();
     let listed: BTreeSet<String> = calls(&k).into_iter().map(|(endpoint, _, _)| endpoint.to_owned()).collect();
     assert!(registered.contains("thread_reply"), "the registry is read: {registered:?}");
     assert_eq!(registered, listed, "every server function needs an entry saying who may call it");
@@ -160,13 +172,7 @@ fn every_registered_server_function_is_in_the_table() {
 #[tokio::test]
 async fn signed_out_callers_and_another_locations_staff_are_refused_everywhere() {
     let names: Vec<&str> = {
-        let k = Kayaks {
-            location: String::new(),
-            booking: String::new(),
-            customer: String::new(),
-            endpoint: String::new(),
-            api_key: String::new(),
-        };
+        let k = Kayaks::unnamed();
         calls(&k).into_iter().map(|(name, _, _)| name).collect()
     };
     for name in names {

@@ -2,6 +2,7 @@
 
 mod common;
 
+use app::ids::{BookingId, ThreadId};
 use app::store::seed::DEMO_PORTAL_TOKEN;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -74,8 +75,8 @@ async fn json(app: &Router, cookie: &str, endpoint: &str, form: &[(&str, &str)])
     serde_json::from_str(&body).unwrap()
 }
 
-async fn kayak_thread(store: &app::store::Store) -> String {
-    store.portal_access(DEMO_PORTAL_TOKEN).await.unwrap().unwrap().booking.id
+async fn kayak_thread(store: &app::store::Store) -> ThreadId {
+    ThreadId::of(&store.portal_access(DEMO_PORTAL_TOKEN).await.unwrap().unwrap().booking.id)
 }
 
 #[tokio::test]
@@ -337,7 +338,7 @@ async fn message_customer_makes_one_thread_under_concurrent_clicks() {
     let jon = sign_in(&app, JON).await;
     let found = json(&app, &jon, "bookings", &[("search", "Fischer"), ("date", "")]).await;
     let booking_id = found[0]["booking_id"].as_str().unwrap().to_owned();
-    assert!(store.thread_of_booking(&booking_id).await.unwrap().is_none());
+    assert!(store.thread_of_booking(&BookingId::new(&booking_id)).await.unwrap().is_none());
     let mut clicks = tokio::task::JoinSet::new();
     for _ in 0..10 {
         let (app, jon, booking_id) = (app.clone(), jon.clone(), booking_id.clone());
@@ -348,8 +349,8 @@ async fn message_customer_makes_one_thread_under_concurrent_clicks() {
         ids.insert(id.unwrap().as_str().unwrap().to_owned());
     }
     assert_eq!(ids.len(), 1);
-    let mut r = store.thread_of_booking(&booking_id).await.unwrap().into_iter();
-    assert_eq!(r.next().map(|t| t.id), ids.into_iter().next());
+    let mut r = store.thread_of_booking(&BookingId::new(booking_id)).await.unwrap().into_iter();
+    assert_eq!(r.next().map(|t| String::from(t.id)), ids.into_iter().next());
 }
 
 /// More threads change between two polls than a page holds (a broadcast, an integration): the
@@ -373,7 +374,11 @@ async fn five_hundred_threads_changed_between_two_polls_all_reach_the_dashboard(
     // 500 threads change before the next poll.
     for n in 0..500 {
         store
-            .mark_read(&app::store::bulk::generated_key(n), app::model::SenderType::Operator, chrono::Utc::now())
+            .mark_read(
+                &ThreadId::new(app::store::bulk::generated_key(n)),
+                app::model::SenderType::Operator,
+                chrono::Utc::now(),
+            )
             .await
             .unwrap();
     }

@@ -2,6 +2,7 @@
 
 mod common;
 
+use app::ids::ThreadId;
 use app::model::SenderType;
 use app::store::messages::NewMessage;
 use app::store::seed::DEMO_PORTAL_TOKEN;
@@ -22,7 +23,7 @@ async fn send_as(app: &axum::Router, token: &str, client_id: &str, body: &str) -
     call(app, "portal_send", &[("token", token), ("client_id", client_id), ("body", body)]).await
 }
 
-async fn location_of(store: &Store, token: &str) -> String {
+async fn location_of(store: &Store, token: &str) -> app::ids::LocationId {
     store.portal_access(token).await.unwrap().unwrap().location.id
 }
 
@@ -176,10 +177,10 @@ async fn poll_returns_only_newer_messages_and_the_read_cursors() {
     assert_eq!(poll["read"]["operator_read_seq"], 4, "the team has read up to their own last reply");
 
     let booking = store.portal_access(ANA).await.unwrap().unwrap().booking;
-    store.mark_read(&booking.id, SenderType::Operator, chrono::Utc::now()).await.unwrap();
+    store.mark_read(&ThreadId::of(&booking.id), SenderType::Operator, chrono::Utc::now()).await.unwrap();
     store
         .append_message(NewMessage {
-            thread_id: &booking.id,
+            thread_id: &ThreadId::of(&booking.id),
             sender_type: SenderType::Operator,
             staff_id: None,
             sender_name: "Support",
@@ -224,5 +225,5 @@ async fn a_cross_origin_send_is_refused() {
     let (status, _) = send(&app, request).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let booking = store.portal_access(ANA).await.unwrap().unwrap().booking;
-    assert_eq!(store.thread(&booking.id).await.unwrap().last_seq, 5, "nothing was stored");
+    assert_eq!(store.thread(&ThreadId::of(&booking.id)).await.unwrap().last_seq, 5, "nothing was stored");
 }

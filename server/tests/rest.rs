@@ -3,6 +3,7 @@
 
 mod common;
 
+use app::ids::ThreadId;
 use app::store::seed::DEMO_PORTAL_TOKEN;
 use app::store::Store;
 use axum::body::Body;
@@ -17,7 +18,7 @@ struct Fixture {
     key: String,
     /// A key of the escape-room location.
     other_key: String,
-    thread: String,
+    thread: ThreadId,
 }
 
 async fn fixture() -> Fixture {
@@ -26,7 +27,7 @@ async fn fixture() -> Fixture {
     let chloe = store.portal_access("demo-portal-chloe-martin-escape").await.unwrap().unwrap();
     let (_, key) = store.create_api_key(&ana.location.id, "CRM").await.unwrap();
     let (_, other_key) = store.create_api_key(&chloe.location.id, "Other").await.unwrap();
-    Fixture { app, store, key, other_key, thread: ana.booking.id }
+    Fixture { app, store, key, other_key, thread: ThreadId::of(&ana.booking.id) }
 }
 
 async fn request(

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::dash_error::DashError;
+use crate::ids::ApiKeyId;
 use crate::model::{ApiKeyView, CreatedApiKeyView};
 
 #[server(endpoint = "api_keys")]
@@ -20,13 +21,13 @@ pub async fn create_api_key(name: String) -> Result<CreatedApiKeyView, DashError
 }
 
 #[server(endpoint = "revoke_api_key")]
-pub async fn revoke_api_key(key_id: String) -> Result<(), DashError> {
+pub async fn revoke_api_key(key_id: ApiKeyId) -> Result<(), DashError> {
     let (ctx, location) = super::scope::current_location().await?;
     ctx.store.revoke_api_key(&location.id, &key_id).await?;
     Ok(())
 }
 
 #[cfg(feature = "ssr")]
-fn view(key: crate::store::api_keys::ApiKey) -> ApiKeyView {
+fn view(key: crate::store::api_keys::ApiKeyRecord) -> ApiKeyView {
     ApiKeyView { id: key.id, name: key.name, prefix: key.prefix, revoked: key.revoked_at.is_some() }
 }

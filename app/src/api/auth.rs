@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::dash_error::DashError;
+use crate::ids::LocationId;
 use crate::model::StaffView;
 
 /// Checks an email and password; on success starts a session (cookie) and goes to `next` (a path
@@ -22,7 +23,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         SignIn::Throttled => return Err(DashError::TooManyAttempts.with_status()),
     };
     let expires = now + chrono::Duration::days(SESSION_DAYS);
-    let token = store.create_session(&staff.id, staff.location_ids.first().map(String::as_str), expires).await?;
+    let token = store.create_session(&staff.id, staff.location_ids.first(), expires).await?;
     let response = expect_context::<leptos_axum::ResponseOptions>();
     let cookie = session_cookie(&token, request_is_https().await);
     response.append_header(axum::http::header::SET_COOKIE, cookie.parse().map_err(|_| DashError::Server)?);
@@ -85,7 +86,7 @@ pub async fn me() -> Result<StaffView, DashError> {
 
 /// Shows another of the staff member's locations.
 #[server(endpoint = "switch_location")]
-pub async fn switch_location(location_id: String) -> Result<(), DashError> {
+pub async fn switch_location(location_id: LocationId) -> Result<(), DashError> {
     let ctx = super::scope::staff_context().await?;
     ctx.store.set_session_location(&ctx.token, ctx.session.staff.reach(), &location_id).await?;
     Ok(())

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::dash_error::DashError;
+use crate::ids::{BookingId, CustomerId, ThreadId};
 use crate::model::{BookingDetailView, BookingRowView, CustomerView};
 
 /// The current location's bookings; `search` matches customer name or confirmation code,
@@ -32,7 +33,7 @@ pub async fn get_bookings(search: String, date: String) -> Result<Vec<BookingRow
 }
 
 #[server(endpoint = "booking")]
-pub async fn get_booking(booking_id: String) -> Result<BookingDetailView, DashError> {
+pub async fn get_booking(booking_id: BookingId) -> Result<BookingDetailView, DashError> {
     let (ctx, booking) = super::scope::booking(&booking_id).await?;
     let customer = ctx.store.customer(&booking.customer_id).await?;
     let location = ctx.store.location(&booking.location_id).await?;
@@ -51,7 +52,7 @@ pub async fn get_booking(booking_id: String) -> Result<BookingDetailView, DashEr
 /// A fresh portal link for the booking (the path; only its hash is kept). Earlier links still work
 /// until they are revoked.
 #[server(endpoint = "new_portal_link")]
-pub async fn new_portal_link(booking_id: String) -> Result<String, DashError> {
+pub async fn new_portal_link(booking_id: BookingId) -> Result<String, DashError> {
     let (ctx, booking) = super::scope::booking(&booking_id).await?;
     let token = ctx.store.issue_portal_link(&booking.id).await?;
     Ok(format!("/portal/{token}"))
@@ -59,7 +60,7 @@ pub async fn new_portal_link(booking_id: String) -> Result<String, DashError> {
 
 /// Ends every portal link of the booking issued so far.
 #[server(endpoint = "revoke_portal_links")]
-pub async fn revoke_portal_links(booking_id: String) -> Result<(), DashError> {
+pub async fn revoke_portal_links(booking_id: BookingId) -> Result<(), DashError> {
     let (ctx, booking) = super::scope::booking(&booking_id).await?;
     ctx.store.revoke_portal_links(&booking.id).await?;
     Ok(())
@@ -67,7 +68,7 @@ pub async fn revoke_portal_links(booking_id: String) -> Result<(), DashError> {
 
 /// The booking's conversation, started if there is none: at most one, however often it is asked.
 #[server(endpoint = "message_customer")]
-pub async fn message_customer(booking_id: String) -> Result<String, DashError> {
+pub async fn message_customer(booking_id: BookingId) -> Result<ThreadId, DashError> {
     let (ctx, booking) = super::scope::booking(&booking_id).await?;
     let (thread, _) = ctx.store.get_or_create_thread(&booking.id, chrono::Utc::now()).await?;
     Ok(thread.id)
@@ -75,7 +76,7 @@ pub async fn message_customer(booking_id: String) -> Result<String, DashError> {
 
 /// A customer's profile, if they have booked at one of the staff member's locations.
 #[server(endpoint = "customer")]
-pub async fn get_customer(customer_id: String) -> Result<CustomerView, DashError> {
+pub async fn get_customer(customer_id: CustomerId) -> Result<CustomerView, DashError> {
     let ctx = super::scope::staff_context().await?;
     let (customer, bookings) = ctx.store.customer_within(ctx.session.staff.reach(), &customer_id).await?;
     let mut rows = Vec::with_capacity(bookings.len());

@@ -6,11 +6,15 @@ use chrono_tz::Tz;
 
 use super::present::{chat_message, local_date, read_state};
 use crate::model::{ChatChangesView, ChatOpeningView, EarlierMessagesView, MESSAGE_PAGE};
-use crate::store::threads::Thread;
+use crate::store::threads::ThreadRecord;
 use crate::store::{Store, StoreError};
 
 /// The newest `MESSAGE_PAGE` messages of a thread (none while a booking has no thread yet).
-pub(crate) async fn opening(store: &Store, thread: Option<&Thread>, tz: Tz) -> Result<ChatOpeningView, StoreError> {
+pub(crate) async fn opening(
+    store: &Store,
+    thread: Option<&ThreadRecord>,
+    tz: Tz,
+) -> Result<ChatOpeningView, StoreError> {
     let messages = match thread {
         Some(t) => store.messages_before(&t.id, t.last_seq + 1, MESSAGE_PAGE).await?,
         None => Vec::new(),
@@ -26,7 +30,7 @@ pub(crate) async fn opening(store: &Store, thread: Option<&Thread>, tz: Tz) -> R
 /// The `MESSAGE_PAGE` messages just before `before_seq`.
 pub(crate) async fn earlier(
     store: &Store,
-    thread: Option<&Thread>,
+    thread: Option<&ThreadRecord>,
     before_seq: i64,
     tz: Tz,
 ) -> Result<EarlierMessagesView, StoreError> {
@@ -44,7 +48,7 @@ pub(crate) async fn earlier(
 /// both read cursors: what a poll every 7.5 s asks for.
 pub(crate) async fn changes(
     store: &Store,
-    thread: Option<&Thread>,
+    thread: Option<&ThreadRecord>,
     after_seq: i64,
     can_write: bool,
     tz: Tz,

@@ -71,7 +71,7 @@ pub async fn get_inbox_start() -> Result<InboxStartView, DashError> {
 #[cfg(feature = "ssr")]
 async fn status(
     store: &crate::store::Store,
-    location: &crate::store::locations::Location,
+    location: &crate::store::locations::LocationRecord,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<crate::model::InboxStatusView, DashError> {
     Ok(crate::model::InboxStatusView {

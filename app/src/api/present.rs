@@ -4,14 +4,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use crate::model::{BookingView, MessageView, ReadStateView};
-use crate::store::bookings::{Booking, Customer};
-use crate::store::locations::Location;
-use crate::store::messages::Message;
-use crate::store::threads::Thread;
+use crate::store::bookings::{BookingRecord, CustomerRecord};
+use crate::store::locations::LocationRecord;
+use crate::store::messages::MessageRecord;
+use crate::store::threads::ThreadRecord;
 use crate::text::{clock_time, duration_label, long_date};
 
 /// The location's time zone; a name the database somehow holds but chrono-tz does not know is UTC.
-pub(crate) fn zone(location: &Location) -> Tz {
+pub(crate) fn zone(location: &LocationRecord) -> Tz {
     location.timezone.parse().unwrap_or(Tz::UTC)
 }
 
@@ -19,7 +19,7 @@ pub(crate) fn local_date(at: DateTime<Utc>, tz: Tz) -> NaiveDate {
     at.with_timezone(&tz).date_naive()
 }
 
-pub(crate) fn chat_message(message: Message, tz: Tz) -> MessageView {
+pub(crate) fn chat_message(message: MessageRecord, tz: Tz) -> MessageView {
     let local = message.created_at.with_timezone(&tz);
     MessageView {
         id: message.id,
@@ -33,7 +33,7 @@ pub(crate) fn chat_message(message: Message, tz: Tz) -> MessageView {
     }
 }
 
-pub(crate) fn read_state(thread: Option<&Thread>) -> ReadStateView {
+pub(crate) fn read_state(thread: Option<&ThreadRecord>) -> ReadStateView {
     thread.map_or_else(ReadStateView::default, |t| ReadStateView {
         customer_read_seq: t.customer_read_seq,
         operator_read_seq: t.operator_read_seq,
@@ -43,9 +43,9 @@ pub(crate) fn read_state(thread: Option<&Thread>) -> ReadStateView {
 }
 
 pub(crate) fn booking_summary(
-    booking: &Booking,
-    customer: &Customer,
-    location: &Location,
+    booking: &BookingRecord,
+    customer: &CustomerRecord,
+    location: &LocationRecord,
     today: NaiveDate,
 ) -> BookingView {
     let starts = booking.starts_at.with_timezone(&zone(location));
@@ -88,9 +88,9 @@ pub(crate) fn inbox_row(
 
 /// A Bookings list row.
 pub(crate) fn booking_row(
-    booking: &Booking,
-    customer: &Customer,
-    location: &Location,
+    booking: &BookingRecord,
+    customer: &CustomerRecord,
+    location: &LocationRecord,
     today: NaiveDate,
 ) -> crate::model::BookingRowView {
     let starts = booking.starts_at.with_timezone(&zone(location));

@@ -6,12 +6,13 @@ use leptos::prelude::*;
 
 use super::cookie::{read_cookie, SESSION_COOKIE};
 use super::dash_error::DashError;
+use crate::ids::{BookingId, LocationId, ThreadId};
 use crate::state::AppState;
-use crate::store::bookings::Booking;
+use crate::store::bookings::BookingRecord;
 use crate::store::inbox::InboxEntry;
-use crate::store::locations::Location;
+use crate::store::locations::LocationRecord;
 use crate::store::sessions::Session;
-use crate::store::threads::Thread;
+use crate::store::threads::ThreadRecord;
 use crate::store::{Store, StoreError};
 
 /// A signed-in staff member, acting in one of their locations.
@@ -21,7 +22,7 @@ pub struct StaffContext {
     /// The session token from the cookie (to switch location or log out).
     pub token: String,
     /// The location the dashboard shows: the session's choice if it is still theirs, else their first.
-    pub location_id: Option<String>,
+    pub location_id: Option<LocationId>,
 }
 
 /// Why there is no staff context.
@@ -53,7 +54,7 @@ pub async fn staff_context() -> Result<StaffContext, GuardError> {
 }
 
 /// The signed-in staff member and the location their dashboard shows.
-pub async fn current_location() -> Result<(StaffContext, Location), DashError> {
+pub async fn current_location() -> Result<(StaffContext, LocationRecord), DashError> {
     let ctx = staff_context().await?;
     let id = ctx.location_id.clone().ok_or_else(|| DashError::NotFound.with_status())?;
     let location = ctx.store.location(&id).await?;
@@ -62,7 +63,7 @@ pub async fn current_location() -> Result<(StaffContext, Location), DashError> {
 
 /// A thread and its location, if the thread is within the staff member's reach (their locations;
 /// otherwise not found, exactly as if it did not exist).
-pub async fn thread(thread_id: &str) -> Result<(StaffContext, Thread, Location), DashError> {
+pub async fn thread(thread_id: &ThreadId) -> Result<(StaffContext, ThreadRecord, LocationRecord), DashError> {
     let ctx = staff_context().await?;
     let thread = ctx.store.thread_within(ctx.session.staff.reach(), thread_id).await?;
     let location = ctx.store.location(&thread.location_id).await?;
@@ -70,14 +71,14 @@ pub async fn thread(thread_id: &str) -> Result<(StaffContext, Thread, Location),
 }
 
 /// A thread with its booking and customer, under the same rule.
-pub async fn thread_entry(thread_id: &str) -> Result<(StaffContext, InboxEntry), DashError> {
+pub async fn thread_entry(thread_id: &ThreadId) -> Result<(StaffContext, InboxEntry), DashError> {
     let ctx = staff_context().await?;
     let entry = ctx.store.inbox_entry_within(ctx.session.staff.reach(), thread_id).await?;
     Ok((ctx, entry))
 }
 
 /// A booking, under the same rule.
-pub async fn booking(booking_id: &str) -> Result<(StaffContext, Booking), DashError> {
+pub async fn booking(booking_id: &BookingId) -> Result<(StaffContext, BookingRecord), DashError> {
     let ctx = staff_context().await?;
     let booking = ctx.store.booking_within(ctx.session.staff.reach(), booking_id).await?;
     Ok((ctx, booking))

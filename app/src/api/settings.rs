@@ -23,7 +23,7 @@ pub async fn save_location_settings(
 }
 
 #[cfg(feature = "ssr")]
-fn settings(location: crate::store::locations::Location) -> LocationSettingsView {
+fn settings(location: crate::store::locations::LocationRecord) -> LocationSettingsView {
     LocationSettingsView {
         location: crate::model::LocationView { id: location.id, name: location.name },
         portal_enabled: location.portal_enabled,

@@ -5,11 +5,12 @@
 use leptos::prelude::*;
 
 use super::dash_error::DashError;
+use crate::ids::ThreadId;
 use crate::model::{ChatChangesView, EarlierMessagesView, MessageView, ReadStateView, ThreadView};
 
 /// A thread with its booking and its newest messages.
 #[server(endpoint = "thread_view")]
-pub async fn get_thread(thread_id: String) -> Result<ThreadView, DashError> {
+pub async fn get_thread(thread_id: ThreadId) -> Result<ThreadView, DashError> {
     use super::present::{booking_summary, local_date, zone};
 
     let (ctx, entry) = super::scope::thread_entry(&thread_id).await?;
@@ -29,7 +30,7 @@ pub async fn get_thread(thread_id: String) -> Result<ThreadView, DashError> {
 
 /// The messages just before `before_seq`: "Load earlier messages".
 #[server(endpoint = "thread_earlier")]
-pub async fn thread_earlier(thread_id: String, before_seq: i64) -> Result<EarlierMessagesView, DashError> {
+pub async fn thread_earlier(thread_id: ThreadId, before_seq: i64) -> Result<EarlierMessagesView, DashError> {
     let (ctx, thread, location) = super::scope::thread(&thread_id).await?;
     let tz = super::present::zone(&location);
     Ok(super::conversation::earlier(&ctx.store, Some(&thread), before_seq, tz).await?)
@@ -37,7 +38,7 @@ pub async fn thread_earlier(thread_id: String, before_seq: i64) -> Result<Earlie
 
 /// New messages of a thread after `after_seq`, and both read cursors.
 #[server(endpoint = "thread_poll")]
-pub async fn thread_poll(thread_id: String, after_seq: i64) -> Result<ChatChangesView, DashError> {
+pub async fn thread_poll(thread_id: ThreadId, after_seq: i64) -> Result<ChatChangesView, DashError> {
     let (ctx, thread, location) = super::scope::thread(&thread_id).await?;
     let tz = super::present::zone(&location);
     Ok(super::conversation::changes(&ctx.store, Some(&thread), after_seq, true, tz).await?)
@@ -45,7 +46,7 @@ pub async fn thread_poll(thread_id: String, after_seq: i64) -> Result<ChatChange
 
 /// The team has read the thread.
 #[server(endpoint = "thread_mark_read")]
-pub async fn thread_mark_read(thread_id: String) -> Result<ReadStateView, DashError> {
+pub async fn thread_mark_read(thread_id: ThreadId) -> Result<ReadStateView, DashError> {
     let (ctx, thread, _) = super::scope::thread(&thread_id).await?;
     let thread = ctx.store.mark_read(&thread.id, crate::model::SenderType::Operator, chrono::Utc::now()).await?;
     Ok(super::present::read_state(Some(&thread)))
@@ -53,7 +54,7 @@ pub async fn thread_mark_read(thread_id: String) -> Result<ReadStateView, DashEr
 
 /// Puts the unread badge back, from the last customer message.
 #[server(endpoint = "thread_mark_unread")]
-pub async fn thread_mark_unread(thread_id: String) -> Result<ReadStateView, DashError> {
+pub async fn thread_mark_unread(thread_id: ThreadId) -> Result<ReadStateView, DashError> {
     let (ctx, thread, _) = super::scope::thread(&thread_id).await?;
     let thread = ctx.store.mark_unread(&thread.id, crate::model::SenderType::Operator, chrono::Utc::now()).await?;
     Ok(super::present::read_state(Some(&thread)))
@@ -61,7 +62,7 @@ pub async fn thread_mark_unread(thread_id: String) -> Result<ReadStateView, Dash
 
 /// A reply from the signed-in staff member, signed with their name (or "Support").
 #[server(endpoint = "thread_reply")]
-pub async fn thread_reply(thread_id: String, client_id: String, body: String) -> Result<MessageView, DashError> {
+pub async fn thread_reply(thread_id: ThreadId, client_id: String, body: String) -> Result<MessageView, DashError> {
     use crate::store::messages::NewMessage;
 
     let (ctx, thread, location) = super::scope::thread(&thread_id).await?;

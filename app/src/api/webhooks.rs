@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::dash_error::DashError;
+use crate::ids::EndpointId;
 use crate::model::{CreatedWebhookView, WebhookSettingsView};
 
 #[server(endpoint = "webhook_settings")]
@@ -58,14 +59,14 @@ pub async fn create_webhook(url: String, event_types: Vec<String>) -> Result<Cre
 }
 
 #[server(endpoint = "set_webhook_enabled")]
-pub async fn set_webhook_enabled(endpoint_id: String, enabled: bool) -> Result<(), DashError> {
+pub async fn set_webhook_enabled(endpoint_id: EndpointId, enabled: bool) -> Result<(), DashError> {
     let (ctx, location) = super::scope::current_location().await?;
     ctx.store.set_webhook_enabled(&location.id, &endpoint_id, enabled).await?;
     Ok(())
 }
 
 #[server(endpoint = "delete_webhook")]
-pub async fn delete_webhook(endpoint_id: String) -> Result<(), DashError> {
+pub async fn delete_webhook(endpoint_id: EndpointId) -> Result<(), DashError> {
     let (ctx, location) = super::scope::current_location().await?;
     ctx.store.delete_webhook_endpoint(&location.id, &endpoint_id).await?;
     Ok(())
@@ -73,14 +74,14 @@ pub async fn delete_webhook(endpoint_id: String) -> Result<(), DashError> {
 
 /// Queues a signed test event for one endpoint; it shows in the deliveries once sent.
 #[server(endpoint = "send_test_webhook")]
-pub async fn send_test_webhook(endpoint_id: String) -> Result<(), DashError> {
+pub async fn send_test_webhook(endpoint_id: EndpointId) -> Result<(), DashError> {
     let (ctx, location) = super::scope::current_location().await?;
     ctx.store.enqueue_test_event(&location.id, &endpoint_id).await?;
     Ok(())
 }
 
 #[cfg(feature = "ssr")]
-fn view(endpoint: crate::store::webhooks::WebhookEndpoint) -> crate::model::WebhookEndpointView {
+fn view(endpoint: crate::store::webhooks::EndpointRecord) -> crate::model::WebhookEndpointView {
     crate::model::WebhookEndpointView {
         id: endpoint.id,
         url: endpoint.url,

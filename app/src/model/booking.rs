@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::{BookingId, CustomerId, ThreadId};
+
 /// A booking's state, as its status pill shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BookingStatus {
@@ -58,8 +60,8 @@ pub struct BookingView {
 /// A row of the Bookings list, and of a customer's bookings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BookingRowView {
-    pub booking_id: String,
-    pub customer_id: String,
+    pub booking_id: BookingId,
+    pub customer_id: CustomerId,
     pub customer_name: String,
     pub activity: String,
     pub confirmation_code: String,
@@ -72,19 +74,19 @@ pub struct BookingRowView {
 /// A booking as its dashboard page shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BookingDetailView {
-    pub booking_id: String,
-    pub customer_id: String,
+    pub booking_id: BookingId,
+    pub customer_id: CustomerId,
     pub summary: BookingView,
     pub customer_email: Option<String>,
     pub customer_phone: Option<String>,
     /// The booking's conversation, if it has one yet.
-    pub thread_id: Option<String>,
+    pub thread_id: Option<ThreadId>,
 }
 
 /// A customer's CRM profile, with their bookings at the staff member's locations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomerView {
-    pub customer_id: String,
+    pub customer_id: CustomerId,
     pub name: String,
     pub email: Option<String>,
     pub phone: Option<String>,

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::{BookingId, CustomerId, MessageId, ThreadId};
+
 use super::booking::BookingView;
 
 /// Who wrote a message; stored as 0 (customer) and 1 (operator), as integrators know it.
@@ -41,7 +43,7 @@ impl SenderType {
 /// so the server's HTML and the browser's render agree.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MessageView {
-    pub id: String,
+    pub id: MessageId,
     pub seq: i64,
     pub sender_type: SenderType,
     pub sender_name: String,
@@ -132,9 +134,9 @@ pub struct ChatChangesView {
 /// An open thread in the dashboard.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ThreadView {
-    pub thread_id: String,
-    pub booking_id: String,
-    pub customer_id: String,
+    pub thread_id: ThreadId,
+    pub booking_id: BookingId,
+    pub customer_id: CustomerId,
     pub booking: BookingView,
     pub customer_email: Option<String>,
     pub customer_phone: Option<String>,

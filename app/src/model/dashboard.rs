@@ -2,13 +2,15 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::{LocationId, ThreadId};
+
 use super::booking::BookingStatus;
 use super::chat::SenderType;
 
 /// One of the locations a staff member works at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LocationView {
-    pub id: String,
+    pub id: LocationId,
     pub name: String,
 }
 
@@ -26,7 +28,7 @@ pub struct StaffView {
 /// A row of the Conversations list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InboxRowView {
-    pub thread_id: String,
+    pub thread_id: ThreadId,
     pub customer_name: String,
     pub activity: String,
     /// The confirmation code's first segment: "KAY7Q2".

@@ -2,10 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::{ApiKeyId, DeliveryId, EndpointId};
+
 /// A webhook endpoint as Settings lists it (the secret is shown only once, at creation).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WebhookEndpointView {
-    pub id: String,
+    pub id: EndpointId,
     pub url: String,
     pub event_types: Vec<String>,
     pub enabled: bool,
@@ -21,7 +23,7 @@ pub struct CreatedWebhookView {
 /// One delivery as Settings lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeliveryView {
-    pub id: String,
+    pub id: DeliveryId,
     pub endpoint_url: String,
     pub event_type: String,
     pub webhook_id: String,
@@ -45,7 +47,7 @@ pub struct WebhookSettingsView {
 /// An API key as Settings lists it (the key itself is shown only once, at creation).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApiKeyView {
-    pub id: String,
+    pub id: ApiKeyId,
     pub name: String,
     /// The key's first characters: "pk_1a2b3c4".
     pub prefix: String,

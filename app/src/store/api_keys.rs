@@ -1,17 +1,19 @@
 //! API keys for the REST API: one location each, shown once, stored as a hash, revocable.
 
 use chrono::{DateTime, Utc};
-use surrealdb::types::{RecordId, SurrealValue};
+use surrealdb::types::SurrealValue;
 
 use super::changes::Scope;
-use super::ids::{key, record};
+use super::ids::Record;
 use super::secrets::{new_token, token_hash};
 use super::{Store, StoreError};
+use crate::ids::{ApiKeyId, LocationId};
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct ApiKey {
-    pub id: String,
-    pub location_id: String,
+#[derive(Debug, Clone, PartialEq, SurrealValue)]
+pub struct ApiKeyRecord {
+    pub id: ApiKeyId,
+    #[surreal(rename = "location")]
+    pub location_id: LocationId,
     pub name: String,
     /// The key's first characters, so a business can tell its keys apart.
     pub prefix: String,
@@ -19,32 +21,13 @@ pub struct ApiKey {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-#[derive(SurrealValue)]
-struct ApiKeyRecord {
-    id: RecordId,
-    location: RecordId,
-    name: String,
-    prefix: String,
-    created_at: DateTime<Utc>,
-    revoked_at: Option<DateTime<Utc>>,
-}
-
-impl From<ApiKeyRecord> for ApiKey {
-    fn from(row: ApiKeyRecord) -> Self {
-        ApiKey {
-            id: key(&row.id),
-            location_id: key(&row.location),
-            name: row.name,
-            prefix: row.prefix,
-            created_at: row.created_at,
-            revoked_at: row.revoked_at,
-        }
-    }
-}
-
 impl Store {
     /// A new key for a location; the returned secret ("pk_…") is never stored.
-    pub async fn create_api_key(&self, location_id: &str, name: &str) -> Result<(ApiKey, String), StoreError> {
+    pub async fn create_api_key(
+        &self,
+        location_id: &LocationId,
+        name: &str,
+    ) -> Result<(ApiKeyRecord, String), StoreError> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 80 {
             return Err(StoreError::Invalid("Give the key a name of 1 to 80 characters.".into()));
@@ -54,31 +37,30 @@ impl Store {
                        created_at: time::now() }";
         let row: Option<ApiKeyRecord> = self
             .write(&[Scope::Table("api_key")], sql, |q| {
-                q.bind(("location", record("location", location_id)))
+                q.bind(("location", location_id.record()))
                     .bind(("name", name.to_owned()))
                     .bind(("hash", token_hash(&secret)))
                     .bind(("prefix", secret[..10].to_owned()))
             })
             .await?
             .take(0)?;
-        Ok((row.ok_or(StoreError::NotFound)?.into(), secret))
+        Ok((row.ok_or(StoreError::NotFound)?, secret))
     }
 
-    pub async fn api_keys(&self, location_id: &str) -> Result<Vec<ApiKey>, StoreError> {
-        let rows: Vec<ApiKeyRecord> = self
+    pub async fn api_keys(&self, location_id: &LocationId) -> Result<Vec<ApiKeyRecord>, StoreError> {
+        Ok(self
             .db
             .read("SELECT * FROM api_key WHERE location = $location ORDER BY created_at")
-            .bind(("location", record("location", location_id)))
+            .bind(("location", location_id.record()))
             .await?
-            .take(0)?;
-        Ok(rows.into_iter().map(ApiKey::from).collect())
+            .take(0)?)
     }
 
-    pub async fn revoke_api_key(&self, location_id: &str, id: &str) -> Result<(), StoreError> {
+    pub async fn revoke_api_key(&self, location_id: &LocationId, id: &ApiKeyId) -> Result<(), StoreError> {
         let sql = "UPDATE ONLY $id SET revoked_at = time::now() WHERE location = $location AND revoked_at = NONE RETURN AFTER";
         let row: Option<ApiKeyRecord> = self
             .write(&[Scope::Table("api_key")], sql, |q| {
-                q.bind(("id", record("api_key", id))).bind(("location", record("location", location_id)))
+                q.bind(("id", id.record())).bind(("location", location_id.record()))
             })
             .await?
             .take(0)?;
@@ -86,17 +68,16 @@ impl Store {
     }
 
     /// The location a presented key opens, if it is a live key.
-    pub async fn api_key_location(&self, secret: &str) -> Result<Option<String>, StoreError> {
+    pub async fn api_key_location(&self, secret: &str) -> Result<Option<LocationId>, StoreError> {
         if !secret.starts_with("pk_") || secret.len() > 200 {
             return Ok(None);
         }
-        let location: Option<RecordId> = self
+        Ok(self
             .db
             .read("SELECT VALUE location FROM api_key WHERE key_hash = $hash AND revoked_at = NONE LIMIT 1")
             .bind(("hash", token_hash(secret)))
             .await?
-            .take(0)?;
-        Ok(location.as_ref().map(key))
+            .take(0)?)
     }
 }
 

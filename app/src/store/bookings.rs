@@ -2,35 +2,39 @@
 
 use chrono::{DateTime, Utc};
 // `Value` is named by the derive's flatten code.
-use surrealdb::types::{RecordId, SurrealValue, Value};
+use surrealdb::types::{SurrealValue, Value};
 
 use super::changes::Scope;
-use super::ids::{key, record};
-use super::locations::Location;
+use super::ids::Record;
+use super::locations::LocationRecord;
 use super::secrets::{is_plausible_token, new_token, token_hash};
 use super::{Store, StoreError};
+use crate::ids::{BookingId, CustomerId, LocationId};
 use crate::model::BookingStatus;
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Customer {
-    pub id: String,
+/// The CRM profile of someone who books.
+#[derive(Debug, Clone, PartialEq, SurrealValue)]
+pub struct CustomerRecord {
+    pub id: CustomerId,
     pub first_name: String,
     pub last_name: String,
     pub email: Option<String>,
     pub phone: Option<String>,
 }
 
-impl Customer {
+impl CustomerRecord {
     pub fn full_name(&self) -> String {
         format!("{} {}", self.first_name, self.last_name).trim().to_owned()
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Booking {
-    pub id: String,
-    pub location_id: String,
-    pub customer_id: String,
+#[derive(Debug, Clone, PartialEq, SurrealValue)]
+pub struct BookingRecord {
+    pub id: BookingId,
+    #[surreal(rename = "location")]
+    pub location_id: LocationId,
+    #[surreal(rename = "customer")]
+    pub customer_id: CustomerId,
     pub confirmation_code: String,
     pub activity: String,
     pub starts_at: DateTime<Utc>,
@@ -39,91 +43,20 @@ pub struct Booking {
     pub status: BookingStatus,
 }
 
-/// Everything a portal link opens: the booking, who booked it, and where.
-#[derive(Debug, Clone, PartialEq)]
+/// Everything a portal link opens: the booking, who booked it, and where, read along the links.
+#[derive(Debug, Clone, PartialEq, SurrealValue)]
 pub struct PortalAccess {
-    pub booking: Booking,
-    pub customer: Customer,
-    pub location: Location,
+    pub booking: BookingRecord,
+    pub customer: CustomerRecord,
+    pub location: LocationRecord,
 }
 
+/// A booking with its customer, read along the link.
 #[derive(SurrealValue)]
-pub(crate) struct CustomerRecord {
-    id: RecordId,
-    first_name: String,
-    last_name: String,
-    email: Option<String>,
-    phone: Option<String>,
-}
-
-impl From<CustomerRecord> for Customer {
-    fn from(row: CustomerRecord) -> Self {
-        Customer {
-            id: key(&row.id),
-            first_name: row.first_name,
-            last_name: row.last_name,
-            email: row.email,
-            phone: row.phone,
-        }
-    }
-}
-
-#[derive(SurrealValue)]
-pub(crate) struct BookingRecord {
-    id: RecordId,
-    location: RecordId,
-    customer: RecordId,
-    confirmation_code: String,
-    activity: String,
-    starts_at: DateTime<Utc>,
-    duration_minutes: i64,
-    party_size: i64,
-    status: String,
-}
-
-impl TryFrom<BookingRecord> for Booking {
-    type Error = StoreError;
-    fn try_from(row: BookingRecord) -> Result<Self, StoreError> {
-        let status = BookingStatus::parse(&row.status)
-            .ok_or_else(|| StoreError::Invalid(format!("unknown booking status {:?}", row.status)))?;
-        Ok(Booking {
-            id: key(&row.id),
-            location_id: key(&row.location),
-            customer_id: key(&row.customer),
-            confirmation_code: row.confirmation_code,
-            activity: row.activity,
-            starts_at: row.starts_at,
-            duration_minutes: row.duration_minutes,
-            party_size: row.party_size,
-            status,
-        })
-    }
-}
-
-/// A booking row with its customer fetched through the record link.
-#[derive(SurrealValue)]
-struct BookingWithCustomerRecord {
+struct BookingWithCustomer {
     #[surreal(flatten)]
     booking: BookingRecord,
     customer_row: CustomerRecord,
-}
-
-/// The row a portal token resolves to, with the booking, customer and location fetched along.
-#[derive(SurrealValue)]
-struct PortalRecord {
-    booking: BookingRecord,
-    customer: CustomerRecord,
-    location: PortalLocationRecord,
-}
-
-/// The location fields a portal needs, read through the booking's record link.
-#[derive(SurrealValue)]
-struct PortalLocationRecord {
-    id: RecordId,
-    name: String,
-    timezone: String,
-    portal_enabled: bool,
-    messaging_enabled: bool,
 }
 
 pub struct NewCustomer<'a> {
@@ -134,8 +67,8 @@ pub struct NewCustomer<'a> {
 }
 
 pub struct NewBooking<'a> {
-    pub location_id: &'a str,
-    pub customer_id: &'a str,
+    pub location_id: &'a LocationId,
+    pub customer_id: &'a CustomerId,
     pub confirmation_code: &'a str,
     pub activity: &'a str,
     pub starts_at: DateTime<Utc>,
@@ -145,7 +78,7 @@ pub struct NewBooking<'a> {
 }
 
 impl Store {
-    pub async fn create_customer(&self, new: NewCustomer<'_>) -> Result<Customer, StoreError> {
+    pub async fn create_customer(&self, new: NewCustomer<'_>) -> Result<CustomerRecord, StoreError> {
         let sql = "CREATE ONLY customer CONTENT { first_name: $first, last_name: $last, email: $email, phone: $phone }";
         // A new customer is in no kept read yet.
         let mut response = self
@@ -157,18 +90,18 @@ impl Store {
             })
             .await?;
         let row: Option<CustomerRecord> = response.take(0)?;
-        row.map(Customer::from).ok_or(StoreError::NotFound)
+        row.ok_or(StoreError::NotFound)
     }
 
-    pub async fn create_booking(&self, new: NewBooking<'_>) -> Result<Booking, StoreError> {
+    pub async fn create_booking(&self, new: NewBooking<'_>) -> Result<BookingRecord, StoreError> {
         let sql = "CREATE ONLY booking CONTENT { location: $location, customer: $customer, \
                    confirmation_code: $code, activity: $activity, starts_at: $starts_at, \
                    duration_minutes: $duration, party_size: $party, status: $status, created_at: time::now() }";
         // A new booking is in no kept read yet: it has no portal link and no thread.
         let mut response = self
             .write(&[Scope::Table("booking")], sql, |q| {
-                q.bind(("location", record("location", new.location_id)))
-                    .bind(("customer", record("customer", new.customer_id)))
+                q.bind(("location", new.location_id.record()))
+                    .bind(("customer", new.customer_id.record()))
                     .bind(("code", new.confirmation_code.to_owned()))
                     .bind(("activity", new.activity.to_owned()))
                     .bind(("starts_at", new.starts_at))
@@ -178,19 +111,19 @@ impl Store {
             })
             .await?;
         let row: Option<BookingRecord> = response.take(0)?;
-        row.ok_or(StoreError::NotFound)?.try_into()
+        row.ok_or(StoreError::NotFound)
     }
 
-    pub async fn booking(&self, id: &str) -> Result<Booking, StoreError> {
-        let mut response = self.db.read("SELECT * FROM ONLY $id").bind(("id", record("booking", id))).await?;
+    pub async fn booking(&self, id: &BookingId) -> Result<BookingRecord, StoreError> {
+        let mut response = self.db.read("SELECT * FROM ONLY $id").bind(("id", id.record())).await?;
         let row: Option<BookingRecord> = response.take(0)?;
-        row.ok_or(StoreError::NotFound)?.try_into()
+        row.ok_or(StoreError::NotFound)
     }
 
-    pub async fn customer(&self, id: &str) -> Result<Customer, StoreError> {
-        let mut response = self.db.read("SELECT * FROM ONLY $id").bind(("id", record("customer", id))).await?;
+    pub async fn customer(&self, id: &CustomerId) -> Result<CustomerRecord, StoreError> {
+        let mut response = self.db.read("SELECT * FROM ONLY $id").bind(("id", id.record())).await?;
         let row: Option<CustomerRecord> = response.take(0)?;
-        row.map(Customer::from).ok_or(StoreError::NotFound)
+        row.ok_or(StoreError::NotFound)
     }
 
     /// A location's bookings with their customers, latest start first, optionally only those
@@ -198,11 +131,11 @@ impl Store {
     /// `[from, to)`.
     pub async fn list_bookings(
         &self,
-        location_id: &str,
+        location_id: &LocationId,
         search: Option<&str>,
         window: Option<(DateTime<Utc>, DateTime<Utc>)>,
         limit: usize,
-    ) -> Result<Vec<(Booking, Customer)>, StoreError> {
+    ) -> Result<Vec<(BookingRecord, CustomerRecord)>, StoreError> {
         let search = search.map(str::trim).filter(|s| !s.is_empty()).map(str::to_lowercase);
         let mut conditions = vec!["location = $location"];
         if search.is_some() {
@@ -219,49 +152,48 @@ impl Store {
             conditions.join(" AND ")
         );
         let (from, to) = window.unzip();
-        let rows: Vec<BookingWithCustomerRecord> = self
+        let rows: Vec<BookingWithCustomer> = self
             .db
             .read(sql)
-            .bind(("location", record("location", location_id)))
+            .bind(("location", location_id.record()))
             .bind(("q", search.unwrap_or_default()))
             .bind(("from", from))
             .bind(("to", to))
             .bind(("limit", limit.clamp(1, 500) as i64))
             .await?
             .take(0)?;
-        rows.into_iter().map(|r| Ok((r.booking.try_into()?, r.customer_row.into()))).collect()
+        Ok(rows.into_iter().map(|r| (r.booking, r.customer_row)).collect())
     }
 
     /// A customer's bookings at the given locations, latest start first.
     pub async fn customer_bookings(
         &self,
-        customer_id: &str,
-        location_ids: &[String],
-    ) -> Result<Vec<Booking>, StoreError> {
-        let locations: Vec<RecordId> = location_ids.iter().map(|l| record("location", l)).collect();
+        customer_id: &CustomerId,
+        location_ids: &[LocationId],
+    ) -> Result<Vec<BookingRecord>, StoreError> {
         let rows: Vec<BookingRecord> = self
             .db
             .read("SELECT * FROM booking WHERE customer = $customer AND location IN $locations ORDER BY starts_at DESC")
-            .bind(("customer", record("customer", customer_id)))
-            .bind(("locations", locations))
+            .bind(("customer", customer_id.record()))
+            .bind(("locations", location_ids.to_vec()))
             .await?
             .take(0)?;
-        rows.into_iter().map(Booking::try_from).collect()
+        Ok(rows)
     }
 
     /// Issues a new random portal link for a booking and returns its token, which is not kept.
-    pub async fn issue_portal_link(&self, booking_id: &str) -> Result<String, StoreError> {
+    pub async fn issue_portal_link(&self, booking_id: &BookingId) -> Result<String, StoreError> {
         let token = new_token();
         self.add_portal_token(booking_id, &token).await?;
         Ok(token)
     }
 
     /// Stores the hash of a given token for a booking (the demo uses fixed tokens).
-    pub async fn add_portal_token(&self, booking_id: &str, token: &str) -> Result<(), StoreError> {
+    pub async fn add_portal_token(&self, booking_id: &BookingId, token: &str) -> Result<(), StoreError> {
         let sql = "IF record::exists($booking) { CREATE portal_link CONTENT { booking: $booking, \
                    token_hash: $hash, created_at: time::now() } } ELSE { THROW 'no such booking' }";
         self.write(&[Scope::Booking(booking_id)], sql, |q| {
-            q.bind(("booking", record("booking", booking_id))).bind(("hash", token_hash(token)))
+            q.bind(("booking", booking_id.record())).bind(("hash", token_hash(token)))
         })
         .await?
         .check()
@@ -270,11 +202,9 @@ impl Store {
     }
 
     /// Revokes every portal link of a booking issued so far.
-    pub async fn revoke_portal_links(&self, booking_id: &str) -> Result<(), StoreError> {
+    pub async fn revoke_portal_links(&self, booking_id: &BookingId) -> Result<(), StoreError> {
         let sql = "UPDATE portal_link SET revoked_at = time::now() WHERE booking = $booking AND revoked_at = NONE";
-        self.write(&[Scope::Booking(booking_id)], sql, |q| q.bind(("booking", record("booking", booking_id))))
-            .await?
-            .check()?;
+        self.write(&[Scope::Booking(booking_id)], sql, |q| q.bind(("booking", booking_id.record()))).await?.check()?;
         Ok(())
     }
 
@@ -306,17 +236,7 @@ impl Store {
             )
             .bind(("hash", hash.to_owned()))
             .await?;
-        let Some(row) = response.take::<Option<PortalRecord>>(0)? else {
-            return Ok(None);
-        };
-        let location = Location {
-            id: key(&row.location.id),
-            name: row.location.name,
-            timezone: row.location.timezone,
-            portal_enabled: row.location.portal_enabled,
-            messaging_enabled: row.location.messaging_enabled,
-        };
-        Ok(Some(PortalAccess { booking: row.booking.try_into()?, customer: row.customer.into(), location }))
+        Ok(response.take::<Option<PortalAccess>>(0)?)
     }
 }
 
@@ -325,7 +245,7 @@ pub(crate) mod tests {
     use super::*;
 
     /// A location, a customer and a confirmed booking, for tests of what hangs off a booking.
-    pub(crate) async fn booking_fixture(store: &Store, code: &str) -> (Location, Customer, Booking) {
+    pub(crate) async fn booking_fixture(store: &Store, code: &str) -> (LocationRecord, CustomerRecord, BookingRecord) {
         let location = store.create_location("Harbour", "Europe/Oslo").await.unwrap();
         let customer = store
             .create_customer(NewCustomer {
@@ -421,6 +341,6 @@ pub(crate) mod tests {
     #[tokio::test]
     async fn portal_link_for_a_missing_booking_is_not_found() {
         let store = Store::open_in_memory().await.unwrap();
-        assert!(matches!(store.issue_portal_link("nope").await, Err(StoreError::NotFound)));
+        assert!(matches!(store.issue_portal_link(&BookingId::new("nope")).await, Err(StoreError::NotFound)));
     }
 }

@@ -5,12 +5,13 @@
 use std::ops::Range;
 
 use chrono::{DateTime, Duration, Utc};
-use surrealdb::types::{RecordId, SurrealValue};
+use surrealdb::types::SurrealValue;
 
 use super::changes::Scope;
-use super::ids::record;
+use super::ids::Record;
 use super::{Store, StoreError};
-use crate::model::SenderType;
+use crate::ids::{BookingId, CustomerId, LocationId, ThreadId};
+use crate::model::{BookingStatus, SenderType};
 use crate::text::preview;
 
 /// Records per transaction: large enough to amortise a commit's fsync, small enough to keep a
@@ -24,35 +25,35 @@ pub fn generated_key(n: usize) -> String {
 
 #[derive(SurrealValue)]
 struct GeneratedCustomerRecord {
-    id: RecordId,
+    id: CustomerId,
     first_name: String,
     last_name: String,
 }
 
 #[derive(SurrealValue)]
 struct GeneratedBookingRecord {
-    id: RecordId,
-    location: RecordId,
-    customer: RecordId,
+    id: BookingId,
+    location: LocationId,
+    customer: CustomerId,
     confirmation_code: String,
     activity: String,
     starts_at: DateTime<Utc>,
     duration_minutes: i64,
     party_size: i64,
-    status: String,
+    status: BookingStatus,
     created_at: DateTime<Utc>,
 }
 
 /// A thread whose one message, from the customer, the team has not read yet.
 #[derive(SurrealValue)]
 struct GeneratedThreadRecord {
-    id: RecordId,
-    booking: RecordId,
-    location: RecordId,
+    id: ThreadId,
+    booking: BookingId,
+    location: LocationId,
     created_at: DateTime<Utc>,
     last_message_at: DateTime<Utc>,
     preview: String,
-    last_sender_type: i64,
+    last_sender_type: SenderType,
     last_seq: i64,
     last_customer_seq: i64,
     customer_read_seq: i64,
@@ -62,9 +63,9 @@ struct GeneratedThreadRecord {
 
 #[derive(SurrealValue)]
 struct GeneratedMessageRecord {
-    thread: RecordId,
+    thread: ThreadId,
     seq: i64,
-    sender_type: i64,
+    sender_type: SenderType,
     sender_name: String,
     body: String,
     client_id: String,
@@ -81,11 +82,10 @@ impl Store {
     /// minutes before `now`, newest last, so real conversations written after `now` sort first.
     pub async fn generate_threads(
         &self,
-        location_id: &str,
+        location_id: &LocationId,
         range: Range<usize>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let location = record("location", location_id);
         let mut start = range.start;
         while start < range.end {
             let end = (start + BATCH).min(range.end);
@@ -96,30 +96,30 @@ impl Store {
                 let (first, last) = (FIRST_NAMES[n % 8], LAST_NAMES[(n / 8) % 8]);
                 let body = format!("Hello, question {n} about my booking: can we bring a friend?");
                 customers.push(GeneratedCustomerRecord {
-                    id: record("customer", &key),
+                    id: CustomerId::new(&key),
                     first_name: first.into(),
                     last_name: last.into(),
                 });
                 bookings.push(GeneratedBookingRecord {
-                    id: record("booking", &key),
-                    location: location.clone(),
-                    customer: record("customer", &key),
+                    id: BookingId::new(&key),
+                    location: location_id.clone(),
+                    customer: CustomerId::new(&key),
                     confirmation_code: format!("GEN-{n:07}"),
                     activity: ACTIVITIES[n % 4].into(),
                     starts_at: now + Duration::days((n % 60) as i64),
                     duration_minutes: 90,
                     party_size: 2,
-                    status: "confirmed".into(),
+                    status: BookingStatus::Confirmed,
                     created_at: at,
                 });
                 threads.push(GeneratedThreadRecord {
-                    id: record("thread", &key),
-                    booking: record("booking", &key),
-                    location: location.clone(),
+                    id: ThreadId::new(&key),
+                    booking: BookingId::new(&key),
+                    location: location_id.clone(),
                     created_at: at,
                     last_message_at: at,
                     preview: preview(&body),
-                    last_sender_type: SenderType::Customer.code(),
+                    last_sender_type: SenderType::Customer,
                     last_seq: 1,
                     last_customer_seq: 1,
                     customer_read_seq: 1,
@@ -127,9 +127,9 @@ impl Store {
                     unread_for_operator: 1,
                 });
                 messages.push(GeneratedMessageRecord {
-                    thread: record("thread", &key),
+                    thread: ThreadId::new(&key),
                     seq: 1,
-                    sender_type: SenderType::Customer.code(),
+                    sender_type: SenderType::Customer,
                     sender_name: format!("{first} {last}"),
                     body,
                     client_id: format!("{key}-1"),
@@ -160,9 +160,13 @@ impl Store {
 
     /// Appends `count` messages to a thread, alternating customer and team, all read by both
     /// sides, with the thread's summary moved as `append_message` would. Seqs stay gapless.
-    pub async fn generate_messages(&self, thread_id: &str, count: usize, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn generate_messages(
+        &self,
+        thread_id: &ThreadId,
+        count: usize,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let thread = self.thread(thread_id).await?;
-        let thread_record = record("thread", thread_id);
         let first_seq = thread.last_seq + 1;
         let last_seq = thread.last_seq + count as i64;
         let mut seq = first_seq;
@@ -172,9 +176,9 @@ impl Store {
                 .map(|s| {
                     let sender = if s % 2 == 0 { SenderType::Operator } else { SenderType::Customer };
                     GeneratedMessageRecord {
-                        thread: thread_record.clone(),
+                        thread: thread_id.clone(),
                         seq: s,
-                        sender_type: sender.code(),
+                        sender_type: sender,
                         sender_name: if sender == SenderType::Operator { "Support".into() } else { "Customer".into() },
                         body: format!("Generated message {s}."),
                         client_id: format!("{thread_id}-{s}"),
@@ -193,7 +197,7 @@ impl Store {
                      COMMIT TRANSACTION;",
                 |q| {
                     q.bind(("messages", messages))
-                        .bind(("thread", thread_record.clone()))
+                        .bind(("thread", thread_id.record()))
                         .bind(("seq", end))
                         .bind(("preview", format!("Generated message {end}.")))
                         .bind(("at", now))
@@ -223,11 +227,11 @@ mod tests {
             let (page, next) = store.inbox_page(&location.id, &InboxQuery::default(), None, 10).await.unwrap();
             assert_eq!(page.len(), 10, "{backend}");
             assert!(next.is_some(), "{backend}");
-            assert_eq!(page[0].thread.id, generated_key(BATCH * 2 + 4), "{backend}: newest last");
+            assert_eq!(page[0].thread.id, ThreadId::new(generated_key(BATCH * 2 + 4)), "{backend}: newest last");
             assert_eq!(page[0].thread.unread_for_operator, 1, "{backend}");
             assert_eq!(page[0].booking.confirmation_code, format!("GEN-{:07}", BATCH * 2 + 4), "{backend}");
             assert_eq!(store.unread_thread_count(&location.id).await.unwrap(), (BATCH * 2 + 5) as i64, "{backend}");
-            let messages = store.messages_after(&generated_key(7), 0, 10).await.unwrap();
+            let messages = store.messages_after(&ThreadId::new(generated_key(7)), 0, 10).await.unwrap();
             assert_eq!(messages.len(), 1, "{backend}");
             assert_eq!(messages[0].sender_name, "Priya Berg", "{backend}");
         }
@@ -238,7 +242,7 @@ mod tests {
         let store = Store::open_in_memory().await.unwrap();
         let location = store.create_location("Bulk", "UTC").await.unwrap();
         store.generate_threads(&location.id, 0..1, Utc::now()).await.unwrap();
-        let thread = generated_key(0);
+        let thread = ThreadId::new(generated_key(0));
         store.generate_messages(&thread, BATCH + 10, Utc::now()).await.unwrap();
         let mut seqs = Vec::new();
         let mut after = 0;

@@ -3,16 +3,17 @@
 
 #[cfg(test)]
 mod tests {
+    use crate::ids::{LocationId, ThreadId};
     use crate::store::seed::{seed_demo, DEMO_PORTAL_TOKEN};
     use crate::store::Store;
 
     /// The plan SurrealDB chooses for `sql` (with `$params` bound), as text.
-    async fn plan(store: &Store, sql: &str, location: &str, thread: &str) -> String {
+    async fn plan(store: &Store, sql: &str, location: &LocationId, thread: &ThreadId) -> String {
         let mut response = store
             .db
             .read(format!("EXPLAIN {sql}"))
-            .bind(("location", crate::store::ids::record("location", location)))
-            .bind(("thread", crate::store::ids::record("thread", thread)))
+            .bind(("location", location.clone()))
+            .bind(("thread", thread.clone()))
             .bind(("hash", "0".repeat(64)))
             .bind(("after", 3i64))
             .bind(("since", chrono::Utc::now()))
@@ -27,7 +28,7 @@ mod tests {
         let store = Store::open_in_memory().await.unwrap();
         seed_demo(&store).await.unwrap();
         let access = store.portal_access(DEMO_PORTAL_TOKEN).await.unwrap().unwrap();
-        let (location, thread) = (access.location.id, access.booking.id);
+        let (location, thread) = (access.location.id, ThreadId::of(&access.booking.id));
         for (what, sql, index) in [
             (
                 "portal token",

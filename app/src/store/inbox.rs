@@ -8,38 +8,23 @@ use chrono::{DateTime, Utc};
 // `Value` is named by the derive's flatten code.
 use surrealdb::types::{SurrealValue, Value};
 
-use super::bookings::{Booking, BookingRecord, Customer, CustomerRecord};
+use super::bookings::{BookingRecord, CustomerRecord};
 use super::changes::Scope;
-use super::ids::record;
+use super::ids::Record;
 use super::keyset::{after_condition, cut, Position};
-use super::threads::{Thread, ThreadRecord};
+use super::threads::ThreadRecord;
 use super::{Store, StoreError};
+use crate::ids::{LocationId, ThreadId};
 
-/// A thread row of the inbox, with what the row shows about its booking and customer.
-#[derive(Debug, Clone, PartialEq)]
+/// A thread row of the inbox, with its booking and customer read along the thread's links.
+#[derive(Debug, Clone, PartialEq, SurrealValue)]
 pub struct InboxEntry {
-    pub thread: Thread,
-    pub booking: Booking,
-    pub customer: Customer,
-}
-
-#[derive(SurrealValue)]
-struct InboxRecord {
     #[surreal(flatten)]
-    thread: ThreadRecord,
-    booking_row: BookingRecord,
-    customer_row: CustomerRecord,
-}
-
-impl TryFrom<InboxRecord> for InboxEntry {
-    type Error = StoreError;
-    fn try_from(row: InboxRecord) -> Result<Self, StoreError> {
-        Ok(InboxEntry {
-            thread: row.thread.into(),
-            booking: row.booking_row.try_into()?,
-            customer: row.customer_row.into(),
-        })
-    }
+    pub thread: ThreadRecord,
+    #[surreal(rename = "booking_row")]
+    pub booking: BookingRecord,
+    #[surreal(rename = "customer_row")]
+    pub customer: CustomerRecord,
 }
 
 /// Which threads the list shows.
@@ -75,14 +60,14 @@ pub const CHANGES_SETTLE: Duration = Duration::from_secs(1);
 #[derive(SurrealValue)]
 struct ChangesRecord {
     until: DateTime<Utc>,
-    rows: Vec<InboxRecord>,
+    rows: Vec<InboxEntry>,
 }
 
 impl Store {
     /// A page of the location's inbox, newest message first, after `after`.
     pub async fn inbox_page(
         &self,
-        location_id: &str,
+        location_id: &LocationId,
         query: &InboxQuery,
         after: Option<&Position>,
         limit: usize,
@@ -119,18 +104,17 @@ impl Store {
             }}",
             conditions.join(" AND ")
         );
-        let rows: Vec<InboxRecord> = self
+        let entries: Vec<InboxEntry> = self
             .db
             .read(sql)
-            .bind(("location", record("location", location_id)))
+            .bind(("location", location_id.record()))
             .bind(("limit", limit as i64 + 1))
             .bind(("q", search.unwrap_or_default()))
             .bind(("at", after.map(|p| Position::rank_of(p.at))))
-            .bind(("after", after.map(|p| record("thread", &p.id))))
+            .bind(("after", after.map(|p| ThreadId::new(p.id.clone()).record())))
             .await?
             .take(0)?;
-        let entries = rows.into_iter().map(InboxEntry::try_from).collect::<Result<Vec<_>, _>>()?;
-        Ok(cut(entries, limit, |e| Position { at: e.thread.last_message_at, id: e.thread.id.clone() }))
+        Ok(cut(entries, limit, |e| Position { at: e.thread.last_message_at, id: e.thread.id.to_string() }))
     }
 
     /// The location's threads that changed after `after` (by `updated_at`, then id), oldest change
@@ -139,7 +123,7 @@ impl Store {
     /// location's next write, a poll from that position on is answered without a query.
     pub async fn inbox_changes(
         &self,
-        location_id: &str,
+        location_id: &LocationId,
         after: &Position,
         settle: Duration,
         limit: usize,
@@ -158,9 +142,9 @@ impl Store {
         let changes: Option<ChangesRecord> = self
             .db
             .read(sql)
-            .bind(("location", record("location", location_id)))
+            .bind(("location", location_id.record()))
             .bind(("at", after.at))
-            .bind(("after", record("thread", &after.id)))
+            .bind(("after", ThreadId::new(after.id.clone()).record()))
             .bind(("settle", settle))
             .bind(("limit", limit as i64 + 1))
             .await?
@@ -170,19 +154,18 @@ impl Store {
             let stamp = cache.clock.finish_read(reading, &[Scope::Location(location_id)]);
             cache.quiet_since.keep(location_id, stamp, after.clone());
         }
-        let settled: Vec<InboxRecord> = rows.into_iter().take_while(|r| r.thread.updated_at <= until).collect();
-        let entries = settled.into_iter().map(InboxEntry::try_from).collect::<Result<Vec<_>, _>>()?;
-        let (entries, next) = cut(entries, limit, |e| Position { at: e.thread.updated_at, id: e.thread.id.clone() });
-        let last = entries.last().map(|e| Position { at: e.thread.updated_at, id: e.thread.id.clone() });
+        let entries: Vec<InboxEntry> = rows.into_iter().take_while(|r| r.thread.updated_at <= until).collect();
+        let (entries, next) =
+            cut(entries, limit, |e| Position { at: e.thread.updated_at, id: e.thread.id.to_string() });
+        let last = entries.last().map(|e| Position { at: e.thread.updated_at, id: e.thread.id.to_string() });
         Ok(ChangesPage { entries, last, more: next.is_some() })
     }
 
     /// One thread with its booking and customer.
-    pub async fn inbox_entry(&self, thread_id: &str) -> Result<InboxEntry, StoreError> {
+    pub async fn inbox_entry(&self, thread_id: &ThreadId) -> Result<InboxEntry, StoreError> {
         let sql = format!("SELECT {ENTRY_FIELDS} FROM ONLY $thread");
-        let row: Option<InboxRecord> =
-            self.db.read(sql).bind(("thread", record("thread", thread_id))).await?.take(0)?;
-        row.ok_or(StoreError::NotFound)?.try_into()
+        let row: Option<InboxEntry> = self.db.read(sql).bind(("thread", thread_id.record())).await?.take(0)?;
+        row.ok_or(StoreError::NotFound)
     }
 }
 
@@ -197,7 +180,7 @@ mod tests {
     use crate::store::messages::NewMessage;
     use crate::store::seed::{seed_demo, DEMO_PORTAL_TOKEN};
 
-    async fn demo() -> (Store, String) {
+    async fn demo() -> (Store, LocationId) {
         let store = Store::open_in_memory().await.unwrap();
         seed_demo(&store).await.unwrap();
         let location = store.portal_access(DEMO_PORTAL_TOKEN).await.unwrap().unwrap().location.id;
@@ -254,7 +237,7 @@ mod tests {
         let changed = store.inbox_changes(&location, &start, SETTLED, 100).await.unwrap();
         assert_eq!(names(&changed.entries), ["Ben Okafor"]);
         assert_eq!(changed.entries[0].thread.unread_for_operator, 1);
-        assert_eq!(changed.last, Some(Position { at: marked.updated_at, id: marked.id.clone() }));
+        assert_eq!(changed.last, Some(Position { at: marked.updated_at, id: marked.id.to_string() }));
         assert!(!changed.more);
         // After the last change returned: nothing, and from memory too.
         let after = changed.last.unwrap();
@@ -268,7 +251,7 @@ mod tests {
         let (store, location) = demo().await;
         let start = Position::start(Utc::now());
         let ben = store.portal_access("demo-portal-ben-okafor-kayak").await.unwrap().unwrap().booking.id;
-        store.mark_unread(&ben, SenderType::Operator, Utc::now()).await.unwrap();
+        store.mark_unread(&ThreadId::of(&ben), SenderType::Operator, Utc::now()).await.unwrap();
         let held = store.inbox_changes(&location, &start, std::time::Duration::from_secs(3600), 100).await.unwrap();
         assert_eq!(held, ChangesPage { entries: Vec::new(), last: None, more: false }, "not settled yet");
         let settled = store.inbox_changes(&location, &start, SETTLED, 100).await.unwrap();
@@ -287,7 +270,10 @@ mod tests {
         let mut changed = Vec::new();
         for n in 0..500 {
             changed.push(
-                store.mark_read(&crate::store::bulk::generated_key(n), SenderType::Operator, Utc::now()).await.unwrap(),
+                store
+                    .mark_read(&ThreadId::new(crate::store::bulk::generated_key(n)), SenderType::Operator, Utc::now())
+                    .await
+                    .unwrap(),
             );
         }
         changed.sort_by(|a, b| (a.updated_at, &a.id).cmp(&(b.updated_at, &b.id)));
@@ -298,7 +284,7 @@ mod tests {
             pages += 1;
             assert!(page.entries.len() <= 100);
             seen.extend(page.entries.iter().map(|e| e.thread.id.clone()));
-            let last = page.entries.last().map(|e| Position { at: e.thread.updated_at, id: e.thread.id.clone() });
+            let last = page.entries.last().map(|e| Position { at: e.thread.updated_at, id: e.thread.id.to_string() });
             assert_eq!(page.last, last, "the position of the last change returned");
             if let Some(last) = page.last {
                 position = last;
@@ -310,7 +296,7 @@ mod tests {
         assert_eq!(seen, changed.iter().map(|t| t.id.clone()).collect::<Vec<_>>(), "each change once, in order");
         assert_eq!(pages, 5);
         let last = changed.last().unwrap();
-        assert_eq!(position, Position { at: last.updated_at, id: last.id.clone() });
+        assert_eq!(position, Position { at: last.updated_at, id: last.id.to_string() });
     }
 
     #[tokio::test]
@@ -340,7 +326,7 @@ mod tests {
         }
         // Newest first; a shared timestamp is broken by the id, ascending (the index's own order).
         expected.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        let expected: Vec<String> = expected.into_iter().map(|(_, id)| id).collect();
+        let expected: Vec<ThreadId> = expected.into_iter().map(|(_, id)| id).collect();
 
         // The first thread of the fixture has no thread of its own: only the seven.
         let mut seen = Vec::new();

@@ -1,52 +1,33 @@
 //! Locations: where a business runs its activities, and whether its customers may write.
 
-use surrealdb::types::{RecordId, SurrealValue};
+use surrealdb::types::SurrealValue;
+
+use crate::ids::LocationId;
 
 use super::changes::Scope;
-use super::ids::{key, record};
+use super::ids::Record;
 use super::{Store, StoreError};
 
-/// A location as the rest of the app sees it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Location {
-    pub id: String,
+/// A location: where a business runs its activities.
+#[derive(Debug, Clone, PartialEq, SurrealValue)]
+pub struct LocationRecord {
+    pub id: LocationId,
     pub name: String,
     pub timezone: String,
     pub portal_enabled: bool,
     pub messaging_enabled: bool,
 }
 
-impl Location {
+impl LocationRecord {
     /// Customers may write only when both the portal and Support Messaging are on.
     pub fn customers_can_write(&self) -> bool {
         self.portal_enabled && self.messaging_enabled
     }
 }
 
-#[derive(SurrealValue)]
-struct LocationRecord {
-    id: RecordId,
-    name: String,
-    timezone: String,
-    portal_enabled: bool,
-    messaging_enabled: bool,
-}
-
-impl From<LocationRecord> for Location {
-    fn from(row: LocationRecord) -> Self {
-        Location {
-            id: key(&row.id),
-            name: row.name,
-            timezone: row.timezone,
-            portal_enabled: row.portal_enabled,
-            messaging_enabled: row.messaging_enabled,
-        }
-    }
-}
-
 impl Store {
     /// Creates a location with its portal and messaging switched on. `timezone` is an IANA name.
-    pub async fn create_location(&self, name: &str, timezone: &str) -> Result<Location, StoreError> {
+    pub async fn create_location(&self, name: &str, timezone: &str) -> Result<LocationRecord, StoreError> {
         if timezone.parse::<chrono_tz::Tz>().is_err() {
             return Err(StoreError::Invalid(format!("unknown time zone {timezone:?}")));
         }
@@ -57,14 +38,14 @@ impl Store {
             })
             .await?;
         let row: Option<LocationRecord> = response.take(0)?;
-        row.map(Location::from).ok_or(StoreError::NotFound)
+        row.ok_or(StoreError::NotFound)
     }
 
-    pub async fn location(&self, id: &str) -> Result<Location, StoreError> {
+    pub async fn location(&self, id: &LocationId) -> Result<LocationRecord, StoreError> {
         let load = || async {
-            let mut response = self.db.read("SELECT * FROM ONLY $id").bind(("id", record("location", id))).await?;
+            let mut response = self.db.read("SELECT * FROM ONLY $id").bind(("id", id.record())).await?;
             let row: Option<LocationRecord> = response.take(0)?;
-            row.map(Location::from).ok_or(StoreError::NotFound)
+            row.ok_or(StoreError::NotFound)
         };
         self.remembered(
             |c| &c.locations,
@@ -78,26 +59,24 @@ impl Store {
     /// Switches the Customer Portal and Support Messaging of a location.
     pub async fn set_location_switches(
         &self,
-        id: &str,
+        id: &LocationId,
         portal_enabled: bool,
         messaging_enabled: bool,
-    ) -> Result<Location, StoreError> {
+    ) -> Result<LocationRecord, StoreError> {
         let sql = "UPDATE ONLY $id SET portal_enabled = $portal, messaging_enabled = $messaging RETURN AFTER";
         let mut response = self
             .write(&[Scope::Location(id)], sql, |q| {
-                q.bind(("id", record("location", id)))
-                    .bind(("portal", portal_enabled))
-                    .bind(("messaging", messaging_enabled))
+                q.bind(("id", id.record())).bind(("portal", portal_enabled)).bind(("messaging", messaging_enabled))
             })
             .await?;
         let row: Option<LocationRecord> = response.take(0)?;
-        row.map(Location::from).ok_or(StoreError::NotFound)
+        row.ok_or(StoreError::NotFound)
     }
 
     /// Whether the database holds any location at all (a new database holds none).
     pub async fn has_locations(&self) -> Result<bool, StoreError> {
         let mut response = self.db.read("SELECT VALUE id FROM location LIMIT 1").await?;
-        let ids: Vec<RecordId> = response.take(0)?;
+        let ids: Vec<LocationId> = response.take(0)?;
         Ok(!ids.is_empty())
     }
 }
@@ -122,7 +101,10 @@ mod tests {
     async fn unknown_time_zone_and_missing_location() {
         let store = Store::open_in_memory().await.unwrap();
         assert!(matches!(store.create_location("X", "Mars/Base").await, Err(StoreError::Invalid(_))));
-        assert!(matches!(store.location("nope").await, Err(StoreError::NotFound)));
-        assert!(matches!(store.set_location_switches("nope", true, true).await, Err(StoreError::NotFound)));
+        assert!(matches!(store.location(&LocationId::new("nope")).await, Err(StoreError::NotFound)));
+        assert!(matches!(
+            store.set_location_switches(&LocationId::new("nope"), true, true).await,
+            Err(StoreError::NotFound)
+        ));
     }
 }

@@ -2,23 +2,26 @@
 //! thread's summary, counters and the outbox in the same transaction.
 
 use chrono::{DateTime, Utc};
-use surrealdb::types::{RecordId, SurrealValue};
+use surrealdb::types::SurrealValue;
 
 use super::changes::Scope;
 use super::error::is_duplicate_in;
-use super::ids::{key, record};
+use super::ids::Record;
 use super::retry::retrying;
 use super::{Store, StoreError};
+use crate::ids::{MessageId, StaffId, ThreadId};
 use crate::model::SenderType;
 use crate::text::{preview, validate_body};
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Message {
-    pub id: String,
-    pub thread_id: String,
+#[derive(Debug, Clone, PartialEq, SurrealValue)]
+pub struct MessageRecord {
+    pub id: MessageId,
+    #[surreal(rename = "thread")]
+    pub thread_id: ThreadId,
     pub seq: i64,
     pub sender_type: SenderType,
-    pub staff_id: Option<String>,
+    #[surreal(rename = "staff")]
+    pub staff_id: Option<StaffId>,
     /// The sender's name when they wrote it: a customer's name, "First Last" or "Support".
     pub sender_name: String,
     pub body: String,
@@ -26,44 +29,12 @@ pub struct Message {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(SurrealValue)]
-pub(crate) struct MessageRecord {
-    id: RecordId,
-    thread: RecordId,
-    seq: i64,
-    sender_type: i64,
-    staff: Option<RecordId>,
-    sender_name: String,
-    body: String,
-    client_id: String,
-    created_at: DateTime<Utc>,
-}
-
-impl TryFrom<MessageRecord> for Message {
-    type Error = StoreError;
-    fn try_from(row: MessageRecord) -> Result<Self, StoreError> {
-        let sender_type = SenderType::from_code(row.sender_type)
-            .ok_or_else(|| StoreError::Invalid(format!("unknown sender type {}", row.sender_type)))?;
-        Ok(Message {
-            id: key(&row.id),
-            thread_id: key(&row.thread),
-            seq: row.seq,
-            sender_type,
-            staff_id: row.staff.as_ref().map(key),
-            sender_name: row.sender_name,
-            body: row.body,
-            client_id: row.client_id,
-            created_at: row.created_at,
-        })
-    }
-}
-
 /// A message to append. The body is validated (trimmed, 1..=4000 characters) here, whoever sends it.
 #[derive(Debug, Clone)]
 pub struct NewMessage<'a> {
-    pub thread_id: &'a str,
+    pub thread_id: &'a ThreadId,
     pub sender_type: SenderType,
-    pub staff_id: Option<&'a str>,
+    pub staff_id: Option<&'a StaffId>,
     pub sender_name: &'a str,
     pub body: &'a str,
     /// The sender's idempotency key: a second send with the same one returns the first message.
@@ -75,7 +46,7 @@ pub struct NewMessage<'a> {
 /// of a send that had already been stored).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Appended {
-    pub message: Message,
+    pub message: MessageRecord,
     pub created: bool,
 }
 
@@ -118,7 +89,7 @@ impl Store {
         // A thread stays at its location: the kept copy says which.
         let location_id = self.thread(new.thread_id).await?.location_id;
         let sql = append_sql(new.sender_type);
-        let thread = record("thread", new.thread_id);
+        let thread = new.thread_id.record();
         retrying(|| async {
             if let Some(message) = self.message_by_client_id(new.thread_id, new.client_id).await? {
                 return Ok(Appended { message, created: false });
@@ -130,7 +101,7 @@ impl Store {
                         .bind(("at", new.at))
                         .bind(("preview", preview(&body)))
                         .bind(("sender_type", new.sender_type.code()))
-                        .bind(("staff", new.staff_id.map(|s| record("staff", s))))
+                        .bind(("staff", new.staff_id.map(Record::record)))
                         .bind(("sender_name", new.sender_name.to_owned()))
                         .bind(("body", body.clone()))
                         .bind(("client_id", new.client_id.to_owned()))
@@ -138,7 +109,7 @@ impl Store {
                 .await
                 .and_then(|mut response| response.take::<Option<MessageRecord>>(0));
             match stored {
-                Ok(row) => Ok(Appended { message: row.ok_or(StoreError::NotFound)?.try_into()?, created: true }),
+                Ok(row) => Ok(Appended { message: row.ok_or(StoreError::NotFound)?, created: true }),
                 Err(err) if err.is_thrown() => Err(StoreError::NotFound),
                 // A concurrent send with the same client id won: the next attempt returns its message.
                 Err(err) if is_duplicate_in(&err, "message_client") => Err(StoreError::Conflict),
@@ -148,33 +119,35 @@ impl Store {
         .await
     }
 
-    pub async fn message_by_client_id(&self, thread_id: &str, client_id: &str) -> Result<Option<Message>, StoreError> {
+    pub async fn message_by_client_id(
+        &self,
+        thread_id: &ThreadId,
+        client_id: &str,
+    ) -> Result<Option<MessageRecord>, StoreError> {
         let mut response = self
             .db
             .read("SELECT * FROM message WHERE thread = $thread AND client_id = $client_id LIMIT 1")
-            .bind(("thread", record("thread", thread_id)))
+            .bind(("thread", thread_id.record()))
             .bind(("client_id", client_id.to_owned()))
             .await?;
-        let row: Option<MessageRecord> = response.take(0)?;
-        row.map(Message::try_from).transpose()
+        Ok(response.take(0)?)
     }
 
     /// The thread's messages with a seq above `after_seq`, oldest first, at most `limit`.
     pub async fn messages_after(
         &self,
-        thread_id: &str,
+        thread_id: &ThreadId,
         after_seq: i64,
         limit: usize,
-    ) -> Result<Vec<Message>, StoreError> {
+    ) -> Result<Vec<MessageRecord>, StoreError> {
         let mut response = self
             .db
             .read("SELECT * FROM message WHERE thread = $thread AND seq > $after ORDER BY seq LIMIT $limit")
-            .bind(("thread", record("thread", thread_id)))
+            .bind(("thread", thread_id.record()))
             .bind(("after", after_seq))
             .bind(("limit", limit.clamp(1, 1000) as i64))
             .await?;
-        let rows: Vec<MessageRecord> = response.take(0)?;
-        rows.into_iter().map(Message::try_from).collect()
+        Ok(response.take(0)?)
     }
 
     /// The `limit` messages just before `before_seq`, oldest first: a thread opens at its newest
@@ -183,21 +156,20 @@ impl Store {
     /// (thread, seq) index: no offset, and no backward walk, whose cost grows with the thread.
     pub async fn messages_before(
         &self,
-        thread_id: &str,
+        thread_id: &ThreadId,
         before_seq: i64,
         limit: usize,
-    ) -> Result<Vec<Message>, StoreError> {
+    ) -> Result<Vec<MessageRecord>, StoreError> {
         let limit = limit.clamp(1, 1000) as i64;
         let mut response = self
             .db
             .read("SELECT * FROM message WHERE thread = $thread AND seq >= $from AND seq < $before ORDER BY seq LIMIT $limit")
-            .bind(("thread", record("thread", thread_id)))
+            .bind(("thread", thread_id.record()))
             .bind(("from", (before_seq - limit).max(1)))
             .bind(("before", before_seq))
             .bind(("limit", limit))
             .await?;
-        let rows: Vec<MessageRecord> = response.take(0)?;
-        rows.into_iter().map(Message::try_from).collect()
+        Ok(response.take(0)?)
     }
 }
 
@@ -212,7 +184,7 @@ mod tests {
     use crate::store::test_support::{backends, thread_fixture};
     use crate::text::BodyError;
 
-    fn customer_says<'a>(thread_id: &'a str, body: &'a str, client_id: &'a str) -> NewMessage<'a> {
+    fn customer_says<'a>(thread_id: &'a ThreadId, body: &'a str, client_id: &'a str) -> NewMessage<'a> {
         NewMessage {
             thread_id,
             sender_type: SenderType::Customer,
@@ -252,9 +224,10 @@ mod tests {
             assert_eq!((t.unread_for_operator, t.unread_for_customer), (1, 0));
             assert_eq!(t.customer_read_seq, 1, "{backend}: sending marks read for the sender");
 
+            let maya = StaffId::new("maya");
             let reply = NewMessage {
                 sender_type: SenderType::Operator,
-                staff_id: Some("maya"),
+                staff_id: Some(&maya),
                 sender_name: "Maya Lind",
                 ..customer_says(&thread.id, "Yes, right by the dock.", "o-1")
             };
@@ -303,7 +276,7 @@ mod tests {
     #[tokio::test]
     async fn appending_to_a_missing_thread_is_not_found() {
         let store = Store::open_in_memory().await.unwrap();
-        let err = store.append_message(customer_says("nope", "hi", "c")).await.unwrap_err();
+        let err = store.append_message(customer_says(&ThreadId::new("nope"), "hi", "c")).await.unwrap_err();
         assert!(matches!(err, StoreError::NotFound), "{err:?}");
     }
 

@@ -93,7 +93,7 @@ mod tests {
 
     /// Threads as a version-3 or version-4 server wrote them (no inbox_rank), at a new location:
     /// (thread key, minutes ago, unread customer messages).
-    async fn old_threads(store: &Store, threads: &[(&str, i64, i64)]) -> String {
+    async fn old_threads(store: &Store, threads: &[(&str, i64, i64)]) -> crate::ids::LocationId {
         let location: Option<surrealdb::types::RecordId> = store
             .db
             .behind_the_stores_back("CREATE ONLY location CONTENT { name: 'Old', timezone: 'UTC' } RETURN VALUE id")
@@ -120,7 +120,7 @@ mod tests {
                 .check()
                 .unwrap();
         }
-        crate::store::ids::key(&location)
+        crate::ids::LocationId::new(crate::store::ids::key(&location))
     }
 
     /// Version 4 counts the unread threads a database already had.

@@ -16,9 +16,9 @@ use quick_cache::sync::Cache;
 use super::bookings::PortalAccess;
 use super::changes::{ChangeClock, Reading, Scope, Stamp};
 use super::keyset::Position;
-use super::locations::Location;
+use super::locations::LocationRecord;
 use super::sessions::Session;
-use super::threads::Thread;
+use super::threads::ThreadRecord;
 use super::{Store, StoreError};
 
 /// Entries per kind: enough for every open portal and dashboard of a busy server, bounded so a
@@ -31,10 +31,10 @@ pub(crate) struct ReadCache {
     /// By portal token hash: what the token opens (only tokens that open something).
     pub(crate) portal: KeptReads<Option<PortalAccess>>,
     /// By thread id (which is its booking's id): the thread, or that the booking has none yet.
-    pub(crate) threads: KeptReads<Option<Thread>>,
+    pub(crate) threads: KeptReads<Option<ThreadRecord>>,
     /// By session token hash: the session, until it expires.
     pub(crate) sessions: KeptReads<Option<Session>>,
-    pub(crate) locations: KeptReads<Location>,
+    pub(crate) locations: KeptReads<LocationRecord>,
     pub(crate) unread_threads: KeptReads<i64>,
     /// By location: a position in its changes after which none of its threads has changed.
     pub(crate) quiet_since: KeptReads<Position>,
@@ -117,13 +117,14 @@ mod tests {
     use tokio::task::JoinSet;
 
     use super::*;
+    use crate::ids::ThreadId;
     use crate::model::SenderType;
     use crate::store::bookings::tests::booking_fixture;
     use crate::store::messages::NewMessage;
     use crate::store::staff::NewStaff;
     use crate::store::test_support::TempDir;
 
-    fn says<'a>(thread_id: &'a str, side: SenderType, client_id: &'a str) -> NewMessage<'a> {
+    fn says<'a>(thread_id: &'a ThreadId, side: SenderType, client_id: &'a str) -> NewMessage<'a> {
         NewMessage {
             thread_id,
             sender_type: side,
@@ -300,7 +301,7 @@ mod tests {
         let counted: Option<i64> = store
             .db
             .read("SELECT VALUE unread_threads FROM ONLY $l")
-            .bind(("l", crate::store::ids::record("location", &location.id)))
+            .bind(("l", location.id.clone()))
             .await
             .unwrap()
             .take(0)

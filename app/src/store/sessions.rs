@@ -1,27 +1,30 @@
 //! Staff sessions: only the hash of a session's token is stored.
 
 use chrono::{DateTime, Utc};
-use surrealdb::types::{RecordId, SurrealValue};
+use surrealdb::types::SurrealValue;
+
+use crate::ids::{LocationId, StaffId};
 
 use super::changes::Scope;
-use super::ids::{key, record};
+use super::ids::Record;
 use super::reach::Reach;
 use super::secrets::{new_token, token_hash};
-use super::staff::Staff;
+use super::staff::StaffRecord;
 use super::{Store, StoreError};
 
 /// A signed-in staff member and the location their dashboard shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Session {
-    pub staff: Staff,
-    pub location_id: Option<String>,
+    pub staff: StaffRecord,
+    pub location_id: Option<LocationId>,
     pub expires_at: DateTime<Utc>,
 }
 
+/// A session with its staff member read along the link (none if the staff member is gone).
 #[derive(SurrealValue)]
 struct SessionRecord {
-    staff: RecordId,
-    location: Option<RecordId>,
+    staff: Option<StaffRecord>,
+    location: Option<LocationId>,
     expires_at: DateTime<Utc>,
 }
 
@@ -29,8 +32,8 @@ impl Store {
     /// Starts a session valid until `expires_at` and returns its token, of which only the hash is kept.
     pub async fn create_session(
         &self,
-        staff_id: &str,
-        location_id: Option<&str>,
+        staff_id: &StaffId,
+        location_id: Option<&LocationId>,
         expires_at: DateTime<Utc>,
     ) -> Result<String, StoreError> {
         let token = new_token();
@@ -38,9 +41,9 @@ impl Store {
         let sql = "CREATE session CONTENT { staff: $staff, token_hash: $hash, location: $location,
                        created_at: time::now(), expires_at: $expires }";
         self.write(&[Scope::Session(&hash)], sql, |q| {
-            q.bind(("staff", record("staff", staff_id)))
+            q.bind(("staff", staff_id.record()))
                 .bind(("hash", hash.clone()))
-                .bind(("location", location_id.map(|l| record("location", l))))
+                .bind(("location", location_id.map(Record::record)))
                 .bind(("expires", expires_at))
         })
         .await?
@@ -70,19 +73,16 @@ impl Store {
     async fn read_session(&self, hash: &str, now: DateTime<Utc>) -> Result<Option<Session>, StoreError> {
         let mut response = self
             .db
-            .read("SELECT staff, location, expires_at FROM session WHERE token_hash = $hash AND expires_at > $now LIMIT 1")
+            .read(
+                "SELECT staff.* AS staff, location, expires_at FROM session
+                 WHERE token_hash = $hash AND expires_at > $now LIMIT 1",
+            )
             .bind(("hash", hash.to_owned()))
             .bind(("now", now))
             .await?;
-        let Some(row) = response.take::<Option<SessionRecord>>(0)? else {
-            return Ok(None);
-        };
-        let staff = match self.staff(&key(&row.staff)).await {
-            Ok(staff) => staff,
-            Err(StoreError::NotFound) => return Ok(None),
-            Err(err) => return Err(err),
-        };
-        Ok(Some(Session { staff, location_id: row.location.as_ref().map(key), expires_at: row.expires_at }))
+        let row: Option<SessionRecord> = response.take(0)?;
+        Ok(row
+            .and_then(|row| Some(Session { staff: row.staff?, location_id: row.location, expires_at: row.expires_at })))
     }
 
     /// Points a session at another location within its staff member's reach.
@@ -90,7 +90,7 @@ impl Store {
         &self,
         token: &str,
         reach: Reach<'_>,
-        location_id: &str,
+        location_id: &LocationId,
     ) -> Result<(), StoreError> {
         if !reach.covers(location_id) {
             return Err(StoreError::NotFound);
@@ -98,7 +98,7 @@ impl Store {
         let hash = token_hash(token);
         let sql = "UPDATE session SET location = $location WHERE token_hash = $hash";
         self.write(&[Scope::Session(&hash)], sql, |q| {
-            q.bind(("hash", hash.clone())).bind(("location", record("location", location_id)))
+            q.bind(("hash", hash.clone())).bind(("location", location_id.record()))
         })
         .await?
         .check()?;
@@ -124,7 +124,7 @@ mod tests {
     use super::*;
     use crate::store::staff::NewStaff;
 
-    async fn staff(store: &Store) -> Staff {
+    async fn staff(store: &Store) -> StaffRecord {
         store
             .create_staff(NewStaff {
                 email: "s@example.com",
@@ -150,7 +150,7 @@ mod tests {
         assert_eq!(session.location_id, None);
         let elsewhere = store.create_location("Elsewhere", "UTC").await.unwrap();
         let reach = [location.id.clone()];
-        let staff_here = Staff { location_ids: reach.to_vec(), ..staff.clone() };
+        let staff_here = StaffRecord { location_ids: reach.to_vec(), ..staff.clone() };
         assert!(matches!(
             store.set_session_location(&token, staff_here.reach(), &elsewhere.id).await,
             Err(StoreError::NotFound)

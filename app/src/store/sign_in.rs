@@ -10,7 +10,7 @@ use super::changes::Scope;
 use super::ids::record;
 use super::retry::retrying;
 use super::secrets::{hash_password, new_token, password_matches, token_hash};
-use super::staff::Staff;
+use super::staff::StaffRecord;
 use super::{Store, StoreError};
 
 /// How many sign-in attempts an email may make within `THROTTLE_WINDOW` without a success.
@@ -20,7 +20,7 @@ pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
 /// How an attempt to sign in ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SignIn {
-    Staff(Staff),
+    Staff(StaffRecord),
     /// A wrong email and a wrong password look the same.
     WrongCredentials,
     /// Too many attempts for this email lately; the password was not checked.

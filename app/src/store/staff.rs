@@ -1,52 +1,31 @@
 //! Staff: the team members who answer from the dashboard.
 
-use surrealdb::types::{RecordId, SurrealValue};
+use surrealdb::types::SurrealValue;
 
 use super::changes::Scope;
 use super::error::is_duplicate_in;
-use super::ids::{key, record};
+use super::ids::Record;
 use super::secrets::hash_password;
 use super::{Store, StoreError};
+use crate::ids::{LocationId, StaffId};
 use crate::text::sender_display_name;
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Staff {
-    pub id: String,
+#[derive(Debug, Clone, PartialEq, SurrealValue)]
+pub struct StaffRecord {
+    pub id: StaffId,
     pub email: String,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
-    pub location_ids: Vec<String>,
+    #[surreal(rename = "locations")]
+    pub location_ids: Vec<LocationId>,
     /// The argon2id PHC string; never leaves the server.
     pub password_hash: String,
 }
 
-impl Staff {
+impl StaffRecord {
     /// How their replies are signed: "First Last", or "Support".
     pub fn display_name(&self) -> String {
         sender_display_name(self.first_name.as_deref(), self.last_name.as_deref())
-    }
-}
-
-#[derive(SurrealValue)]
-struct StaffRecord {
-    id: RecordId,
-    email: String,
-    first_name: Option<String>,
-    last_name: Option<String>,
-    password_hash: String,
-    locations: Vec<RecordId>,
-}
-
-impl From<StaffRecord> for Staff {
-    fn from(row: StaffRecord) -> Self {
-        Staff {
-            id: key(&row.id),
-            email: row.email,
-            first_name: row.first_name,
-            last_name: row.last_name,
-            location_ids: row.locations.iter().map(key).collect(),
-            password_hash: row.password_hash,
-        }
     }
 }
 
@@ -56,7 +35,7 @@ pub struct NewStaff<'a> {
     pub first_name: Option<&'a str>,
     pub last_name: Option<&'a str>,
     pub password: &'a str,
-    pub location_ids: &'a [String],
+    pub location_ids: &'a [LocationId],
 }
 
 /// Emails are compared case-insensitively, so they are stored lowercased and trimmed.
@@ -65,12 +44,12 @@ fn normalize_email(email: &str) -> String {
 }
 
 impl Store {
-    pub async fn create_staff(&self, new: NewStaff<'_>) -> Result<Staff, StoreError> {
+    pub async fn create_staff(&self, new: NewStaff<'_>) -> Result<StaffRecord, StoreError> {
         let email = normalize_email(new.email);
         if !email.contains('@') {
             return Err(StoreError::Invalid(format!("{:?} is not an email address", new.email)));
         }
-        let locations: Vec<RecordId> = new.location_ids.iter().map(|l| record("location", l)).collect();
+        let locations = new.location_ids.to_vec();
         let hash = hash_password(new.password).await;
         let sql = "CREATE ONLY staff CONTENT { email: $email, first_name: $first, last_name: $last, \
                    password_hash: $hash, locations: $locations }";
@@ -86,7 +65,7 @@ impl Store {
             .await?
             .take::<Option<StaffRecord>>(0);
         match result {
-            Ok(row) => row.map(Staff::from).ok_or(StoreError::NotFound),
+            Ok(row) => row.ok_or(StoreError::NotFound),
             Err(err) if is_duplicate_in(&err, "staff_email") => {
                 Err(StoreError::Invalid("a staff member with that email already exists".into()))
             }
@@ -94,20 +73,19 @@ impl Store {
         }
     }
 
-    pub async fn staff_by_email(&self, email: &str) -> Result<Option<Staff>, StoreError> {
+    pub async fn staff_by_email(&self, email: &str) -> Result<Option<StaffRecord>, StoreError> {
         let mut response = self
             .db
             .read("SELECT * FROM staff WHERE email = $email LIMIT 1")
             .bind(("email", normalize_email(email)))
             .await?;
-        let row: Option<StaffRecord> = response.take(0)?;
-        Ok(row.map(Staff::from))
+        Ok(response.take(0)?)
     }
 
-    pub async fn staff(&self, id: &str) -> Result<Staff, StoreError> {
-        let mut response = self.db.read("SELECT * FROM ONLY $id").bind(("id", record("staff", id))).await?;
+    pub async fn staff(&self, id: &StaffId) -> Result<StaffRecord, StoreError> {
+        let mut response = self.db.read("SELECT * FROM ONLY $id").bind(("id", id.record())).await?;
         let row: Option<StaffRecord> = response.take(0)?;
-        row.map(Staff::from).ok_or(StoreError::NotFound)
+        row.ok_or(StoreError::NotFound)
     }
 }
 

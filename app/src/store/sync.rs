@@ -4,42 +4,41 @@
 use chrono::{DateTime, Utc};
 use surrealdb::types::RecordId;
 
-use super::ids::record;
+use super::ids::{record, Record};
 use super::keyset::{after_condition, cut, Position};
-use super::messages::{Message, MessageRecord};
-use super::threads::{Thread, ThreadRecord};
+use super::messages::MessageRecord;
+use super::threads::ThreadRecord;
 use super::{Store, StoreError};
+use crate::ids::LocationId;
 
 impl Store {
     /// The location's threads changed at or after `since`, oldest change first, after `after`.
     pub async fn threads_changed(
         &self,
-        location_id: &str,
+        location_id: &LocationId,
         since: Option<DateTime<Utc>>,
         after: Option<&Position>,
         limit: usize,
-    ) -> Result<(Vec<Thread>, Option<Position>), StoreError> {
+    ) -> Result<(Vec<ThreadRecord>, Option<Position>), StoreError> {
         let limit = limit.clamp(1, 100);
-        let rows: Vec<ThreadRecord> =
+        let threads: Vec<ThreadRecord> =
             self.keyset_query("thread", "updated_at", "location = $location", location_id, since, after, limit).await?;
-        let threads: Vec<Thread> = rows.into_iter().map(Thread::from).collect();
-        Ok(cut(threads, limit, |t| Position { at: t.updated_at, id: t.id.clone() }))
+        Ok(cut(threads, limit, |t| Position { at: t.updated_at, id: t.id.to_string() }))
     }
 
     /// The location's messages created at or after `since`, oldest first, after `after`.
     pub async fn messages_changed(
         &self,
-        location_id: &str,
+        location_id: &LocationId,
         since: Option<DateTime<Utc>>,
         after: Option<&Position>,
         limit: usize,
-    ) -> Result<(Vec<Message>, Option<Position>), StoreError> {
+    ) -> Result<(Vec<MessageRecord>, Option<Position>), StoreError> {
         let limit = limit.clamp(1, 100);
-        let rows: Vec<MessageRecord> = self
+        let messages: Vec<MessageRecord> = self
             .keyset_query("message", "created_at", "thread.location = $location", location_id, since, after, limit)
             .await?;
-        let messages = rows.into_iter().map(Message::try_from).collect::<Result<Vec<_>, _>>()?;
-        Ok(cut(messages, limit, |m| Position { at: m.created_at, id: m.id.clone() }))
+        Ok(cut(messages, limit, |m| Position { at: m.created_at, id: m.id.to_string() }))
     }
 
     /// `SELECT * FROM table WHERE scope AND time >= since [AND after the position] ORDER BY time, id`,
@@ -50,7 +49,7 @@ impl Store {
         table: &str,
         time: &str,
         scope: &str,
-        location_id: &str,
+        location_id: &LocationId,
         since: Option<DateTime<Utc>>,
         after: Option<&Position>,
         limit: usize,
@@ -63,7 +62,7 @@ impl Store {
         Ok(self
             .db
             .read(sql)
-            .bind(("location", record("location", location_id)))
+            .bind(("location", location_id.record()))
             .bind(("since", since.unwrap_or(DateTime::UNIX_EPOCH)))
             .bind(("at", after.map(|p| p.at)))
             .bind(("after", after_id))

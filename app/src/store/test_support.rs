@@ -10,7 +10,7 @@
 use std::path::PathBuf;
 
 use super::bookings::tests::booking_fixture;
-use super::bookings::Booking;
+use super::bookings::BookingRecord;
 use super::Store;
 
 /// A surrealkv database in a fresh temporary directory, removed when dropped.
@@ -43,7 +43,7 @@ pub(crate) async fn backends() -> Vec<(&'static str, Store, Option<TempDir>)> {
 }
 
 /// A booking with its thread, ready for messages.
-pub(crate) async fn thread_fixture(store: &Store, code: &str) -> (Booking, super::threads::Thread) {
+pub(crate) async fn thread_fixture(store: &Store, code: &str) -> (BookingRecord, super::threads::ThreadRecord) {
     let (_, _, booking) = booking_fixture(store, code).await;
     let (thread, created) = store.get_or_create_thread(&booking.id, chrono::Utc::now()).await.unwrap();
     assert!(created);

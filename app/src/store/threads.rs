@@ -1,20 +1,24 @@
 //! Threads: a booking's one conversation, with its inbox summary and both sides' read state.
 
 use chrono::{DateTime, Utc};
-use surrealdb::types::{RecordId, SurrealValue};
+use surrealdb::types::SurrealValue;
 
 use super::changes::Scope;
 use super::error::{is_duplicate_in, is_existing_record};
-use super::ids::{key, record};
+use super::ids::Record;
 use super::retry::retrying;
 use super::{Store, StoreError};
+use crate::ids::{BookingId, LocationId, ThreadId};
 use crate::model::SenderType;
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Thread {
-    pub id: String,
-    pub booking_id: String,
-    pub location_id: String,
+/// A booking's one conversation; its key is its booking's, so a booking can only ever have one.
+#[derive(Debug, Clone, PartialEq, SurrealValue)]
+pub struct ThreadRecord {
+    pub id: ThreadId,
+    #[surreal(rename = "booking")]
+    pub booking_id: BookingId,
+    #[surreal(rename = "location")]
+    pub location_id: LocationId,
     pub created_at: DateTime<Utc>,
     /// Moves on every change a poll should see (a message, a read, a mark-unread), stamped with the
     /// database's clock as the write runs, so that a write that commits late is at most a moment
@@ -37,82 +41,15 @@ pub struct Thread {
     pub unread_for_customer: i64,
 }
 
-impl Thread {
-    /// How far `side` has read.
-    pub fn read_seq(&self, side: SenderType) -> i64 {
-        match side {
-            SenderType::Customer => self.customer_read_seq,
-            SenderType::Operator => self.operator_read_seq,
-        }
-    }
-
-    /// How many of the other side's messages `side` has not read.
-    pub fn unread_for(&self, side: SenderType) -> i64 {
-        match side {
-            SenderType::Customer => self.unread_for_customer,
-            SenderType::Operator => self.unread_for_operator,
-        }
-    }
-}
-
-#[derive(SurrealValue)]
-pub(crate) struct ThreadRecord {
-    id: RecordId,
-    booking: RecordId,
-    location: RecordId,
-    created_at: DateTime<Utc>,
-    pub(crate) updated_at: DateTime<Utc>,
-    last_message_at: DateTime<Utc>,
-    preview: String,
-    last_sender_type: Option<i64>,
-    last_seq: i64,
-    last_customer_seq: i64,
-    last_operator_seq: i64,
-    operator_read_seq: i64,
-    customer_read_seq: i64,
-    operator_read_at: Option<DateTime<Utc>>,
-    customer_read_at: Option<DateTime<Utc>>,
-    unread_for_operator: i64,
-    unread_for_customer: i64,
-}
-
-impl From<ThreadRecord> for Thread {
-    fn from(row: ThreadRecord) -> Self {
-        Thread {
-            id: key(&row.id),
-            booking_id: key(&row.booking),
-            location_id: key(&row.location),
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-            last_message_at: row.last_message_at,
-            preview: row.preview,
-            last_sender_type: row.last_sender_type.and_then(SenderType::from_code),
-            last_seq: row.last_seq,
-            last_customer_seq: row.last_customer_seq,
-            last_operator_seq: row.last_operator_seq,
-            operator_read_seq: row.operator_read_seq,
-            customer_read_seq: row.customer_read_seq,
-            operator_read_at: row.operator_read_at,
-            customer_read_at: row.customer_read_at,
-            unread_for_operator: row.unread_for_operator,
-            unread_for_customer: row.unread_for_customer,
-        }
-    }
-}
-
-/// A thread's record id: its key is its booking's key, so a booking can only ever have one.
-fn thread_record(booking_or_thread_id: &str) -> RecordId {
-    record("thread", booking_or_thread_id)
-}
-
 impl Store {
-    pub async fn thread(&self, id: &str) -> Result<Thread, StoreError> {
-        self.thread_of_booking(id).await?.ok_or(StoreError::NotFound)
+    pub async fn thread(&self, id: &ThreadId) -> Result<ThreadRecord, StoreError> {
+        self.thread_of_booking(&id.booking()).await?.ok_or(StoreError::NotFound)
     }
 
-    /// The booking's thread, if it has one (a thread's id is its booking's).
-    pub async fn thread_of_booking(&self, booking_id: &str) -> Result<Option<Thread>, StoreError> {
-        let load = || self.read_thread(booking_id);
+    /// The booking's thread, if it has one.
+    pub async fn thread_of_booking(&self, booking_id: &BookingId) -> Result<Option<ThreadRecord>, StoreError> {
+        let id = ThreadId::of(booking_id);
+        let load = || self.read_thread(&id);
         self.remembered(
             |c| &c.threads,
             booking_id,
@@ -123,10 +60,9 @@ impl Store {
     }
 
     /// The thread as the database has it now, for writes that must not act on a kept copy.
-    pub(super) async fn read_thread(&self, id: &str) -> Result<Option<Thread>, StoreError> {
-        let mut response = self.db.read("SELECT * FROM ONLY $id").bind(("id", thread_record(id))).await?;
-        let row: Option<ThreadRecord> = response.take(0)?;
-        Ok(row.map(Thread::from))
+    pub(super) async fn read_thread(&self, id: &ThreadId) -> Result<Option<ThreadRecord>, StoreError> {
+        let mut response = self.db.read("SELECT * FROM ONLY $id").bind(("id", id.record())).await?;
+        Ok(response.take(0)?)
     }
 
     /// The booking's thread, created (with a `thread.created` event) if it has none yet. Any
@@ -134,12 +70,13 @@ impl Store {
     /// that created it.
     pub async fn get_or_create_thread(
         &self,
-        booking_id: &str,
+        booking_id: &BookingId,
         at: DateTime<Utc>,
-    ) -> Result<(Thread, bool), StoreError> {
+    ) -> Result<(ThreadRecord, bool), StoreError> {
         let booking = self.booking(booking_id).await?;
+        let thread_id = ThreadId::of(booking_id);
         retrying(|| async {
-            if let Some(thread) = self.read_thread(booking_id).await? {
+            if let Some(thread) = self.read_thread(&thread_id).await? {
                 return Ok((thread, false));
             }
             // One block, one transaction: the thread and its outbox event, or neither.
@@ -152,15 +89,15 @@ impl Store {
             let changes = [Scope::Booking(booking_id), Scope::Location(&booking.location_id)];
             let created = self
                 .write(&changes, sql, |q| {
-                    q.bind(("thread", thread_record(booking_id)))
-                        .bind(("booking", record("booking", booking_id)))
-                        .bind(("location", record("location", &booking.location_id)))
+                    q.bind(("thread", thread_id.record()))
+                        .bind(("booking", booking_id.record()))
+                        .bind(("location", booking.location_id.record()))
                         .bind(("at", at))
                 })
                 .await
                 .and_then(|mut response| response.take::<Option<ThreadRecord>>(0));
             match created {
-                Ok(row) => Ok((row.ok_or(StoreError::NotFound)?.into(), true)),
+                Ok(row) => Ok((row.ok_or(StoreError::NotFound)?, true)),
                 // Someone created it first: the next attempt finds it.
                 Err(err) if is_existing_record(&err) || is_duplicate_in(&err, "thread_booking") => {
                     Err(StoreError::Conflict)
@@ -173,12 +110,12 @@ impl Store {
 
     /// How many of the location's threads have at least one customer message the team has not read:
     /// the count an event keeps on the location (unread_counts.surql), so no thread is counted here.
-    pub async fn unread_thread_count(&self, location_id: &str) -> Result<i64, StoreError> {
+    pub async fn unread_thread_count(&self, location_id: &LocationId) -> Result<i64, StoreError> {
         let load = || async {
             let mut response = self
                 .db
                 .read("SELECT VALUE unread_threads FROM ONLY $location")
-                .bind(("location", record("location", location_id)))
+                .bind(("location", location_id.record()))
                 .await?;
             let count: Option<i64> = response.take(0)?;
             Ok(count.unwrap_or(0))
@@ -193,7 +130,12 @@ impl Store {
     }
 
     /// `side` has read everything in the thread. Writes nothing when that was already so.
-    pub async fn mark_read(&self, thread_id: &str, side: SenderType, at: DateTime<Utc>) -> Result<Thread, StoreError> {
+    pub async fn mark_read(
+        &self,
+        thread_id: &ThreadId,
+        side: SenderType,
+        at: DateTime<Utc>,
+    ) -> Result<ThreadRecord, StoreError> {
         let sql = match side {
             SenderType::Operator => {
                 "UPDATE ONLY $thread SET operator_read_seq = last_seq, unread_for_operator = 0, operator_read_at = $at
@@ -211,10 +153,10 @@ impl Store {
     /// to just before it, so exactly that message counts as unread.
     pub async fn mark_unread(
         &self,
-        thread_id: &str,
+        thread_id: &ThreadId,
         side: SenderType,
         at: DateTime<Utc>,
-    ) -> Result<Thread, StoreError> {
+    ) -> Result<ThreadRecord, StoreError> {
         let sql = match side {
             SenderType::Operator => {
                 "UPDATE ONLY $thread SET operator_read_seq = last_customer_seq - 1, unread_for_operator = 1
@@ -232,20 +174,20 @@ impl Store {
     /// one block; retried when it collides with a concurrent message.
     async fn update_thread(
         &self,
-        thread_id: &str,
+        thread_id: &ThreadId,
         update: &'static str,
         at: DateTime<Utc>,
-    ) -> Result<Thread, StoreError> {
+    ) -> Result<ThreadRecord, StoreError> {
         // A thread stays at its location: the kept copy says which.
         let location_id = self.thread(thread_id).await?.location_id;
         let sql = format!("{{ {update}; RETURN SELECT * FROM ONLY $thread; }}");
         retrying(|| async {
             let changes = [Scope::Booking(thread_id), Scope::Location(&location_id)];
             let row: Option<ThreadRecord> = self
-                .write(&changes, sql.as_str(), |q| q.bind(("thread", thread_record(thread_id))).bind(("at", at)))
+                .write(&changes, sql.as_str(), |q| q.bind(("thread", thread_id.record())).bind(("at", at)))
                 .await?
                 .take(0)?;
-            row.map(Thread::from).ok_or(StoreError::NotFound)
+            row.ok_or(StoreError::NotFound)
         })
         .await
     }
@@ -263,7 +205,7 @@ mod tests {
     use crate::store::messages::NewMessage;
     use crate::store::test_support::{backends, thread_fixture};
 
-    async fn say(store: &Store, thread_id: &str, side: SenderType, client_id: &str) {
+    async fn say(store: &Store, thread_id: &ThreadId, side: SenderType, client_id: &str) {
         store
             .append_message(NewMessage {
                 thread_id,
@@ -285,15 +227,15 @@ mod tests {
         assert!(store.thread_of_booking(&booking.id).await.unwrap().is_none());
         let (thread, created) = store.get_or_create_thread(&booking.id, Utc::now()).await.unwrap();
         assert!(created);
-        assert_eq!(
-            (thread.booking_id.as_str(), thread.location_id.as_str()),
-            (booking.id.as_str(), location.id.as_str())
-        );
+        assert_eq!((&thread.booking_id, &thread.location_id), (&booking.id, &location.id));
         assert_eq!((thread.last_seq, thread.unread_for_operator, thread.preview.as_str()), (0, 0, ""));
         let (again, created) = store.get_or_create_thread(&booking.id, Utc::now()).await.unwrap();
         assert!(!created);
         assert_eq!(again, thread);
-        assert!(matches!(store.get_or_create_thread("nope", Utc::now()).await, Err(StoreError::NotFound)));
+        assert!(matches!(
+            store.get_or_create_thread(&BookingId::new("nope"), Utc::now()).await,
+            Err(StoreError::NotFound)
+        ));
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -318,8 +260,8 @@ mod tests {
                 .read("SELECT VALUE id FROM thread; SELECT VALUE id FROM event WHERE type = 'thread.created'")
                 .await
                 .unwrap();
-            assert_eq!(r.take::<Vec<RecordId>>(0).unwrap().len(), 1, "{backend}: one thread row");
-            assert_eq!(r.take::<Vec<RecordId>>(1).unwrap().len(), 1, "{backend}: one thread.created event");
+            assert_eq!(r.take::<Vec<ThreadId>>(0).unwrap().len(), 1, "{backend}: one thread row");
+            assert_eq!(r.take::<Vec<crate::ids::EventId>>(1).unwrap().len(), 1, "{backend}: one thread.created event");
         }
     }
 
@@ -327,7 +269,7 @@ mod tests {
     async fn read_and_unread_for_both_sides() {
         for (backend, store, _dir) in backends().await {
             let (_, thread) = thread_fixture(&store, "RDS001-0001").await;
-            let id = thread.id.as_str();
+            let id = &thread.id;
             say(&store, id, SenderType::Customer, "c1").await;
             say(&store, id, SenderType::Customer, "c2").await;
             say(&store, id, SenderType::Operator, "o1").await;
@@ -369,11 +311,14 @@ mod tests {
         say(&store, &thread.id, SenderType::Operator, "o1").await;
         let t = store.mark_unread(&thread.id, SenderType::Operator, Utc::now()).await.unwrap();
         assert_eq!((t.unread_for_operator, t.operator_read_seq), (0, 1));
-        assert!(matches!(store.mark_read("nope", SenderType::Operator, Utc::now()).await, Err(StoreError::NotFound)));
+        assert!(matches!(
+            store.mark_read(&ThreadId::new("nope"), SenderType::Operator, Utc::now()).await,
+            Err(StoreError::NotFound)
+        ));
     }
 
     /// `count` threads at one new location.
-    async fn threads_at_one_location(store: &Store, count: usize) -> (String, Vec<String>) {
+    async fn threads_at_one_location(store: &Store, count: usize) -> (LocationId, Vec<ThreadId>) {
         let (location, customer, _) = booking_fixture(store, "CNT000-0000").await;
         let mut threads = Vec::new();
         for n in 0..count {
@@ -396,13 +341,13 @@ mod tests {
     }
 
     /// The unread count by counting threads, as it was before the location kept it.
-    async fn counted(store: &Store, location_id: &str) -> i64 {
+    async fn counted(store: &Store, location_id: &LocationId) -> i64 {
         let mut response = store
             .db
             .read(
                 "RETURN array::len(SELECT VALUE id FROM thread WHERE location = $location AND unread_for_operator > 0)",
             )
-            .bind(("location", record("location", location_id)))
+            .bind(("location", location_id.record()))
             .await
             .unwrap();
         response.take::<Option<i64>>(0).unwrap().unwrap_or(0)

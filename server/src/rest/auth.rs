@@ -14,7 +14,7 @@ use super::RestState;
 
 /// The caller's location, from a live API key. Every query the REST API runs is scoped by it.
 pub struct ApiCaller {
-    pub location_id: String,
+    pub location_id: app::ids::LocationId,
 }
 
 impl FromRequestParts<RestState> for ApiCaller {

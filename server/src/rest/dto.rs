@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use app::store::messages::Message;
-use app::store::threads::Thread;
+use app::store::messages::MessageRecord;
+use app::store::threads::ThreadRecord;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiThread {
@@ -25,12 +25,12 @@ pub struct ApiThread {
     pub customer_read_seq: i64,
 }
 
-impl From<Thread> for ApiThread {
-    fn from(t: Thread) -> Self {
+impl From<ThreadRecord> for ApiThread {
+    fn from(t: ThreadRecord) -> Self {
         ApiThread {
-            id: t.id,
-            booking_id: t.booking_id,
-            location_id: t.location_id,
+            id: t.id.into(),
+            booking_id: t.booking_id.into(),
+            location_id: t.location_id.into(),
             created_at: t.created_at.to_rfc3339(),
             updated_at: t.updated_at.to_rfc3339(),
             last_message_at: t.last_message_at.to_rfc3339(),
@@ -57,11 +57,11 @@ pub struct ApiMessage {
     pub created_at: String,
 }
 
-impl From<Message> for ApiMessage {
-    fn from(m: Message) -> Self {
+impl From<MessageRecord> for ApiMessage {
+    fn from(m: MessageRecord) -> Self {
         ApiMessage {
-            id: m.id,
-            thread_id: m.thread_id,
+            id: m.id.into(),
+            thread_id: m.thread_id.into(),
             seq: m.seq,
             sender_type: m.sender_type.code(),
             sender_name: m.sender_name,

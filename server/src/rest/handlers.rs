@@ -5,10 +5,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 
+use app::ids::{BookingId, ThreadId};
 use app::model::SenderType;
 use app::store::keyset::Position;
 use app::store::messages::NewMessage;
-use app::store::threads::Thread;
+use app::store::threads::ThreadRecord;
 use app::text::validate_body;
 
 use super::auth::ApiCaller;
@@ -41,8 +42,8 @@ fn parse_limit(limit: Option<u8>) -> Result<usize, ApiError> {
 }
 
 /// The caller's thread, or 404 (also for another location's).
-async fn own_thread(state: &RestState, caller: &ApiCaller, id: &str) -> Result<Thread, ApiError> {
-    let thread = state.store.thread(id).await?;
+async fn own_thread(state: &RestState, caller: &ApiCaller, id: String) -> Result<ThreadRecord, ApiError> {
+    let thread = state.store.thread(&ThreadId::new(id)).await?;
     if thread.location_id != caller.location_id {
         return Err(ApiError::not_found());
     }
@@ -72,7 +73,7 @@ pub async fn create_thread(
     caller: ApiCaller,
     ApiJson(body): ApiJson<NewThread>,
 ) -> Result<(StatusCode, Json<ApiThread>), ApiError> {
-    let booking = state.store.booking(&body.booking_id).await?;
+    let booking = state.store.booking(&BookingId::new(body.booking_id)).await?;
     if booking.location_id != caller.location_id {
         return Err(ApiError::not_found());
     }
@@ -87,7 +88,7 @@ pub async fn get_thread(
     caller: ApiCaller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ApiThread>, ApiError> {
-    Ok(Json(own_thread(&state, &caller, &id).await?.into()))
+    Ok(Json(own_thread(&state, &caller, id).await?.into()))
 }
 
 /// A thread's messages after a seq, oldest first.
@@ -99,7 +100,7 @@ pub async fn list_thread_messages(
     ApiPath(id): ApiPath<String>,
     ApiQuery(params): ApiQuery<MessagesParams>,
 ) -> Result<Json<Page<ApiMessage>>, ApiError> {
-    let thread = own_thread(&state, &caller, &id).await?;
+    let thread = own_thread(&state, &caller, id).await?;
     let limit = parse_limit(params.limit)?;
     let after = match params.after_seq {
         Some(seq) if seq < 0 => return Err(ApiError::bad_request("after_seq must be 0 or more.")),
@@ -121,7 +122,7 @@ pub async fn post_thread_message(
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<NewMessageBody>,
 ) -> Result<(StatusCode, Json<ApiMessage>), ApiError> {
-    let thread = own_thread(&state, &caller, &id).await?;
+    let thread = own_thread(&state, &caller, id).await?;
     if uuid::Uuid::parse_str(&body.client_id).is_err() {
         return Err(ApiError::bad_request("client_id must be a UUID."));
     }

@@ -11,6 +11,7 @@ use super::bookings::{NewBooking, NewCustomer};
 use super::messages::NewMessage;
 use super::staff::NewStaff;
 use super::{Store, StoreError};
+use crate::ids::LocationId;
 use crate::model::{DemoGuideView, DemoLoginView, DemoPortalView, SenderType};
 use crate::text::sender_display_name;
 pub use data::DEMO_PORTAL_TOKEN;
@@ -35,7 +36,7 @@ pub async fn seed_demo(store: &Store) -> Result<Seeded, StoreError> {
     }
     let mut staff = Vec::new();
     for s in &STAFF {
-        let location_ids: Vec<String> = s.locations.iter().map(|&i| locations[i].id.clone()).collect();
+        let location_ids: Vec<LocationId> = s.locations.iter().map(|&i| locations[i].id.clone()).collect();
         staff.push(
             store
                 .create_staff(NewStaff {
@@ -82,7 +83,7 @@ pub async fn seed_demo(store: &Store) -> Result<Seeded, StoreError> {
         let (thread, _) = store.get_or_create_thread(&booking.id, at).await?;
         let (sender_type, staff_id, sender_name) = match m.staff {
             None => (SenderType::Customer, None, customers[m.booking].full_name()),
-            Some(i) => (SenderType::Operator, Some(staff[i].id.as_str()), staff[i].display_name()),
+            Some(i) => (SenderType::Operator, Some(&staff[i].id), staff[i].display_name()),
         };
         store
             .append_message(NewMessage {

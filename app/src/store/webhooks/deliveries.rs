@@ -1,14 +1,14 @@
 //! Deliveries: one event for one endpoint, claimed by a dispatcher, attempted, and recorded.
 
 use chrono::{DateTime, Duration, Utc};
-use surrealdb::types::{RecordId, SurrealValue};
+use surrealdb::types::SurrealValue;
 
 use super::super::changes::Scope;
 use super::super::error::is_conflict;
-use super::super::ids::{key, record};
+use super::super::ids::Record;
 use super::super::{Store, StoreError};
 use super::endpoints::EndpointRecord;
-use super::WebhookEndpoint;
+use crate::ids::{DeliveryId, EndpointId, LocationId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeliveryStatus {
@@ -26,20 +26,23 @@ impl DeliveryStatus {
         }
     }
 
-    fn parse(value: &str) -> Self {
+    pub(crate) fn parse(value: &str) -> Option<Self> {
         match value {
-            "succeeded" => DeliveryStatus::Succeeded,
-            "failed" => DeliveryStatus::Failed,
-            _ => DeliveryStatus::Pending,
+            "pending" => Some(DeliveryStatus::Pending),
+            "succeeded" => Some(DeliveryStatus::Succeeded),
+            "failed" => Some(DeliveryStatus::Failed),
+            _ => None,
         }
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Delivery {
-    pub id: String,
-    pub endpoint_id: String,
-    pub location_id: String,
+#[derive(Debug, Clone, PartialEq, SurrealValue)]
+pub struct DeliveryRecord {
+    pub id: DeliveryId,
+    #[surreal(rename = "endpoint")]
+    pub endpoint_id: EndpointId,
+    #[surreal(rename = "location")]
+    pub location_id: LocationId,
     pub event_type: String,
     /// The Standard Webhooks message id: the same on every attempt.
     pub webhook_id: String,
@@ -62,41 +65,6 @@ pub enum AttemptOutcome {
     Failed { status: Option<u16>, error: String },
 }
 
-#[derive(SurrealValue)]
-struct DeliveryRecord {
-    id: RecordId,
-    endpoint: RecordId,
-    location: RecordId,
-    event_type: String,
-    webhook_id: String,
-    body: String,
-    status: String,
-    attempts: i64,
-    next_attempt_at: DateTime<Utc>,
-    last_status: Option<i64>,
-    last_error: Option<String>,
-    created_at: DateTime<Utc>,
-}
-
-impl From<DeliveryRecord> for Delivery {
-    fn from(row: DeliveryRecord) -> Self {
-        Delivery {
-            id: key(&row.id),
-            endpoint_id: key(&row.endpoint),
-            location_id: key(&row.location),
-            event_type: row.event_type,
-            webhook_id: row.webhook_id,
-            body: row.body,
-            status: DeliveryStatus::parse(&row.status),
-            attempts: row.attempts,
-            next_attempt_at: row.next_attempt_at,
-            last_status: row.last_status,
-            last_error: row.last_error,
-            created_at: row.created_at,
-        }
-    }
-}
-
 /// A claimed delivery and the endpoint it goes to (none when the endpoint is gone).
 #[derive(SurrealValue)]
 struct ClaimRecord {
@@ -112,8 +80,8 @@ impl Store {
         now: DateTime<Utc>,
         lease: Duration,
         limit: usize,
-    ) -> Result<Vec<(Delivery, WebhookEndpoint)>, StoreError> {
-        let due: Vec<RecordId> = self
+    ) -> Result<Vec<(DeliveryRecord, EndpointRecord)>, StoreError> {
+        let due: Vec<DeliveryId> = self
             .db
             .read("SELECT VALUE id FROM webhook_delivery WHERE status = 'pending' AND next_attempt_at <= $now ORDER BY next_attempt_at LIMIT $limit")
             .bind(("now", now))
@@ -130,18 +98,18 @@ impl Store {
         for id in due {
             let claim = self
                 .write(&[Scope::Table("webhook_delivery")], sql, |q| {
-                    q.bind(("id", id)).bind(("now", now)).bind(("until", now + lease))
+                    q.bind(("id", id.record())).bind(("now", now)).bind(("until", now + lease))
                 })
                 .await
                 .and_then(|mut response| response.take::<Option<ClaimRecord>>(0));
             let (delivery, endpoint) = match claim {
-                Ok(Some(ClaimRecord { delivery: Some(delivery), endpoint })) => (Delivery::from(delivery), endpoint),
+                Ok(Some(ClaimRecord { delivery: Some(delivery), endpoint })) => (delivery, endpoint),
                 Ok(_) => continue,
                 Err(err) if is_conflict(&err) => continue,
                 Err(err) => return Err(err.into()),
             };
             match endpoint {
-                Some(endpoint) => claimed.push((delivery, endpoint.into())),
+                Some(endpoint) => claimed.push((delivery, endpoint)),
                 None => {
                     let gone = AttemptOutcome::Failed { status: None, error: "endpoint deleted".into() };
                     self.record_attempt(&delivery.id, gone, now, None).await?;
@@ -155,11 +123,11 @@ impl Store {
     /// for good (`retry_at` is `None`). When to retry is the dispatcher's policy.
     pub async fn record_attempt(
         &self,
-        delivery_id: &str,
+        delivery_id: &DeliveryId,
         outcome: AttemptOutcome,
         now: DateTime<Utc>,
         retry_at: Option<DateTime<Utc>>,
-    ) -> Result<Delivery, StoreError> {
+    ) -> Result<DeliveryRecord, StoreError> {
         let (status, last_status, last_error, next) = match outcome {
             AttemptOutcome::Delivered { status } => (DeliveryStatus::Succeeded, Some(i64::from(status)), None, now),
             AttemptOutcome::Failed { status, error } => match retry_at {
@@ -173,8 +141,8 @@ impl Store {
                 "UPDATE ONLY $id SET status = $status, attempts += 1, last_status = $last_status,
                      last_error = $last_error, next_attempt_at = $next, updated_at = $now RETURN AFTER",
                 |q| {
-                    q.bind(("id", record("webhook_delivery", delivery_id)))
-                        .bind(("status", status.as_str().to_owned()))
+                    q.bind(("id", delivery_id.record()))
+                        .bind(("status", status))
                         .bind(("last_status", last_status))
                         .bind(("last_error", last_error))
                         .bind(("next", next))
@@ -183,18 +151,21 @@ impl Store {
             )
             .await?
             .take(0)?;
-        row.map(Delivery::from).ok_or(StoreError::NotFound)
+        row.ok_or(StoreError::NotFound)
     }
 
     /// The location's latest deliveries, newest first.
-    pub async fn recent_deliveries(&self, location_id: &str, limit: usize) -> Result<Vec<Delivery>, StoreError> {
-        let rows: Vec<DeliveryRecord> = self
+    pub async fn recent_deliveries(
+        &self,
+        location_id: &LocationId,
+        limit: usize,
+    ) -> Result<Vec<DeliveryRecord>, StoreError> {
+        Ok(self
             .db
             .read("SELECT * FROM webhook_delivery WHERE location = $location ORDER BY created_at DESC LIMIT $limit")
-            .bind(("location", record("location", location_id)))
+            .bind(("location", location_id.record()))
             .bind(("limit", limit as i64))
             .await?
-            .take(0)?;
-        Ok(rows.into_iter().map(Delivery::from).collect())
+            .take(0)?)
     }
 }

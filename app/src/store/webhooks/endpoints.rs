@@ -1,51 +1,28 @@
 //! A location's webhook endpoints: where its events go, with the secret each is signed with.
 
 use chrono::{DateTime, Utc};
-use surrealdb::types::{RecordId, SurrealValue};
+use surrealdb::types::SurrealValue;
 
 use super::super::changes::Scope;
 use super::super::error::first_cause;
-use super::super::ids::{key, record};
+use super::super::ids::Record;
 use super::super::{Store, StoreError};
+use crate::ids::{EndpointId, LocationId};
 
 /// The event types an endpoint can subscribe to.
 pub const EVENT_TYPES: [&str; 2] = ["message.created", "thread.created"];
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct WebhookEndpoint {
-    pub id: String,
-    pub location_id: String,
+#[derive(Debug, Clone, PartialEq, SurrealValue)]
+pub struct EndpointRecord {
+    pub id: EndpointId,
+    #[surreal(rename = "location")]
+    pub location_id: LocationId,
     pub url: String,
     /// "whsec_" + base64 of 24 random bytes, as the Standard Webhooks libraries expect.
     pub secret: String,
     pub event_types: Vec<String>,
     pub enabled: bool,
     pub created_at: DateTime<Utc>,
-}
-
-#[derive(SurrealValue)]
-pub(super) struct EndpointRecord {
-    id: RecordId,
-    location: RecordId,
-    url: String,
-    secret: String,
-    event_types: Vec<String>,
-    enabled: bool,
-    created_at: DateTime<Utc>,
-}
-
-impl From<EndpointRecord> for WebhookEndpoint {
-    fn from(row: EndpointRecord) -> Self {
-        WebhookEndpoint {
-            id: key(&row.id),
-            location_id: key(&row.location),
-            url: row.url,
-            secret: row.secret,
-            event_types: row.event_types,
-            enabled: row.enabled,
-            created_at: row.created_at,
-        }
-    }
 }
 
 fn new_secret() -> String {
@@ -57,10 +34,10 @@ impl Store {
     /// Adds an endpoint to a location, with a new signing secret.
     pub async fn create_webhook_endpoint(
         &self,
-        location_id: &str,
+        location_id: &LocationId,
         url: &str,
         event_types: &[String],
-    ) -> Result<WebhookEndpoint, StoreError> {
+    ) -> Result<EndpointRecord, StoreError> {
         if event_types.is_empty() || event_types.iter().any(|t| !EVENT_TYPES.contains(&t.as_str())) {
             return Err(StoreError::Invalid(format!("choose event types among {}", EVENT_TYPES.join(", "))));
         }
@@ -70,7 +47,7 @@ impl Store {
                 "CREATE ONLY webhook_endpoint CONTENT { location: $location, url: $url, secret: $secret,
                      event_types: $types, enabled: true, created_at: time::now() }",
                 |q| {
-                    q.bind(("location", record("location", location_id)))
+                    q.bind(("location", location_id.record()))
                         .bind(("url", url.to_owned()))
                         .bind(("secret", new_secret()))
                         .bind(("types", event_types.to_vec()))
@@ -78,54 +55,53 @@ impl Store {
             )
             .await?
             .take(0)?;
-        row.map(WebhookEndpoint::from).ok_or(StoreError::NotFound)
+        row.ok_or(StoreError::NotFound)
     }
 
-    pub async fn webhook_endpoints(&self, location_id: &str) -> Result<Vec<WebhookEndpoint>, StoreError> {
-        let rows: Vec<EndpointRecord> = self
+    pub async fn webhook_endpoints(&self, location_id: &LocationId) -> Result<Vec<EndpointRecord>, StoreError> {
+        Ok(self
             .db
             .read("SELECT * FROM webhook_endpoint WHERE location = $location ORDER BY created_at")
-            .bind(("location", record("location", location_id)))
+            .bind(("location", location_id.record()))
             .await?
-            .take(0)?;
-        Ok(rows.into_iter().map(WebhookEndpoint::from).collect())
+            .take(0)?)
     }
 
     /// One endpoint, if it belongs to the location.
-    pub async fn webhook_endpoint(&self, location_id: &str, id: &str) -> Result<WebhookEndpoint, StoreError> {
+    pub async fn webhook_endpoint(
+        &self,
+        location_id: &LocationId,
+        id: &EndpointId,
+    ) -> Result<EndpointRecord, StoreError> {
         let row: Option<EndpointRecord> = self
             .db
             .read("SELECT * FROM ONLY $id WHERE location = $location")
-            .bind(("id", record("webhook_endpoint", id)))
-            .bind(("location", record("location", location_id)))
+            .bind(("id", id.record()))
+            .bind(("location", location_id.record()))
             .await?
             .take(0)?;
-        row.map(WebhookEndpoint::from).ok_or(StoreError::NotFound)
+        row.ok_or(StoreError::NotFound)
     }
 
     pub async fn set_webhook_enabled(
         &self,
-        location_id: &str,
-        id: &str,
+        location_id: &LocationId,
+        id: &EndpointId,
         enabled: bool,
-    ) -> Result<WebhookEndpoint, StoreError> {
+    ) -> Result<EndpointRecord, StoreError> {
         let row: Option<EndpointRecord> = self
             .write(
                 &[Scope::Table("webhook_endpoint")],
                 "UPDATE ONLY $id SET enabled = $enabled WHERE location = $location RETURN AFTER",
-                |q| {
-                    q.bind(("id", record("webhook_endpoint", id)))
-                        .bind(("location", record("location", location_id)))
-                        .bind(("enabled", enabled))
-                },
+                |q| q.bind(("id", id.record())).bind(("location", location_id.record())).bind(("enabled", enabled)),
             )
             .await?
             .take(0)?;
-        row.map(WebhookEndpoint::from).ok_or(StoreError::NotFound)
+        row.ok_or(StoreError::NotFound)
     }
 
     /// Removes an endpoint and its pending deliveries; the delivery history stays.
-    pub async fn delete_webhook_endpoint(&self, location_id: &str, id: &str) -> Result<(), StoreError> {
+    pub async fn delete_webhook_endpoint(&self, location_id: &LocationId, id: &EndpointId) -> Result<(), StoreError> {
         self.webhook_endpoint(location_id, id).await?;
         let response = self
             .write(
@@ -135,7 +111,7 @@ impl Store {
                      WHERE endpoint = $id AND status = 'pending';
                  DELETE $id;
                  COMMIT TRANSACTION;",
-                |q| q.bind(("id", record("webhook_endpoint", id))),
+                |q| q.bind(("id", id.record())),
             )
             .await?;
         first_cause(response)?;

@@ -6,6 +6,6 @@ mod deliveries;
 mod endpoints;
 mod outbox;
 
-pub use deliveries::{AttemptOutcome, Delivery, DeliveryStatus};
-pub use endpoints::{WebhookEndpoint, EVENT_TYPES};
-pub use outbox::{EventMessage, OutboxEvent};
+pub use deliveries::{AttemptOutcome, DeliveryRecord, DeliveryStatus};
+pub use endpoints::{EndpointRecord, EVENT_TYPES};
+pub use outbox::{EventMessage, EventRecord};

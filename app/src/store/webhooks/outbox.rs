@@ -2,76 +2,43 @@
 //! one delivery per endpoint that wants them.
 
 use chrono::{DateTime, Utc};
-use surrealdb::types::{RecordId, SurrealValue};
+use surrealdb::types::SurrealValue;
 
 use super::super::changes::Scope;
 use super::super::error::{first_cause, is_conflict};
-use super::super::ids::{key, record};
+use super::super::ids::Record;
 use super::super::{Store, StoreError};
+use crate::ids::{BookingId, EndpointId, EventId, LocationId, MessageId, ThreadId};
+use crate::model::SenderType;
 
 /// An outbox event with what its webhook body is made of, read through the record links.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OutboxEvent {
-    pub id: String,
+#[derive(Debug, Clone, PartialEq, SurrealValue)]
+pub struct EventRecord {
+    pub id: EventId,
     /// "message.created", "thread.created" or "test".
+    #[surreal(rename = "type")]
     pub kind: String,
-    pub location_id: String,
-    pub thread_id: Option<String>,
-    pub booking_id: Option<String>,
+    #[surreal(rename = "location")]
+    pub location_id: LocationId,
+    #[surreal(rename = "thread")]
+    pub thread_id: Option<ThreadId>,
+    #[surreal(rename = "booking")]
+    pub booking_id: Option<BookingId>,
+    /// A test event's one endpoint.
+    #[surreal(rename = "endpoint")]
+    pub endpoint_id: Option<EndpointId>,
     pub created_at: DateTime<Utc>,
     pub message: Option<EventMessage>,
 }
 
 /// The message an event reports.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, SurrealValue)]
 pub struct EventMessage {
-    pub id: String,
-    pub sender_type: i64,
+    pub id: MessageId,
+    pub sender_type: SenderType,
     pub sender_name: String,
     pub body: String,
     pub created_at: DateTime<Utc>,
-}
-
-#[derive(SurrealValue)]
-struct EventRecord {
-    id: RecordId,
-    #[surreal(rename = "type")]
-    kind: String,
-    location: RecordId,
-    thread: Option<RecordId>,
-    booking: Option<RecordId>,
-    endpoint: Option<RecordId>,
-    created_at: DateTime<Utc>,
-    message: Option<EventMessageRecord>,
-}
-
-#[derive(SurrealValue)]
-struct EventMessageRecord {
-    id: RecordId,
-    sender_type: i64,
-    sender_name: String,
-    body: String,
-    created_at: DateTime<Utc>,
-}
-
-impl From<&EventRecord> for OutboxEvent {
-    fn from(row: &EventRecord) -> Self {
-        OutboxEvent {
-            id: key(&row.id),
-            kind: row.kind.clone(),
-            location_id: key(&row.location),
-            thread_id: row.thread.as_ref().map(key),
-            booking_id: row.booking.as_ref().map(key),
-            created_at: row.created_at,
-            message: row.message.as_ref().map(|m| EventMessage {
-                id: key(&m.id),
-                sender_type: m.sender_type,
-                sender_name: m.sender_name.clone(),
-                body: m.body.clone(),
-                created_at: m.created_at,
-            }),
-        }
-    }
 }
 
 impl Store {
@@ -82,7 +49,7 @@ impl Store {
     pub async fn fan_out_events(
         &self,
         limit: usize,
-        body: impl Fn(&OutboxEvent) -> String,
+        body: impl Fn(&EventRecord) -> String,
     ) -> Result<usize, StoreError> {
         let events: Vec<EventRecord> = self
             .db
@@ -114,12 +81,12 @@ impl Store {
                      };
                      COMMIT TRANSACTION;",
                     |q| {
-                        q.bind(("event", event.id.clone()))
-                            .bind(("location", event.location.clone()))
-                            .bind(("endpoint", event.endpoint.clone()))
+                        q.bind(("event", event.id.record()))
+                            .bind(("location", event.location_id.record()))
+                            .bind(("endpoint", event.endpoint_id.as_ref().map(Record::record)))
                             .bind(("type", event.kind.clone()))
-                            .bind(("webhook_id", format!("msg_{}", key(&event.id))))
-                            .bind(("body", body(&OutboxEvent::from(event))))
+                            .bind(("webhook_id", format!("msg_{}", event.id)))
+                            .bind(("body", body(event)))
                             // Due since the event happened.
                             .bind(("due", event.created_at))
                     },
@@ -136,15 +103,16 @@ impl Store {
     }
 
     /// Puts a test event for one of the location's endpoints into the outbox; it is sent like any other.
-    pub async fn enqueue_test_event(&self, location_id: &str, endpoint_id: &str) -> Result<(), StoreError> {
+    pub async fn enqueue_test_event(
+        &self,
+        location_id: &LocationId,
+        endpoint_id: &EndpointId,
+    ) -> Result<(), StoreError> {
         let endpoint = self.webhook_endpoint(location_id, endpoint_id).await?;
         self.write(
             &[Scope::Table("event")],
             "CREATE event CONTENT { type: 'test', location: $location, endpoint: $endpoint, created_at: time::now() }",
-            |q| {
-                q.bind(("endpoint", record("webhook_endpoint", &endpoint.id)))
-                    .bind(("location", record("location", location_id)))
-            },
+            |q| q.bind(("endpoint", endpoint.id.record())).bind(("location", location_id.record())),
         )
         .await?
         .check()?;

@@ -19,7 +19,7 @@ impl Row {
     fn key(&self) -> (String, bool) {
         match self {
             Row::Day(label) => (label.clone(), false),
-            Row::Message { message, seen, .. } => (message.id.clone(), *seen),
+            Row::Message { message, seen, .. } => (message.id.to_string(), *seen),
         }
     }
 }

@@ -97,7 +97,7 @@ mod tests {
 
     fn message(seq: i64) -> MessageView {
         MessageView {
-            id: format!("m{seq}"),
+            id: crate::ids::MessageId::new(format!("m{seq}")),
             seq,
             sender_type: SenderType::Customer,
             sender_name: "Ana".into(),

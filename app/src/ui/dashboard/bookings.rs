@@ -7,6 +7,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::shell::DashTitle;
 use crate::api::bookings::{get_booking, get_bookings, new_portal_link, revoke_portal_links, MessageCustomer};
+use crate::ids::BookingId;
 use crate::model::{BookingDetailView, BookingRowView};
 use crate::ui::booking::{BookingFacts, StatusPill};
 
@@ -62,7 +63,7 @@ pub fn BookingTable(rows: Vec<BookingRowView>) -> impl IntoView {
 #[component]
 pub fn BookingPage() -> impl IntoView {
     let params = use_params_map();
-    let booking = Resource::new(move || params.read().get("id").unwrap_or_default(), get_booking);
+    let booking = Resource::new(move || BookingId::new(params.read().get("id").unwrap_or_default()), get_booking);
     view! {
         <main class="page narrow booking">
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>

@@ -6,11 +6,12 @@ use leptos_router::hooks::use_params_map;
 use super::bookings::BookingTable;
 use super::shell::DashTitle;
 use crate::api::bookings::get_customer;
+use crate::ids::CustomerId;
 
 #[component]
 pub fn CustomerPage() -> impl IntoView {
     let params = use_params_map();
-    let customer = Resource::new(move || params.read().get("id").unwrap_or_default(), get_customer);
+    let customer = Resource::new(move || CustomerId::new(params.read().get("id").unwrap_or_default()), get_customer);
     view! {
         <main class="page narrow customer">
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>

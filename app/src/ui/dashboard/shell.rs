@@ -9,6 +9,7 @@ use super::state::DashState;
 use crate::api::auth::{me, Logout, SwitchLocation};
 use crate::api::dash_error::DashError;
 use crate::api::inbox::{get_inbox_changes, get_inbox_start};
+use crate::ids::LocationId;
 use crate::model::{InboxStartView, StaffView};
 use crate::text::{page_title, unread_badge};
 use crate::ui::poll::use_polling;
@@ -131,7 +132,7 @@ fn LocationSwitcher() -> impl IntoView {
         }
     });
     let on_change = move |ev: leptos::ev::Event| {
-        switch.dispatch(SwitchLocation { location_id: event_target_value(&ev) });
+        switch.dispatch(SwitchLocation { location_id: LocationId::new(event_target_value(&ev)) });
     };
     view! {
         <label class="visually-hidden" for="location-switcher">"Location"</label>
@@ -140,8 +141,8 @@ fn LocationSwitcher() -> impl IntoView {
                 let me = dash.me.get();
                 let current = me.location.as_ref().map(|l| l.id.clone());
                 me.locations.into_iter().map(|l| {
-                    let selected = current.as_deref() == Some(l.id.as_str());
-                    view! { <option value=l.id.clone() selected=selected>{l.name.clone()}</option> }
+                    let selected = current.as_ref() == Some(&l.id);
+                    view! { <option value=l.id.to_string() selected=selected>{l.name.clone()}</option> }
                 }).collect_view()
             }}
         </select>

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::ids::ThreadId;
 use crate::model::{InboxRowView, InboxStartView, InboxStatusView, StaffView};
 
 #[derive(Debug, Clone, Copy)]
@@ -40,10 +41,10 @@ impl DashState {
 
     /// Changes a row of `shown` (after a read, an unread or a reply in the open thread). The row
     /// counts as changed now, so a poll answer that left the server earlier cannot undo it.
-    pub fn patch_row(&self, shown: &[InboxRowView], thread_id: &str, patch: impl FnOnce(&mut InboxRowView)) {
+    pub fn patch_row(&self, shown: &[InboxRowView], thread_id: &ThreadId, patch: impl FnOnce(&mut InboxRowView)) {
         let now_ms = self.status.get_untracked().now_ms;
-        let newest = self.changed.with_untracked(|changed| changed.iter().find(|r| r.thread_id == thread_id).cloned());
-        let Some(mut row) = newest.or_else(|| shown.iter().find(|r| r.thread_id == thread_id).cloned()) else {
+        let newest = self.changed.with_untracked(|changed| changed.iter().find(|r| &r.thread_id == thread_id).cloned());
+        let Some(mut row) = newest.or_else(|| shown.iter().find(|r| &r.thread_id == thread_id).cloned()) else {
             return;
         };
         patch(&mut row);
@@ -108,7 +109,7 @@ mod tests {
     fn row(id: &str, at: i64, unread: i64) -> InboxRowView {
         let updated_ms = at;
         InboxRowView {
-            thread_id: id.into(),
+            thread_id: ThreadId::new(id),
             customer_name: id.into(),
             activity: "Tour".into(),
             code: "ABC".into(),

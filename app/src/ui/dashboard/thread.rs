@@ -12,6 +12,7 @@ use crate::api::dash_error::DashError;
 use crate::api::threads::{
     get_thread, thread_earlier, thread_mark_read, thread_mark_unread, thread_poll, thread_reply,
 };
+use crate::ids::ThreadId;
 use crate::model::{ChatChangesView, EarlierMessagesView, MessageView, ReadStateView, SenderType, ThreadView};
 use crate::ui::booking::{BookingFacts, StatusPill};
 use crate::ui::chat::{use_chat_session, ChatChannel, ChatHooks, ChatLog, Composer};
@@ -19,7 +20,7 @@ use crate::ui::chat::{use_chat_session, ChatChannel, ChatHooks, ChatLog, Compose
 #[component]
 pub fn ThreadPanel() -> impl IntoView {
     let params = use_params_map();
-    let thread_id = move || params.read().get("id").unwrap_or_default();
+    let thread_id = move || ThreadId::new(params.read().get("id").unwrap_or_default());
     let thread = Resource::new(thread_id, get_thread);
     view! {
         <Suspense fallback=|| view! { <p class="muted thread-placeholder">"Loading…"</p> }>
@@ -41,7 +42,7 @@ pub fn ThreadPanel() -> impl IntoView {
 /// A dashboard thread's server functions, for the chat session.
 #[derive(Clone)]
 struct ThreadChannel {
-    thread_id: String,
+    thread_id: ThreadId,
 }
 
 impl ChatChannel for ThreadChannel {
@@ -102,7 +103,7 @@ fn OpenThread(view: ThreadView) -> impl IntoView {
     let channel = ThreadChannel { thread_id: thread_id.clone() };
     let hooks = ChatHooks { on_read: Some(on_read), on_sent: Some(on_sent) };
     let session = use_chat_session(channel, SenderType::Operator, opening, true, hooks);
-    let mark_unread = Action::new(move |thread_id: &String| {
+    let mark_unread = Action::new(move |thread_id: &ThreadId| {
         let thread_id = thread_id.clone();
         async move {
             if let Ok(read) = thread_mark_unread(thread_id).await {

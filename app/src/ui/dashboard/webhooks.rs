@@ -5,15 +5,16 @@ use leptos::prelude::*;
 use crate::api::webhooks::{
     delete_webhook, get_webhook_settings, send_test_webhook, set_webhook_enabled, CreateWebhook,
 };
+use crate::ids::EndpointId;
 use crate::model::WebhookSettingsView;
 use crate::ui::poll::use_polling;
 
 /// What an endpoint's buttons do; one action, so the list reloads after any of them.
 #[derive(Debug, Clone, PartialEq)]
 enum EndpointChange {
-    Test(String),
-    Enable(String, bool),
-    Delete(String),
+    Test(EndpointId),
+    Enable(EndpointId, bool),
+    Delete(EndpointId),
 }
 
 #[component]
@@ -113,7 +114,7 @@ fn EndpointsAndDeliveries(
             {settings.endpoints.into_iter().map(|e| {
                 let id = StoredValue::new(e.id.clone());
                 let enabled = e.enabled;
-                let dispatch = move |make: fn(String) -> EndpointChange| move |_| { change.dispatch(make(id.get_value())); };
+                let dispatch = move |make: fn(EndpointId) -> EndpointChange| move |_| { change.dispatch(make(id.get_value())); };
                 view! {
                     <li>
                         <code>{e.url.clone()}</code>
