@@ -1,5 +1,7 @@
 //! Static files and compression: precompressed copies, cache lifetimes, compressed pages.
 
+mod common;
+
 use app::state::AppState;
 use app::store::{seed, Store};
 use axum::body::Body;
@@ -77,10 +79,7 @@ async fn pages_are_compressed_and_small_poll_answers_are_not() {
     brotli_decompress(&body, &mut html);
     assert!(String::from_utf8(html).unwrap().contains("Ana"), "the page decompresses to the portal");
 
-    let poll = Request::post("/api/portal_poll")
-        .header("host", "parley.test")
-        .header("origin", "http://parley.test")
-        .header("content-type", "application/x-www-form-urlencoded")
+    let poll = common::server_fn_post("portal_poll")
         .header("accept", "application/json")
         .header("accept-encoding", "br, gzip")
         .body(Body::from("token=demo-portal-ana-silva-kayak&after_seq=1000"))

@@ -9,8 +9,7 @@ use std::collections::BTreeSet;
 use app::ids::{ApiKeyId, BookingId, CustomerId, EndpointId, LocationId, ThreadId};
 use app::store::seed::DEMO_PORTAL_TOKEN;
 use app::store::Store;
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::Router;
 
 const JON: (&str, &str) = ("jon@parley.demo", "demo-jon-2026"); // the kayak location
@@ -122,25 +121,16 @@ fn calls(k: &Kayaks) -> Vec<Call> {
 }
 
 async fn call(app: &Router, cookie: Option<&str>, endpoint: &str, form: &[(&str, String)]) -> (StatusCode, String) {
-    let mut request = Request::post(format!("/api/{endpoint}"))
-        .header("host", "parley.test")
-        .header("origin", "http://parley.test")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "application/json");
+    let mut request = common::server_fn_post(endpoint).header("accept", "application/json");
     if let Some(cookie) = cookie {
         request = request.header(header::COOKIE, cookie);
     }
-    common::send(app, request.body(Body::from(serde_urlencoded::to_string(form).unwrap())).unwrap()).await
+    common::send(app, request.body(common::form(&form)).unwrap()).await
 }
 
 async fn sign_in(app: &Router, (email, password): (&str, &str)) -> String {
     let form = [("email", email.to_owned()), ("password", password.to_owned())];
-    let request = Request::post("/api/login")
-        .header("host", "parley.test")
-        .header("origin", "http://parley.test")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(serde_urlencoded::to_string(form).unwrap()))
-        .unwrap();
+    let request = common::server_fn_post("login").body(common::form(&form)).unwrap();
     let response = tower::ServiceExt::oneshot(app.clone(), request).await.unwrap();
     let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
     cookie.split(';').next().unwrap().to_owned()

@@ -21,20 +21,11 @@ async fn call(
     endpoint: &str,
     form: &[(&str, &str)],
 ) -> (StatusCode, String, Option<String>) {
-    let mut request = Request::post(format!("/api/{endpoint}"))
-        .header("host", "parley.test")
-        .header("origin", "http://parley.test")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "application/json");
+    let mut request = common::server_fn_post(endpoint).header("accept", "application/json");
     if let Some(cookie) = cookie {
         request = request.header(header::COOKIE, cookie);
     }
-    let response = tower::ServiceExt::oneshot(
-        app.clone(),
-        request.body(Body::from(serde_urlencoded::to_string(form).unwrap())).unwrap(),
-    )
-    .await
-    .unwrap();
+    let response = tower::ServiceExt::oneshot(app.clone(), request.body(common::form(&form)).unwrap()).await.unwrap();
     let status = response.status();
     let set_cookie = response.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_owned());
     let bytes = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
@@ -47,12 +38,7 @@ async fn call_with_location(
     endpoint: &str,
     form: &[(&str, &str)],
 ) -> (StatusCode, String, Option<String>, Option<String>) {
-    let request = Request::post(format!("/api/{endpoint}"))
-        .header("host", "parley.test")
-        .header("origin", "http://parley.test")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(serde_urlencoded::to_string(form).unwrap()))
-        .unwrap();
+    let request = common::server_fn_post(endpoint).body(common::form(&form)).unwrap();
     let response = tower::ServiceExt::oneshot(app.clone(), request).await.unwrap();
     let header = |name| response.headers().get(name).map(|v: &axum::http::HeaderValue| v.to_str().unwrap().to_owned());
     let (status, cookie, location) = (response.status(), header(header::SET_COOKIE), header(header::LOCATION));

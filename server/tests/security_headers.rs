@@ -68,10 +68,7 @@ async fn over_https_browsers_are_told_to_stay_on_https() {
 #[tokio::test]
 async fn server_function_answers_and_the_rest_api_carry_the_plain_headers_too() {
     let (app, _) = app(true).await;
-    let request = Request::post("/api/portal_poll")
-        .header("host", "parley.test")
-        .header("origin", "http://parley.test")
-        .header("content-type", "application/x-www-form-urlencoded")
+    let request = common::server_fn_post("portal_poll")
         .body(Body::from("token=demo-portal-ana-silva-kayak&after_seq=0"))
         .unwrap();
     let response = tower::ServiceExt::oneshot(app.clone(), request).await.unwrap();

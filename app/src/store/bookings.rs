@@ -256,7 +256,18 @@ pub(crate) mod tests {
             })
             .await
             .unwrap();
-        let booking = store
+        let booking = another_booking(store, &location, &customer, code).await;
+        (location, customer, booking)
+    }
+
+    /// One more booking of a fixture's customer at its location.
+    pub(crate) async fn another_booking(
+        store: &Store,
+        location: &LocationRecord,
+        customer: &CustomerRecord,
+        code: &str,
+    ) -> BookingRecord {
+        store
             .create_booking(NewBooking {
                 location_id: &location.id,
                 customer_id: &customer.id,
@@ -268,8 +279,7 @@ pub(crate) mod tests {
                 status: BookingStatus::Confirmed,
             })
             .await
-            .unwrap();
-        (location, customer, booking)
+            .unwrap()
     }
 
     #[tokio::test]

@@ -175,7 +175,7 @@ mod tests {
 
     use super::*;
     use crate::model::{BookingStatus, SenderType};
-    use crate::store::bookings::tests::booking_fixture;
+    use crate::store::bookings::tests::{another_booking, booking_fixture};
     use crate::store::bookings::NewBooking;
     use crate::store::messages::NewMessage;
     use crate::store::seed::{seed_demo, DEMO_PORTAL_TOKEN};
@@ -352,19 +352,7 @@ mod tests {
     async fn a_new_message_moves_its_thread_to_the_top() {
         let store = Store::open_in_memory().await.unwrap();
         let (location, customer, first_booking) = booking_fixture(&store, "TOP001-0001").await;
-        let second_booking = store
-            .create_booking(NewBooking {
-                location_id: &location.id,
-                customer_id: &customer.id,
-                confirmation_code: "TOP002-0001",
-                activity: "Tour",
-                starts_at: Utc::now(),
-                duration_minutes: 60,
-                party_size: 1,
-                status: BookingStatus::Confirmed,
-            })
-            .await
-            .unwrap();
+        let second_booking = another_booking(&store, &location, &customer, "TOP002-0001").await;
         let (older, _) = store.get_or_create_thread(&first_booking.id, Utc::now() - Duration::hours(1)).await.unwrap();
         let (newer, _) =
             store.get_or_create_thread(&second_booking.id, Utc::now() - Duration::minutes(1)).await.unwrap();

@@ -47,13 +47,7 @@ impl Store {
             let row: Option<LocationRecord> = response.take(0)?;
             row.ok_or(StoreError::NotFound)
         };
-        self.remembered(
-            |c| &c.locations,
-            id,
-            load,
-            |clock, reading, _| clock.finish_read(reading, &[Scope::Location(id)]),
-        )
-        .await
+        self.remembered_in(|c| &c.locations, id, Scope::Location(id), load).await
     }
 
     /// Switches the Customer Portal and Support Messaging of a location.

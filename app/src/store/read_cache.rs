@@ -103,6 +103,22 @@ impl Store {
         Ok(value)
     }
 
+    /// `remembered`, for a value that depends on one scope only, whatever it turns out to be.
+    pub(crate) async fn remembered_in<V, Load, Fut>(
+        &self,
+        kept: fn(&ReadCache) -> &KeptReads<V>,
+        key: &str,
+        scope: Scope<'_>,
+        load: Load,
+    ) -> Result<V, StoreError>
+    where
+        V: Clone,
+        Load: FnOnce() -> Fut,
+        Fut: Future<Output = Result<V, StoreError>>,
+    {
+        self.remembered(kept, key, load, |clock, reading, _| clock.finish_read(reading, &[scope])).await
+    }
+
     /// A write to `scopes` has run (through `Store::write`): the kept reads of them end.
     pub(super) fn touched(&self, scopes: &[Scope<'_>]) {
         if let Some(cache) = &self.cache {

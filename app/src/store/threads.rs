@@ -50,13 +50,7 @@ impl Store {
     pub async fn thread_of_booking(&self, booking_id: &BookingId) -> Result<Option<ThreadRecord>, StoreError> {
         let id = ThreadId::of(booking_id);
         let load = || self.read_thread(&id);
-        self.remembered(
-            |c| &c.threads,
-            booking_id,
-            load,
-            |clock, reading, _| clock.finish_read(reading, &[Scope::Booking(booking_id)]),
-        )
-        .await
+        self.remembered_in(|c| &c.threads, booking_id, Scope::Booking(booking_id), load).await
     }
 
     /// The thread as the database has it now, for writes that must not act on a kept copy.
@@ -120,13 +114,7 @@ impl Store {
             let count: Option<i64> = response.take(0)?;
             Ok(count.unwrap_or(0))
         };
-        self.remembered(
-            |c| &c.unread_threads,
-            location_id,
-            load,
-            |clock, reading, _| clock.finish_read(reading, &[Scope::Location(location_id)]),
-        )
-        .await
+        self.remembered_in(|c| &c.unread_threads, location_id, Scope::Location(location_id), load).await
     }
 
     /// `side` has read everything in the thread. Writes nothing when that was already so.
@@ -199,9 +187,7 @@ mod tests {
     use tokio::task::JoinSet;
 
     use super::*;
-    use crate::model::BookingStatus;
-    use crate::store::bookings::tests::booking_fixture;
-    use crate::store::bookings::NewBooking;
+    use crate::store::bookings::tests::{another_booking, booking_fixture};
     use crate::store::messages::NewMessage;
     use crate::store::test_support::{backends, thread_fixture};
 
@@ -322,19 +308,7 @@ mod tests {
         let (location, customer, _) = booking_fixture(store, "CNT000-0000").await;
         let mut threads = Vec::new();
         for n in 0..count {
-            let booking = store
-                .create_booking(NewBooking {
-                    location_id: &location.id,
-                    customer_id: &customer.id,
-                    confirmation_code: &format!("CNT{n:03}-0001"),
-                    activity: "Sea kayak tour",
-                    starts_at: Utc::now(),
-                    duration_minutes: 60,
-                    party_size: 1,
-                    status: BookingStatus::Confirmed,
-                })
-                .await
-                .unwrap();
+            let booking = another_booking(store, &location, &customer, &format!("CNT{n:03}-0001")).await;
             threads.push(store.get_or_create_thread(&booking.id, Utc::now()).await.unwrap().0.id);
         }
         (location.id, threads)

@@ -32,15 +32,22 @@ pub async fn get(app: &Router, path: &str) -> (StatusCode, String) {
     send(app, Request::get(path).header("accept", "text/html").body(Body::empty()).unwrap()).await
 }
 
-/// Calls a server function the way the browser does: a form-encoded POST from the same origin.
-pub async fn call(app: &Router, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
-    let request = Request::post(format!("/api/{endpoint}"))
+/// A server function call as a page makes it: a form-encoded POST from the same origin. The
+/// caller adds what else it sends (`accept`, a cookie) and the body (`form`).
+pub fn server_fn_post(endpoint: &str) -> axum::http::request::Builder {
+    Request::post(format!("/api/{endpoint}"))
         .header("host", "parley.test")
         .header("origin", "http://parley.test")
         .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "application/json")
-        .body(Body::from(serde_urlencoded::to_string(form).unwrap()))
-        .unwrap();
+}
+
+pub fn form(fields: &impl serde::Serialize) -> Body {
+    Body::from(serde_urlencoded::to_string(fields).unwrap())
+}
+
+/// Calls a server function the way the browser does, asking for JSON.
+pub async fn call(app: &Router, endpoint: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+    let request = server_fn_post(endpoint).header("accept", "application/json").body(form(&fields)).unwrap();
     send(app, request).await
 }
 
