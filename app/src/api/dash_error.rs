@@ -28,12 +28,10 @@ impl FromServerFnError for DashError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        match value {
-            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => DashError::Network,
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) | ServerFnErrorErr::Deserialization(_) => {
-                DashError::Invalid("The request was not understood.".into())
-            }
-            _ => DashError::Server,
+        match super::CallFailure::from(value) {
+            super::CallFailure::Network => DashError::Network,
+            super::CallFailure::NotUnderstood => DashError::Invalid(super::NOT_UNDERSTOOD.into()),
+            super::CallFailure::Server => DashError::Server,
         }
     }
 }

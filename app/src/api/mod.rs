@@ -18,3 +18,29 @@ pub mod scope;
 pub mod settings;
 pub mod threads;
 pub mod webhooks;
+
+use leptos::server_fn::error::ServerFnErrorErr;
+
+/// How a call failed on its way to a server function or back, for the audience's own error type.
+pub(crate) enum CallFailure {
+    /// The request or its answer did not get through.
+    Network,
+    /// The arguments did not decode.
+    NotUnderstood,
+    Server,
+}
+
+impl From<ServerFnErrorErr> for CallFailure {
+    fn from(err: ServerFnErrorErr) -> Self {
+        match err {
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => CallFailure::Network,
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) | ServerFnErrorErr::Deserialization(_) => {
+                CallFailure::NotUnderstood
+            }
+            _ => CallFailure::Server,
+        }
+    }
+}
+
+/// What a request that did not decode is told.
+pub(crate) const NOT_UNDERSTOOD: &str = "The request was not understood.";

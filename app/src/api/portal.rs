@@ -31,12 +31,10 @@ impl FromServerFnError for PortalError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        match value {
-            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => PortalError::Network,
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) | ServerFnErrorErr::Deserialization(_) => {
-                PortalError::InvalidMessage("The request was not understood.".into())
-            }
-            _ => PortalError::Server,
+        match super::CallFailure::from(value) {
+            super::CallFailure::Network => PortalError::Network,
+            super::CallFailure::NotUnderstood => PortalError::InvalidMessage(super::NOT_UNDERSTOOD.into()),
+            super::CallFailure::Server => PortalError::Server,
         }
     }
 }

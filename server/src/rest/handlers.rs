@@ -20,6 +20,28 @@ use super::RestState;
 
 const DEFAULT_LIMIT: usize = 50;
 
+/// What a list request asks for: changes since a time, after a cursor, how many.
+struct ListRequest {
+    since: Option<chrono::DateTime<chrono::Utc>>,
+    cursor: Option<Position>,
+    limit: usize,
+}
+
+impl ListParams {
+    fn parse(&self) -> Result<ListRequest, ApiError> {
+        Ok(ListRequest {
+            since: parse_since(self.updated_since.as_deref())?,
+            cursor: parse_cursor(self.cursor.as_deref())?,
+            limit: parse_limit(self.limit)?,
+        })
+    }
+}
+
+/// A page of items and the cursor after its last one.
+fn page<R, T: From<R>>(rows: Vec<R>, next: Option<Position>) -> Json<Page<T>> {
+    Json(Page { items: rows.into_iter().map(T::from).collect(), next_cursor: next.map(|c| c.encode()) })
+}
+
 fn parse_since(since: Option<&str>) -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
     since
         .map(|s| chrono::DateTime::parse_from_rfc3339(s).map(|t| t.to_utc()))
@@ -58,11 +80,9 @@ pub async fn list_threads(
     caller: ApiCaller,
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<Page<ApiThread>>, ApiError> {
-    let since = parse_since(params.updated_since.as_deref())?;
-    let cursor = parse_cursor(params.cursor.as_deref())?;
-    let limit = parse_limit(params.limit)?;
+    let ListRequest { since, cursor, limit } = params.parse()?;
     let (threads, next) = state.store.threads_changed(&caller.location_id, since, cursor.as_ref(), limit).await?;
-    Ok(Json(Page { items: threads.into_iter().map(ApiThread::from).collect(), next_cursor: next.map(|c| c.encode()) }))
+    Ok(page(threads, next))
 }
 
 /// The booking's one thread, created if it has none (201) or returned as it is (200).
@@ -158,12 +178,7 @@ pub async fn list_messages(
     caller: ApiCaller,
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<Page<ApiMessage>>, ApiError> {
-    let since = parse_since(params.updated_since.as_deref())?;
-    let cursor = parse_cursor(params.cursor.as_deref())?;
-    let limit = parse_limit(params.limit)?;
+    let ListRequest { since, cursor, limit } = params.parse()?;
     let (messages, next) = state.store.messages_changed(&caller.location_id, since, cursor.as_ref(), limit).await?;
-    Ok(Json(Page {
-        items: messages.into_iter().map(ApiMessage::from).collect(),
-        next_cursor: next.map(|c| c.encode()),
-    }))
+    Ok(page(messages, next))
 }
