@@ -192,6 +192,24 @@ async fn the_right_staff_member_reads_replies_and_counts() {
 }
 
 #[tokio::test]
+async fn a_thread_of_1500_messages_opens_at_its_newest_and_pages_back_to_the_first() {
+    let (app, store) = app(true).await;
+    let thread = kayak_thread(&store).await;
+    // Ana's five demo messages and 1,495 more.
+    store.generate_messages(&thread, 1_495, chrono::Utc::now()).await.unwrap();
+    let jon = sign_in(&app, JON).await;
+    let view = json(&app, &jon, "thread_view", &[("thread_id", &thread)]).await;
+    assert_eq!(common::seqs(&view["opening"]["messages"]), (1_401..=1_500).collect::<Vec<_>>());
+    assert_eq!(view["opening"]["has_earlier"], true);
+    let pages = common::page_back_to_the_first(1_401, |before| {
+        let (app, jon, thread) = (app.clone(), jon.clone(), thread.clone());
+        async move { json(&app, &jon, "thread_earlier", &[("thread_id", &thread), ("before_seq", &before)]).await }
+    })
+    .await;
+    assert_eq!(pages, 14);
+}
+
+#[tokio::test]
 async fn bad_replies_get_clear_errors() {
     let (app, store) = app(true).await;
     let thread = kayak_thread(&store).await;

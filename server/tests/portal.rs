@@ -9,7 +9,7 @@ use app::store::seed::DEMO_PORTAL_TOKEN;
 use app::store::Store;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::{app, call, call_ok, get, send};
+use common::{app, call, call_ok, get, page_back_to_the_first, send, seqs};
 use serde_json::Value;
 
 const ANA: &str = DEMO_PORTAL_TOKEN;
@@ -41,6 +41,25 @@ async fn view_shows_the_booking_and_its_history() {
     assert_eq!(seqs, [1, 2, 3, 4, 5], "oldest first");
     assert_eq!(view["opening"]["has_earlier"], false);
     assert_eq!(view["opening"]["messages"][1]["sender_name"], "Maya Lindqvist");
+}
+
+#[tokio::test]
+async fn a_thread_of_1500_messages_opens_at_its_newest_and_pages_back_to_the_first() {
+    let (app, store) = app(true).await;
+    let booking = store.portal_access(ANA).await.unwrap().unwrap().booking;
+    // Ana's five demo messages and 1,495 more.
+    store.generate_messages(&ThreadId::of(&booking.id), 1_495, chrono::Utc::now()).await.unwrap();
+    let view = call_ok(&app, "portal_view", &[("token", ANA)]).await;
+    assert_eq!(seqs(&view["opening"]["messages"]), (1_401..=1_500).collect::<Vec<_>>());
+    assert_eq!(view["opening"]["has_earlier"], true);
+    let pages = page_back_to_the_first(1_401, |before| {
+        let app = app.clone();
+        async move { call_ok(&app, "portal_earlier", &[("token", ANA), ("before_seq", &before)]).await }
+    })
+    .await;
+    assert_eq!(pages, 14);
+    let poll = call_ok(&app, "portal_poll", &[("token", ANA), ("after_seq", "1500")]).await;
+    assert_eq!(seqs(&poll["messages"]), Vec::<i64>::new(), "the opening page was the newest");
 }
 
 #[tokio::test]

@@ -58,6 +58,33 @@ pub async fn call_ok(app: &Router, endpoint: &str, form: &[(&str, &str)]) -> ser
     serde_json::from_str(&body).unwrap_or_else(|e| panic!("{endpoint}: {e}: {body}"))
 }
 
+/// The seqs of a JSON list of messages, in the order given.
+pub fn seqs(messages: &serde_json::Value) -> Vec<i64> {
+    messages.as_array().expect("a list of messages").iter().map(|m| m["seq"].as_i64().expect("a seq")).collect()
+}
+
+/// Pages back from `before` with `earlier` (a call answering `{messages, has_earlier}`) to the
+/// first message; checks that each page is the 100 seqs just before the last, and returns how
+/// many pages it took.
+pub async fn page_back_to_the_first<F, Fut>(mut before: i64, earlier: F) -> usize
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = serde_json::Value>,
+{
+    let mut pages = 0;
+    loop {
+        let page = earlier(before.to_string()).await;
+        let got = seqs(&page["messages"]);
+        assert_eq!(got, ((before - 100).max(1)..before).collect::<Vec<_>>(), "the page before {before}");
+        pages += 1;
+        before = got[0];
+        if page["has_earlier"] == false {
+            assert_eq!(before, 1, "no earlier messages only at the first");
+            return pages;
+        }
+    }
+}
+
 pub async fn send(app: &Router, request: Request<Body>) -> (StatusCode, String) {
     let response = app.clone().oneshot(request).await.expect("the router answers");
     let status = response.status();
