@@ -3,14 +3,13 @@
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
-use crate::ids::{LocationId, StaffId};
-
 use super::changes::Scope;
 use super::ids::Record;
 use super::reach::Reach;
 use super::secrets::{new_token, token_hash};
 use super::staff::StaffRecord;
 use super::{Store, StoreError};
+use crate::ids::{LocationId, StaffId};
 
 /// A signed-in staff member and the location their dashboard shows.
 #[derive(Debug, Clone, PartialEq)]
