@@ -58,6 +58,7 @@ record_ids! {
     EndpointId => "webhook_endpoint",
     DeliveryId => "webhook_delivery",
     EventId => "event",
+    EmailId => "email",
 }
 
 impl ThreadId {

@@ -19,6 +19,8 @@ pub struct AppState {
     pub changes_settle: std::time::Duration,
     /// How many REST API requests a key may make.
     pub api_limit: RateLimit,
+    /// Email goes out through SMTP; without it, what would be sent is only logged.
+    pub sends_email: bool,
 }
 
 /// A token bucket: `burst` requests at once, refilled at `per_second`.
@@ -38,6 +40,7 @@ impl AppState {
             allow_private_webhooks: false,
             changes_settle: crate::store::inbox::CHANGES_SETTLE,
             api_limit: RateLimit { burst: 60, per_second: 20 },
+            sends_email: false,
         }
     }
 }

@@ -4,6 +4,7 @@ mod common;
 
 use app::ids::ThreadId;
 use app::model::SenderType;
+use app::store::locations::LocationSettings;
 use app::store::messages::NewMessage;
 use app::store::seed::DEMO_PORTAL_TOKEN;
 use app::store::Store;
@@ -23,8 +24,8 @@ async fn send_as(app: &axum::Router, token: &str, client_id: &str, body: &str) -
     call(app, "portal_send", &[("token", token), ("client_id", client_id), ("body", body)]).await
 }
 
-async fn location_of(store: &Store, token: &str) -> app::ids::LocationId {
-    store.portal_access(token).await.unwrap().unwrap().location.id
+async fn location_of(store: &Store, token: &str) -> app::store::locations::LocationRecord {
+    store.portal_access(token).await.unwrap().unwrap().location
 }
 
 #[tokio::test]
@@ -115,7 +116,8 @@ async fn a_customer_sees_only_their_own_booking_thread() {
 async fn a_disabled_portal_refuses_everything() {
     let (app, store) = app(true).await;
     let location = location_of(&store, ANA).await;
-    store.set_location_switches(&location, false, true).await.unwrap();
+    let settings = LocationSettings { portal_enabled: false, ..location.settings() };
+    store.set_location_settings(&location.id, settings).await.unwrap();
     let (status, body) = call(&app, "portal_view", &[("token", ANA)]).await;
     assert_eq!((status, body.as_str()), (StatusCode::FORBIDDEN, "\"PortalUnavailable\""));
     let (status, _) = send_as(&app, ANA, &uuid(), "hello?").await;
@@ -129,7 +131,8 @@ async fn a_disabled_portal_refuses_everything() {
 async fn disabled_messaging_shows_the_booking_but_refuses_sends() {
     let (app, store) = app(true).await;
     let location = location_of(&store, ANA).await;
-    store.set_location_switches(&location, true, false).await.unwrap();
+    let settings = LocationSettings { messaging_enabled: false, ..location.settings() };
+    store.set_location_settings(&location.id, settings).await.unwrap();
     let view = call_ok(&app, "portal_view", &[("token", ANA)]).await;
     assert_eq!(view["can_write"], false);
     let (status, body) = send_as(&app, ANA, &uuid(), "can I still write?").await;

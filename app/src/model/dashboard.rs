@@ -91,4 +91,10 @@ pub struct LocationSettingsView {
     pub location: LocationView,
     pub portal_enabled: bool,
     pub messaging_enabled: bool,
+    /// After how many minutes a team message unread by the customer is emailed to them; none: never.
+    pub customer_email_minutes: Option<u32>,
+    /// After how many minutes a customer message unread by the team is emailed to those who chose it.
+    pub team_email_minutes: Option<u32>,
+    /// Whether this server sends email at all (SMTP is configured).
+    pub sends_email: bool,
 }

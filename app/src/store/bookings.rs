@@ -41,6 +41,8 @@ pub struct BookingRecord {
     pub duration_minutes: i64,
     pub party_size: i64,
     pub status: BookingStatus,
+    /// When the customer stopped the emails about this booking's messages; `None`: they come.
+    pub emails_off_at: Option<DateTime<Utc>>,
 }
 
 /// Everything a portal link opens: the booking, who booked it, and where, read along the links.
@@ -199,6 +201,23 @@ impl Store {
         .check()
         .map_err(|err| if err.is_thrown() { StoreError::NotFound } else { err.into() })?;
         Ok(())
+    }
+
+    /// Stops (or starts again) the emails to the customer about this booking's messages.
+    pub async fn set_customer_emails(
+        &self,
+        booking_id: &BookingId,
+        on: bool,
+        at: DateTime<Utc>,
+    ) -> Result<BookingRecord, StoreError> {
+        let sql = "UPDATE ONLY $booking SET emails_off_at = $off RETURN AFTER";
+        let row: Option<BookingRecord> = self
+            .write(&[Scope::Booking(booking_id)], sql, |q| {
+                q.bind(("booking", booking_id.record())).bind(("off", (!on).then_some(at)))
+            })
+            .await?
+            .take(0)?;
+        row.ok_or(StoreError::NotFound)
     }
 
     /// Revokes every portal link of a booking issued so far.

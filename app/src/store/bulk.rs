@@ -86,9 +86,20 @@ impl Store {
         range: Range<usize>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        self.generate_threads_in_batches(location_id, range, now, BATCH).await
+    }
+
+    /// `generate_threads`, `batch` threads per transaction (tests cross batch edges with few threads).
+    async fn generate_threads_in_batches(
+        &self,
+        location_id: &LocationId,
+        range: Range<usize>,
+        now: DateTime<Utc>,
+        batch: usize,
+    ) -> Result<(), StoreError> {
         let mut start = range.start;
         while start < range.end {
-            let end = (start + BATCH).min(range.end);
+            let end = (start + batch).min(range.end);
             let (mut customers, mut bookings, mut threads, mut messages) = (vec![], vec![], vec![], vec![]);
             for n in start..end {
                 let key = generated_key(n);
@@ -223,7 +234,8 @@ mod tests {
             let location = store.create_location("Bulk", "UTC").await.unwrap();
             let now = Utc::now();
             // Two batches and a bit, so batch edges are crossed.
-            store.generate_threads(&location.id, 0..BATCH * 2 + 5, now).await.unwrap();
+            const BATCH: usize = 40;
+            store.generate_threads_in_batches(&location.id, 0..BATCH * 2 + 5, now, BATCH).await.unwrap();
             let (page, next) = store.inbox_page(&location.id, &InboxQuery::default(), None, 10).await.unwrap();
             assert_eq!(page.len(), 10, "{backend}");
             assert!(next.is_some(), "{backend}");

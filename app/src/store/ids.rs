@@ -4,7 +4,7 @@
 use surrealdb::types::{Error, Kind, RecordId, RecordIdKey, SurrealValue, Value};
 
 use crate::ids::{
-    ApiKeyId, BookingId, CustomerId, DeliveryId, EndpointId, EventId, LocationId, MessageId, StaffId, ThreadId,
+    ApiKeyId, BookingId, CustomerId, DeliveryId, EmailId, EndpointId, EventId, LocationId, MessageId, StaffId, ThreadId,
 };
 
 /// The record `table:key` of a table without an id type (a throttle, a migration's own rows).
@@ -56,7 +56,7 @@ macro_rules! stored_as_records {
 }
 
 stored_as_records!(
-    LocationId, StaffId, CustomerId, BookingId, ThreadId, MessageId, ApiKeyId, EndpointId, DeliveryId, EventId
+    LocationId, StaffId, CustomerId, BookingId, ThreadId, MessageId, ApiKeyId, EndpointId, DeliveryId, EventId, EmailId
 );
 
 /// The model's enums, stored as the values integrators know: a sender as 0 or 1, a status as text.
@@ -82,7 +82,17 @@ macro_rules! stored_as {
 }
 
 stored_as!(crate::model::SenderType, i64, |s| s.code(), |c| crate::model::SenderType::from_code(*c));
-stored_as!(crate::model::BookingStatus, String, |s| s.as_str().to_owned(), |s| crate::model::BookingStatus::parse(s));
-stored_as!(super::webhooks::DeliveryStatus, String, |s| s.as_str().to_owned(), |s| {
-    super::webhooks::DeliveryStatus::parse(s)
-});
+
+/// Enums stored as their text (`as_str`, read back with `parse`).
+macro_rules! stored_as_text {
+    ($($name:ty),*) => {$(
+        stored_as!($name, String, |s| s.as_str().to_owned(), |s| <$name>::parse(s));
+    )*};
+}
+
+stored_as_text!(
+    crate::model::BookingStatus,
+    super::webhooks::DeliveryStatus,
+    super::emails::EmailKind,
+    super::emails::EmailStatus
+);

@@ -54,20 +54,27 @@ pub struct Appended {
 /// makes concurrent appends to a thread conflict, so exactly one of them gets each seq.
 /// The counters follow the design: a message is unread for the other side, and sending marks
 /// the thread read for the sender.
+/// A message that starts an unread stretch for the other side (its unread count was 0) also
+/// sets when that side is emailed about it (the schema clears it once they have read).
 fn append_sql(sender: SenderType) -> String {
     let side = match sender {
         SenderType::Customer => {
-            "last_customer_seq = $seq, unread_for_operator += 1, \
+            "team_email_due = IF unread_for_operator = 0 AND $t.team_delay != NONE { $at + $t.team_delay }
+                 ELSE { team_email_due }, \
+             last_customer_seq = $seq, unread_for_operator += 1, \
              customer_read_seq = $seq, customer_read_at = $at, unread_for_customer = 0"
         }
         SenderType::Operator => {
-            "last_operator_seq = $seq, unread_for_customer += 1, \
+            "customer_email_due = IF unread_for_customer = 0 AND $t.customer_delay != NONE { $at + $t.customer_delay }
+                 ELSE { customer_email_due }, \
+             last_operator_seq = $seq, unread_for_customer += 1, \
              operator_read_seq = $seq, operator_read_at = $at, unread_for_operator = 0"
         }
     };
     format!(
         "{{
-            LET $t = SELECT last_seq, location FROM ONLY $thread;
+            LET $t = SELECT last_seq, location, location.customer_email_delay AS customer_delay,
+                location.team_email_delay AS team_delay FROM ONLY $thread;
             IF $t = NONE {{ THROW 'no such thread' }};
             LET $seq = $t.last_seq + 1;
             UPDATE ONLY $thread SET last_seq = $seq, last_message_at = $at,

@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/005_inbox_rank.surql"),
     include_str!("migrations/006_inbox_rank_index.surql"),
     include_str!("migrations/007_thread_stamps.surql"),
+    include_str!("migrations/008_email_alerts.surql"),
 ];
 
 #[derive(SurrealValue)]

@@ -1,6 +1,6 @@
 //! The database: an embedded SurrealDB (surrealkv:// durable, mem:// for tests) or a remote one
-//! (ws://), reached through `engine::any`. One file per table family; rows stay in here and
-//! leave as plain structs with string ids.
+//! (ws://), reached through `engine::any`. One file per table family; rows leave as `*Record`s
+//! with typed ids (ids.rs).
 
 mod changes;
 mod database;
@@ -18,6 +18,7 @@ pub mod api_keys;
 pub mod bookings;
 #[cfg(any(test, feature = "bench"))]
 pub mod bulk;
+pub mod emails;
 pub mod inbox;
 pub mod locations;
 pub mod messages;

@@ -136,6 +136,7 @@ mod tests {
     use crate::ids::ThreadId;
     use crate::model::SenderType;
     use crate::store::bookings::tests::booking_fixture;
+    use crate::store::locations::LocationSettings;
     use crate::store::messages::NewMessage;
     use crate::store::staff::NewStaff;
     use crate::store::test_support::TempDir;
@@ -171,7 +172,8 @@ mod tests {
         assert_eq!(store.portal_access(&token).await.unwrap().unwrap().location.name, "Harbour");
 
         // Any write through the store to the location ends both.
-        store.set_location_switches(&location.id, true, false).await.unwrap();
+        let settings = LocationSettings { messaging_enabled: false, ..location.settings() };
+        store.set_location_settings(&location.id, settings).await.unwrap();
         let access = store.portal_access(&token).await.unwrap().unwrap();
         assert_eq!((access.location.name.as_str(), access.location.messaging_enabled), ("Renamed", false));
         assert_eq!(store.location(&location.id).await.unwrap().name, "Renamed");

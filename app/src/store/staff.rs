@@ -1,6 +1,7 @@
 //! Staff: the team members who answer from the dashboard.
 
-use surrealdb::types::SurrealValue;
+// `Value` is named by the derive's flatten code.
+use surrealdb::types::{SurrealValue, Value};
 
 use super::changes::Scope;
 use super::error::is_duplicate_in;
@@ -20,6 +21,22 @@ pub struct StaffRecord {
     pub location_ids: Vec<LocationId>,
     /// The argon2id PHC string; never leaves the server.
     pub password_hash: String,
+    #[surreal(flatten)]
+    pub alerts: StaffAlerts,
+}
+
+/// How a staff member wants to hear of customer messages: their own choice, off until made.
+#[derive(Debug, Clone, Copy, Default, PartialEq, SurrealValue)]
+pub struct StaffAlerts {
+    /// A desktop notification when a customer writes and the dashboard is not in front of them.
+    #[surreal(rename = "alert_desktop")]
+    pub desktop: bool,
+    /// A short sound with it.
+    #[surreal(rename = "alert_sound")]
+    pub sound: bool,
+    /// An email when a customer message waits unread at one of their locations.
+    #[surreal(rename = "alert_email")]
+    pub email: bool,
 }
 
 impl StaffRecord {
@@ -82,6 +99,23 @@ impl Store {
         Ok(response.take(0)?)
     }
 
+    /// Saves a staff member's alerts.
+    pub async fn set_staff_alerts(&self, id: &StaffId, alerts: StaffAlerts) -> Result<StaffRecord, StoreError> {
+        let sql =
+            "UPDATE ONLY $id SET alert_desktop = $desktop, alert_sound = $sound, alert_email = $email RETURN AFTER";
+        // Sessions are kept with their staff member.
+        let row: Option<StaffRecord> = self
+            .write(&[Scope::Anything], sql, |q| {
+                q.bind(("id", id.record()))
+                    .bind(("desktop", alerts.desktop))
+                    .bind(("sound", alerts.sound))
+                    .bind(("email", alerts.email))
+            })
+            .await?
+            .take(0)?;
+        row.ok_or(StoreError::NotFound)
+    }
+
     pub async fn staff(&self, id: &StaffId) -> Result<StaffRecord, StoreError> {
         let mut response = self.db.read("SELECT * FROM ONLY $id").bind(("id", id.record())).await?;
         let row: Option<StaffRecord> = response.take(0)?;
@@ -133,6 +167,10 @@ mod tests {
         };
         let desk = store.create_staff(new()).await.unwrap();
         assert_eq!(desk.display_name(), "Support");
+        assert_eq!(desk.alerts, StaffAlerts::default(), "no alerts until chosen");
+        let alerts = StaffAlerts { desktop: true, sound: false, email: true };
+        assert_eq!(store.set_staff_alerts(&desk.id, alerts).await.unwrap().alerts, alerts);
+        assert_eq!(store.staff(&desk.id).await.unwrap().alerts, alerts);
         assert!(matches!(store.create_staff(new()).await, Err(StoreError::Invalid(_))));
     }
 }

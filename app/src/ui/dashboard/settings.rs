@@ -35,12 +35,16 @@ fn SettingsForm(initial: LocationSettingsView) -> impl IntoView {
     let dash = expect_context::<DashState>();
     let portal = RwSignal::new(initial.portal_enabled);
     let messaging = RwSignal::new(initial.messaging_enabled);
+    let customer_email = RwSignal::new(initial.customer_email_minutes);
+    let team_email = RwSignal::new(initial.team_email_minutes);
     let save_settings = ServerAction::<SaveLocationSettings>::new();
     // The switches and the navigation's notice follow what was saved.
     Effect::new(move || {
         if let Some(Ok(saved)) = save_settings.value().get() {
             portal.set(saved.portal_enabled);
             messaging.set(saved.messaging_enabled);
+            customer_email.set(saved.customer_email_minutes);
+            team_email.set(saved.team_email_minutes);
             dash.me.update(|me| {
                 me.portal_enabled = saved.portal_enabled;
                 me.messaging_enabled = saved.messaging_enabled;
@@ -51,6 +55,8 @@ fn SettingsForm(initial: LocationSettingsView) -> impl IntoView {
         save_settings.dispatch(SaveLocationSettings {
             portal_enabled: portal.get_untracked(),
             messaging_enabled: messaging.get_untracked(),
+            customer_email_minutes: customer_email.get_untracked(),
+            team_email_minutes: team_email.get_untracked(),
         });
     };
     let status = move || match save_settings.value().get() {
