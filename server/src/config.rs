@@ -33,9 +33,47 @@ pub struct Config {
     #[arg(long, env = "PARLEY_API_RATE", default_value_t = 20)]
     pub api_rate: u32,
 
+    /// SMTP server for email: smtp://host:25, smtp://user:pass@host:587?tls=required (STARTTLS) or
+    /// smtps://user:pass@host:465. Without it no email is sent; what would be is logged.
+    #[arg(long, env = "PARLEY_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<Secret>,
+
+    /// The address emails come from; each shows its location's name as the sender.
+    #[arg(long, env = "PARLEY_MAIL_FROM", default_value = "parley@localhost")]
+    pub mail_from: lettre::Address,
+
+    /// Where the links in emails point, as customers and staff reach this server
+    /// (https://chat.example.com); http://ADDR when left out.
+    #[arg(long, env = "PARLEY_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
     /// Log filter, in tracing's EnvFilter syntax (for example "info" or "server=debug,info").
     #[arg(long, env = "PARLEY_LOG", default_value = "info")]
     pub log: String,
+}
+
+impl Config {
+    /// The base of every link in an email.
+    pub fn public_url(&self) -> String {
+        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.addr))
+    }
+}
+
+/// A value that holds a credential: it is never printed.
+#[derive(Clone)]
+pub struct Secret(pub String);
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_owned()))
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
 }
 
 #[cfg(test)]
@@ -48,6 +86,17 @@ mod tests {
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.db, "surrealkv://data/parley.db");
         assert!(!c.demo);
+        assert!(c.smtp_url.is_none());
+        assert_eq!(c.mail_from.to_string(), "parley@localhost");
+        assert_eq!(c.public_url(), "http://127.0.0.1:3000");
+    }
+
+    #[test]
+    fn the_smtp_password_is_never_printed_and_a_bad_sender_is_an_error() {
+        let c = Config::try_parse_from(["parley", "--smtp-url", "smtps://me:hunter2@mail.example.com:465"]).unwrap();
+        assert!(!format!("{c:?}").contains("hunter2"), "{c:?}");
+        let err = Config::try_parse_from(["parley", "--mail-from", "not an address"]).unwrap_err();
+        assert!(err.to_string().contains("--mail-from"), "{err}");
     }
 
     #[test]

@@ -2,8 +2,10 @@
 
 pub mod assets;
 pub mod config;
+pub mod mail;
 pub mod origin;
 pub mod rest;
+pub mod retry;
 pub mod router;
 pub mod security_headers;
 pub mod webhooks;

@@ -42,8 +42,26 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         store.clone(),
         server::webhooks::DispatcherConfig::standard(config.allow_private_webhooks),
     );
+    let transport = match &config.smtp_url {
+        Some(url) => {
+            server::mail::Transport::smtp(&url.0, std::time::Duration::from_secs(30)).map_err(anyhow::Error::msg)?
+        }
+        None => server::mail::Transport::Log,
+    };
+    let sends_email = matches!(transport, server::mail::Transport::Smtp(_));
+    let mailer = server::mail::spawn_mailer(server::mail::Mailer::new(
+        store.clone(),
+        transport,
+        server::mail::MailerConfig {
+            tick: std::time::Duration::from_secs(5),
+            retry: server::retry::RetryPolicy::STANDARD,
+            public_url: config.public_url(),
+            from: lettre::message::Mailbox::new(None, config.mail_from.clone()),
+        },
+    ));
     let state = AppState {
         demo: config.demo,
+        sends_email,
         allow_private_webhooks: config.allow_private_webhooks,
         api_limit: RateLimit { burst: config.api_burst, per_second: config.api_rate },
         ..AppState::new(leptos_options, store)
@@ -57,6 +75,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .await
         .context("the server stopped with an error")?;
     dispatcher.abort();
+    mailer.abort();
     tracing::info!("parley stopped");
     Ok(())
 }

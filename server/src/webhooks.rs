@@ -9,45 +9,13 @@ use std::time::Duration;
 
 use app::store::webhooks::{AttemptOutcome, DeliveryRecord, EndpointRecord, EventRecord};
 use app::store::{Store, StoreError};
+
+use crate::retry::RetryPolicy;
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use tokio::task::JoinSet;
-
-/// When to try again: exponential from `base`, capped at `cap`, with ±25% jitter; after
-/// `give_up_after` since the delivery was made, it is marked failed instead.
-#[derive(Debug, Clone, Copy)]
-pub struct RetryPolicy {
-    pub base: chrono::Duration,
-    pub cap: chrono::Duration,
-    pub give_up_after: chrono::Duration,
-}
-
-impl RetryPolicy {
-    /// Production: 5 s, 10 s, 20 s … up to 2 h between attempts, for 25 hours.
-    pub const STANDARD: RetryPolicy = RetryPolicy {
-        base: chrono::Duration::seconds(5),
-        cap: chrono::Duration::hours(2),
-        give_up_after: chrono::Duration::hours(25),
-    };
-
-    /// The wait after failed attempt number `attempt` (1 for the first), before jitter.
-    pub fn delay(&self, attempt: i64) -> chrono::Duration {
-        let factor = 1i64 << (attempt.clamp(1, 30) - 1);
-        self.base.checked_mul(factor as i32).unwrap_or(self.cap).min(self.cap)
-    }
-
-    /// When to try a delivery again after a failed attempt at `now`, or `None` to give up.
-    pub fn retry_at(&self, delivery: &DeliveryRecord, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        if now - delivery.created_at >= self.give_up_after {
-            return None;
-        }
-        let delay = self.delay(delivery.attempts + 1);
-        let jitter = 0.75 + rand::random::<f64>() * 0.5;
-        Some(now + chrono::Duration::milliseconds((delay.num_milliseconds() as f64 * jitter) as i64))
-    }
-}
 
 /// What the dispatcher needs to know; tests shorten the waits.
 #[derive(Debug, Clone)]
@@ -102,7 +70,7 @@ impl Dispatcher {
             let dispatcher = self.clone();
             sends.spawn(async move {
                 let outcome = dispatcher.attempt(&delivery, &endpoint).await;
-                let retry_at = dispatcher.config.retry.retry_at(&delivery, now);
+                let retry_at = dispatcher.config.retry.retry_at(delivery.created_at, delivery.attempts, now);
                 if let Err(err) = dispatcher.store.record_attempt(&delivery.id, outcome, now, retry_at).await {
                     tracing::warn!(error = %err, delivery = %delivery.id, "could not record a webhook attempt");
                 }
@@ -204,14 +172,5 @@ mod tests {
         );
         assert_eq!(signature.as_deref(), Some("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="));
         assert_eq!(sign("whsec_!!!", "id", 1, "{}"), None);
-    }
-
-    #[test]
-    fn retries_back_off_to_the_cap_and_give_up_after_a_day() {
-        let policy = RetryPolicy::STANDARD;
-        let seconds = |attempt| policy.delay(attempt).num_seconds();
-        assert_eq!([seconds(1), seconds(2), seconds(3), seconds(4)], [5, 10, 20, 40]);
-        assert_eq!(seconds(20), 7200, "capped at two hours");
-        assert_eq!(seconds(64), 7200, "no overflow");
     }
 }

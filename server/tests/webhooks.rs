@@ -18,7 +18,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
 use chrono::{DateTime, Utc};
-use server::webhooks::{Dispatcher, DispatcherConfig, RetryPolicy};
+use server::retry::RetryPolicy;
+use server::webhooks::{Dispatcher, DispatcherConfig};
 use tokio::sync::Semaphore;
 
 /// What a receiver got, and what it answers next.

@@ -12,7 +12,7 @@ pub mod home;
 pub mod inbox;
 pub mod portal;
 #[cfg(feature = "ssr")]
-pub(crate) mod present;
+pub mod present;
 #[cfg(feature = "ssr")]
 pub mod scope;
 pub mod settings;

@@ -11,15 +11,15 @@ use crate::store::threads::ThreadRecord;
 use crate::text::{clock_time, duration_label, long_date};
 
 /// The location's time zone; a name the database somehow holds but chrono-tz does not know is UTC.
-pub(crate) fn zone(location: &LocationRecord) -> Tz {
+pub fn zone(location: &LocationRecord) -> Tz {
     location.timezone.parse().unwrap_or(Tz::UTC)
 }
 
-pub(crate) fn local_date(at: DateTime<Utc>, tz: Tz) -> NaiveDate {
+pub fn local_date(at: DateTime<Utc>, tz: Tz) -> NaiveDate {
     at.with_timezone(&tz).date_naive()
 }
 
-pub(crate) fn chat_message(message: MessageRecord, tz: Tz) -> MessageView {
+pub fn chat_message(message: MessageRecord, tz: Tz) -> MessageView {
     let local = message.created_at.with_timezone(&tz);
     MessageView {
         id: message.id,
@@ -33,7 +33,7 @@ pub(crate) fn chat_message(message: MessageRecord, tz: Tz) -> MessageView {
     }
 }
 
-pub(crate) fn read_state(thread: Option<&ThreadRecord>) -> ReadStateView {
+pub fn read_state(thread: Option<&ThreadRecord>) -> ReadStateView {
     thread.map_or_else(ReadStateView::default, |t| ReadStateView {
         customer_read_seq: t.customer_read_seq,
         operator_read_seq: t.operator_read_seq,
@@ -42,7 +42,7 @@ pub(crate) fn read_state(thread: Option<&ThreadRecord>) -> ReadStateView {
     })
 }
 
-pub(crate) fn booking_summary(
+pub fn booking_summary(
     booking: &BookingRecord,
     customer: &CustomerRecord,
     location: &LocationRecord,
@@ -63,11 +63,7 @@ pub(crate) fn booking_summary(
 }
 
 /// A Conversations list row; relative times count from `now`, so both sides render them alike.
-pub(crate) fn inbox_row(
-    entry: &crate::store::inbox::InboxEntry,
-    tz: Tz,
-    now: DateTime<Utc>,
-) -> crate::model::InboxRowView {
+pub fn inbox_row(entry: &crate::store::inbox::InboxEntry, tz: Tz, now: DateTime<Utc>) -> crate::model::InboxRowView {
     let today = local_date(now, tz);
     let code = entry.booking.confirmation_code.split('-').next().unwrap_or_default().to_owned();
     crate::model::InboxRowView {
@@ -87,7 +83,7 @@ pub(crate) fn inbox_row(
 }
 
 /// A Bookings list row.
-pub(crate) fn booking_row(
+pub fn booking_row(
     booking: &BookingRecord,
     customer: &CustomerRecord,
     location: &LocationRecord,
