@@ -23,7 +23,7 @@ PROFILE_DIR := $(CARGO_TARGET_DIR)/debug
 # Where the built server finds its wasm, js and css when run outside cargo-leptos.
 SITE_ENV := LEPTOS_SITE_ROOT=$(SITE_ROOT) LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=parley
 
-.PHONY: help run test lint test-rust test-e2e test-api build tools apt-tools rust-tools e2e-tools api-tools wasm-opt release bench bench-tools soak
+.PHONY: help run test lint test-rust test-e2e test-api build tools apt-tools rust-tools e2e-tools python-tools wasm-opt release bench bench-tools soak
 
 help:
 	@echo "make run    build and serve the demo at http://127.0.0.1:3000 (data in ./data)"
@@ -46,20 +46,21 @@ lint: rust-tools
 
 # One cargo invocation for the packages, so their dependencies build once with one feature set.
 # nextest runs every test in a process of its own under a time limit (.config/nextest.toml).
-test-rust: rust-tools
-	cargo nextest run -p app -p server -p bench --features app/ssr
+# The mail tests start aiosmtpd with the tools' Python.
+test-rust: rust-tools python-tools
+	PARLEY_TEST_PYTHON=$(PYTHON) cargo nextest run -p app -p server -p bench --features app/ssr
 
 build: rust-tools
 	cargo leptos build
 
-test-e2e: e2e-tools
-	cd end2end && PARLEY_SERVER_BIN=$(PROFILE_DIR)/server $(SITE_ENV) npx playwright test
+test-e2e: e2e-tools python-tools
+	cd end2end && PARLEY_SERVER_BIN=$(PROFILE_DIR)/server PARLEY_TEST_PYTHON=$(PYTHON) $(SITE_ENV) npx playwright test
 
 # The REST API against its own OpenAPI document: schemathesis with every check, a fixed seed.
-test-api: api-tools
+test-api: python-tools
 	PARLEY_SERVER_BIN=$(PROFILE_DIR)/server SCHEMATHESIS=$(TOOLS_DIR)/venv/bin/st $(SITE_ENV) end2end/api-contract.sh
 
-tools: apt-tools rust-tools e2e-tools api-tools
+tools: apt-tools rust-tools e2e-tools python-tools
 
 # Debian packages: Chromium for the end-to-end tests, Node.js for Playwright.
 apt-tools:
@@ -88,12 +89,17 @@ wasm-opt:
 e2e-tools: apt-tools
 	@cd end2end && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; }
 
-# schemathesis, from PyPI, in a virtual environment of its own.
+# From PyPI, in a virtual environment of their own: schemathesis for the REST contract, aiosmtpd
+# as the SMTP server the mail tests send to.
 SCHEMATHESIS_VERSION := 4.32.5
-api-tools:
-	@$(TOOLS_DIR)/venv/bin/st --version 2>/dev/null | grep -q "$(SCHEMATHESIS_VERSION)" || { \
+AIOSMTPD_VERSION := 1.4.6
+PYTHON := $(TOOLS_DIR)/venv/bin/python
+python-tools:
+	@{ $(TOOLS_DIR)/venv/bin/st --version 2>/dev/null | grep -q "$(SCHEMATHESIS_VERSION)" && \
+	   $(PYTHON) -m pip show aiosmtpd 2>/dev/null | grep -qx "Version: $(AIOSMTPD_VERSION)"; } || { \
 	  python3 -m venv $(TOOLS_DIR)/venv && \
-	  $(TOOLS_DIR)/venv/bin/pip install --quiet --disable-pip-version-check schemathesis==$(SCHEMATHESIS_VERSION); }
+	  $(PYTHON) -m pip install --quiet --disable-pip-version-check \
+	    schemathesis==$(SCHEMATHESIS_VERSION) aiosmtpd==$(AIOSMTPD_VERSION); }
 
 # Release builds: the site (wasm-release profile, wasm-opt -Oz, gzip and brotli copies of the assets,
 # hashed file names) and the server, then parley-bench.

@@ -76,6 +76,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=ui::home::HomePage/>
                 // Async: the whole page (and its 404 for a bad link) is decided before the first byte.
                 <Route path=path!("/portal/:token") view=ui::portal::PortalPage ssr=SsrMode::Async/>
+                <Route path=path!("/portal/:token/unsubscribe") view=ui::portal::PortalEmailsPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=ui::login::LoginPage/>
                 <ParentRoute path=path!("/dashboard") view=ui::dashboard::DashboardShell ssr=SsrMode::Async>
                     <ParentRoute path=path!("") view=ui::dashboard::conversations::ConversationsPage>

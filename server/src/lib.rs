@@ -8,6 +8,7 @@ pub mod rest;
 pub mod retry;
 pub mod router;
 pub mod security_headers;
+pub mod unsubscribe;
 pub mod webhooks;
 
 pub use router::router;

@@ -5,7 +5,7 @@ use app::{shell, App};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::middleware;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 
@@ -20,6 +20,7 @@ pub fn router(state: AppState) -> Router {
     let pages = Router::new()
         .route("/healthz", get(healthz))
         .route("/api/ping", get(ping))
+        .route("/portal/{token}/unsubscribe", post(crate::unsubscribe::one_click))
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

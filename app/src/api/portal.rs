@@ -6,7 +6,9 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{ChatChangesView, EarlierMessagesView, MessageView, PortalPageView, ReadStateView};
+use crate::model::{
+    ChatChangesView, EarlierMessagesView, MessageView, PortalEmailsView, PortalPageView, ReadStateView,
+};
 
 /// What can go wrong for a customer, in words they can act on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
@@ -124,6 +126,23 @@ pub async fn portal_mark_read(token: String) -> Result<ReadStateView, PortalErro
     Ok(read_state(thread.as_ref()))
 }
 
+/// Whether the customer gets an email when a reply waits unread. Answers while the portal is off
+/// too: a customer can always stop emails.
+#[server(endpoint = "portal_emails")]
+pub async fn portal_emails(token: String) -> Result<PortalEmailsView, PortalError> {
+    let (_, access) = guard::link(&token).await?;
+    Ok(guard::emails_view(&access))
+}
+
+/// Stops (or starts again) the emails about this booking.
+#[server(endpoint = "portal_set_emails")]
+pub async fn portal_set_emails(token: String, on: bool) -> Result<PortalEmailsView, PortalError> {
+    let (store, mut access) = guard::link(&token).await?;
+    access.booking =
+        store.set_customer_emails(&access.booking.id, on, chrono::Utc::now()).await.map_err(guard::store_error)?;
+    Ok(guard::emails_view(&access))
+}
+
 #[cfg(feature = "ssr")]
 mod guard {
     use axum::http::StatusCode;
@@ -136,12 +155,30 @@ mod guard {
 
     /// The store and what the token opens, or the error the customer sees (with its HTTP status).
     pub(super) async fn open(token: &str) -> Result<(Store, PortalAccess), PortalError> {
+        let (store, access) = link(token).await?;
+        if !access.location.portal_enabled {
+            return Err(status(PortalError::PortalUnavailable));
+        }
+        Ok((store, access))
+    }
+
+    /// What the token opens, whether or not the location's portal is on.
+    pub(super) async fn link(token: &str) -> Result<(Store, PortalAccess), PortalError> {
         let store = expect_context::<AppState>().store;
-        let access = store.portal_access(token).await.map_err(store_error)?;
-        match access {
+        match store.portal_access(token).await.map_err(store_error)? {
             None => Err(status(PortalError::LinkNotValid)),
-            Some(access) if !access.location.portal_enabled => Err(status(PortalError::PortalUnavailable)),
             Some(access) => Ok((store, access)),
+        }
+    }
+
+    pub(super) fn emails_view(access: &PortalAccess) -> crate::model::PortalEmailsView {
+        use crate::api::present::{booking_summary, local_date, zone};
+
+        let today = local_date(chrono::Utc::now(), zone(&access.location));
+        crate::model::PortalEmailsView {
+            booking: booking_summary(&access.booking, &access.customer, &access.location, today),
+            emails_on: access.booking.emails_off_at.is_none(),
+            has_address: access.customer.email.as_deref().is_some_and(|e| !e.is_empty()),
         }
     }
 

@@ -57,6 +57,16 @@ pub struct BookingView {
     pub party_size: i64,
 }
 
+/// The customer's email choice for one booking: the page an email's unsubscribe link opens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PortalEmailsView {
+    pub booking: BookingView,
+    /// Emails come when a reply waits unread.
+    pub emails_on: bool,
+    /// The booking has an address to send them to.
+    pub has_address: bool,
+}
+
 /// A row of the Bookings list, and of a customer's bookings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BookingRowView {

@@ -18,9 +18,11 @@ struct DueRecord {
     due: DateTime<Utc>,
 }
 
-/// The customer, if the booking's emails are on and they gave an address.
+/// The customer, if the booking's emails are on, they gave an address and the portal the email
+/// links to is open.
 const CUSTOMER_EMAIL: &str = "
-    IF $t.booking.emails_off_at = NONE AND string::len($t.booking.customer.email ?? '') > 0 {
+    IF $t.booking.emails_off_at = NONE AND string::len($t.booking.customer.email ?? '') > 0
+        AND $t.location.portal_enabled = true {
         CREATE email CONTENT { kind: 'customer_reply', thread: $thread, location: $t.location,
             recipient: $t.booking.customer.email, after_seq: $t.customer_read_seq, through_seq: $t.last_seq,
             status: 'pending', next_attempt_at: $now, created_at: $now, updated_at: $now };

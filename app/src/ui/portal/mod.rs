@@ -1,5 +1,9 @@
 //! The customer's page, `/portal/{token}`: their booking and their conversation with the team.
 
+mod emails;
+
+pub use emails::PortalEmailsPage;
+
 use std::future::Future;
 
 use leptos::prelude::*;
