@@ -248,6 +248,30 @@ async fn settings_switch_the_portal_and_messaging() {
 }
 
 #[tokio::test]
+async fn each_staff_member_saves_their_own_alerts_and_the_location_its_email_delays() {
+    let (app, _) = app(true).await;
+    let jon = sign_in(&app, JON).await;
+    let maya = sign_in(&app, MAYA).await;
+    let saved = json(&app, &jon, "save_my_alerts", &[("desktop", "true"), ("sound", "false"), ("email", "true")]).await;
+    assert_eq!(saved, serde_json::json!({ "desktop": true, "sound": false, "email": true }));
+    assert_eq!(json(&app, &jon, "me", &[]).await["alerts"], saved, "kept with the session's staff member");
+    let untouched = serde_json::json!({ "desktop": false, "sound": false, "email": false });
+    assert_eq!(json(&app, &maya, "me", &[]).await["alerts"], untouched, "only their own");
+    let (status, _, _) =
+        call(&app, None, "save_my_alerts", &[("desktop", "true"), ("sound", "true"), ("email", "true")]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let settings = [("portal_enabled", "true"), ("messaging_enabled", "true"), ("customer_email_minutes", "30")];
+    let saved = json(&app, &jon, "save_location_settings", &settings).await;
+    assert_eq!((saved["customer_email_minutes"].as_u64(), saved["team_email_minutes"].as_u64()), (Some(30), None));
+    assert_eq!(saved["sends_email"], false, "no SMTP server in the tests' app state");
+    let too_long = [("portal_enabled", "true"), ("messaging_enabled", "true"), ("team_email_minutes", "100000")];
+    let (status, body, _) = call(&app, Some(&jon), "save_location_settings", &too_long).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("between a minute and a day"), "{body}");
+}
+
+#[tokio::test]
 async fn logout_ends_the_session() {
     let (app, _) = app(true).await;
     let maya = sign_in(&app, MAYA).await;

@@ -292,7 +292,10 @@ async fn the_links_in_a_customer_email_open_the_portal_and_stop_the_emails() {
     pass(&mailer, t0 + Duration::minutes(60)).await;
     assert_eq!(smtp.take().len(), 1);
 
-    let bad = Request::post("/portal/not-a-real-token/unsubscribe").header("host", "parley.test").body(Body::empty()).unwrap();
+    let bad = Request::post("/portal/not-a-real-token/unsubscribe")
+        .header("host", "parley.test")
+        .body(Body::empty())
+        .unwrap();
     assert_eq!(send(&app, bad).await.0, StatusCode::NOT_FOUND);
 }
 

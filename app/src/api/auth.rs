@@ -81,6 +81,7 @@ pub async fn me() -> Result<StaffView, DashError> {
         location,
         portal_enabled,
         messaging_enabled,
+        alerts: super::alerts::alerts_view(ctx.session.staff.alerts),
     })
 }
 

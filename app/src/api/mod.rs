@@ -1,5 +1,6 @@
 //! Server functions, one file per audience. Each checks who is asking, calls the store, maps errors.
 
+pub mod alerts;
 pub mod api_keys;
 pub mod auth;
 pub mod bookings;

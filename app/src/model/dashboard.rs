@@ -23,6 +23,18 @@ pub struct StaffView {
     pub location: Option<LocationView>,
     pub portal_enabled: bool,
     pub messaging_enabled: bool,
+    pub alerts: AlertsView,
+}
+
+/// How a staff member wants to hear of customer messages (Settings, Notifications).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct AlertsView {
+    /// A desktop notification when a customer writes and the dashboard is not in front of them.
+    pub desktop: bool,
+    /// A short sound with it.
+    pub sound: bool,
+    /// An email when a customer message waits unread at one of their locations.
+    pub email: bool,
 }
 
 /// A row of the Conversations list.

@@ -1,9 +1,12 @@
 //! The team's dashboard: a shell with navigation around the Conversations, Settings and booking pages.
 
+pub mod alerts;
 pub mod api_keys;
 pub mod bookings;
 pub mod conversations;
 pub mod customer;
+pub mod desktop;
+pub mod notifications;
 pub mod settings;
 pub mod shell;
 pub mod state;

@@ -1,5 +1,6 @@
-//! `/dashboard/settings`: the current location's Customer Portal and Support Messaging switches,
-//! saved as soon as they change.
+//! `/dashboard/settings`: the current location's Customer Portal and Support Messaging switches
+//! and its email delays, saved as soon as they change; then the staff member's own notifications,
+//! the webhooks and the API keys.
 
 use leptos::prelude::*;
 
@@ -19,7 +20,13 @@ pub fn SettingsPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match settings.await {
-                        Ok(s) => view! { <SettingsForm initial=s/> }.into_any(),
+                        Ok(s) => view! {
+                            <SettingsForm initial=s.clone()/>
+                            <super::notifications::NotificationsSection
+                                sends_email=s.sends_email
+                                team_email_minutes=s.team_email_minutes
+                            />
+                        }.into_any(),
                         Err(err) => view! { <p class="error">{err.to_string()}</p> }.into_any(),
                     }
                 })}
@@ -27,6 +34,33 @@ pub fn SettingsPage() -> impl IntoView {
             <super::webhooks::WebhooksSection/>
             <super::api_keys::ApiKeysSection/>
         </main>
+    }
+}
+
+/// The delays offered, in minutes; a delay saved through another way is offered too.
+const DELAYS: [u32; 8] = [5, 10, 15, 30, 60, 120, 240, 1_440];
+
+fn delay_label(minutes: u32) -> String {
+    match minutes {
+        m if m % 1_440 == 0 => format!("After {} day{}", m / 1_440, if m == 1_440 { "" } else { "s" }),
+        m if m % 60 == 0 => format!("After {} hour{}", m / 60, if m == 60 { "" } else { "s" }),
+        m => format!("After {m} minutes"),
+    }
+}
+
+#[component]
+fn DelaySelect(id: &'static str, delay: RwSignal<Option<u32>>, on_change: impl Fn() + 'static) -> impl IntoView {
+    let mut offered = DELAYS.to_vec();
+    if let Some(m) = delay.get_untracked().filter(|m| !DELAYS.contains(m)) {
+        offered.push(m);
+        offered.sort_unstable();
+    }
+    view! {
+        <select id=id prop:value=move || delay.get().map_or("off".to_owned(), |m| m.to_string())
+            on:change=move |ev| { delay.set(event_target_value(&ev).parse().ok()); on_change(); }>
+            <option value="off">"Never"</option>
+            {offered.into_iter().map(|m| view! { <option value=m.to_string()>{delay_label(m)}</option> }).collect_view()}
+        </select>
     }
 }
 
@@ -83,6 +117,20 @@ fn SettingsForm(initial: LocationSettingsView) -> impl IntoView {
                 " Support Messaging"
             </label>
             <p class="muted">"Customers can write to your team from the portal. Both switches must be on."</p>
+            <h2>"Emails"</h2>
+            <div class="field-row">
+                <label for="customer-email-delay">"Email the customer when a reply waits unread"</label>
+                <DelaySelect id="customer-email-delay" delay=customer_email on_change=save/>
+            </div>
+            <p class="muted">"One email per unread stretch, with a link back to the conversation and a way to stop them."</p>
+            <div class="field-row">
+                <label for="team-email-delay">"Email the team when a customer message waits unread"</label>
+                <DelaySelect id="team-email-delay" delay=team_email on_change=save/>
+            </div>
+            <p class="muted">"Sent to the staff of this location who chose it under Notifications."</p>
+            {(!initial.sends_email).then(|| view! {
+                <p class="notice" data-testid="no-smtp">{super::notifications::NO_SMTP}</p>
+            })}
             <p role="status" data-testid="settings-status">
                 {move || match status() {
                     Some(Ok(s)) => view! { <span class="ok">{s}</span> }.into_any(),

@@ -70,15 +70,20 @@ fn Shell(me: StaffView, start: InboxStartView) -> impl IntoView {
     let dash = DashState::new(me, start);
     provide_context(dash);
 
+    let announce = super::alerts::use_alerts(dash);
     // Every change after the last one seen, a page at a time until there are no more.
-    use_polling(move || async move {
-        loop {
-            let Ok(changes) = get_inbox_changes(dash.changes.get_value()).await else { return };
-            dash.take_changes(changes.rows);
-            dash.status.set(changes.status);
-            dash.changes.set_value(changes.next);
-            if !changes.more {
-                return;
+    use_polling(move || {
+        let announce = announce.clone();
+        async move {
+            loop {
+                let Ok(changes) = get_inbox_changes(dash.changes.get_value()).await else { return };
+                announce(&changes.rows);
+                dash.take_changes(changes.rows);
+                dash.status.set(changes.status);
+                dash.changes.set_value(changes.next);
+                if !changes.more {
+                    return;
+                }
             }
         }
     });
