@@ -1,13 +1,50 @@
 import { test as base, expect, BrowserContext, BrowserContextOptions, Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
 
 /** A Parley server of one test's own, on a fresh in-memory database with the demo data. */
 export interface Server {
   baseURL: string;
   /** What the server printed to stderr, for a failing test's report. */
   log: () => string;
+  /** With `mail: true`, the emails the SMTP server took so far, oldest first; else always empty. */
+  emails: () => CapturedEmail[];
+}
+
+/** An email as server/tests/smtp_capture.py writes it down. */
+export interface CapturedEmail {
+  rcpt_tos: string[];
+  headers: [string, string][];
+  text: string;
+  html: string;
+}
+
+/** aiosmtpd on a free loopback port (server/tests/smtp_capture.py), writing each email to a directory. */
+async function startSmtpCapture() {
+  const dir = mkdtempSync(join(tmpdir(), "parley-smtp-"));
+  const python = process.env.PARLEY_TEST_PYTHON ?? `${process.env.HOME}/.cache/parley/tools/venv/bin/python`;
+  const child = spawn(python, ["../server/tests/smtp_capture.py", dir], { stdio: ["ignore", "pipe", "inherit"] });
+  const line: string = await new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`smtp_capture.py exited with ${code}; is aiosmtpd installed?`)));
+    createInterface({ input: child.stdout! }).once("line", resolve);
+  });
+  const port = Number(line.replace("PORT ", ""));
+  const emails = (): CapturedEmail[] =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith(".json"))
+      .sort()
+      .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")));
+  const stop = () => {
+    child.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { url: `smtp://127.0.0.1:${port}`, emails, stop };
 }
 
 async function freePort(): Promise<number> {
@@ -21,9 +58,10 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startServer(): Promise<{ server: Server; stop: () => Promise<void> }> {
+async function startServer(mail: boolean): Promise<{ server: Server; stop: () => Promise<void> }> {
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
+  const smtp = mail ? await startSmtpCapture() : null;
   const child: ChildProcess = spawn(process.env.PARLEY_SERVER_BIN ?? "../target/debug/server", [], {
     env: {
       ...process.env,
@@ -32,6 +70,7 @@ async function startServer(): Promise<{ server: Server; stop: () => Promise<void
       PARLEY_DEMO: "1",
       PARLEY_ALLOW_PRIVATE_WEBHOOKS: "1",
       PARLEY_LOG: "warn",
+      ...(smtp ? { PARLEY_SMTP_URL: smtp.url, PARLEY_MAIL_FROM: "parley@parley.test" } : {}),
     },
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -49,12 +88,14 @@ async function startServer(): Promise<{ server: Server; stop: () => Promise<void
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const stop = async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGTERM");
-    await exited;
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    }
+    smtp?.stop();
   };
-  return { server: { baseURL, log: () => log }, stop };
+  return { server: { baseURL, log: () => log, emails: smtp?.emails ?? (() => []) }, stop };
 }
 
 /** Collects what would mean the page is broken: an uncaught error, a panic in the wasm (which logs
@@ -76,6 +117,8 @@ function watchContext(context: BrowserContext, errors: string[]) {
 }
 
 type Fixtures = {
+  /** Start the server with an SMTP server to send to (`test.use({ mail: true })`). */
+  mail: boolean;
   server: Server;
   errors: string[];
   /** A page in a browser context of its own (another person, another device), watched like `page`. */
@@ -85,8 +128,9 @@ type Fixtures = {
 /** Playwright's test with a server of its own, in which any page of any context that throws, panics or
  * breaks its security policy fails the test. */
 export const test = base.extend<Fixtures>({
-  server: async ({}, use, testInfo) => {
-    const { server, stop } = await startServer();
+  mail: [false, { option: true }],
+  server: async ({ mail }, use, testInfo) => {
+    const { server, stop } = await startServer(mail);
     await use(server);
     await stop();
     if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach("server.log", { body: server.log() });

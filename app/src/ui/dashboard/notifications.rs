@@ -44,11 +44,8 @@ pub fn NotificationsSection(sends_email: bool, team_email_minutes: Option<u32>) 
         None => None,
     };
     let email_when = match team_email_minutes {
-        Some(m) => {
-            format!("Email me when a customer message has waited unread for {m} minutes (set for each location above).")
-        }
-        None => "Email me when a customer message waits unread (this location sends no such emails now; see above)."
-            .to_owned(),
+        Some(m) => format!("Email me when a customer message waits unread (after {m} minutes at this location)"),
+        None => "Email me when a customer message waits unread (this location sends none now; see above)".to_owned(),
     };
     view! {
         <section class="card notifications" aria-labelledby="notifications-heading">
@@ -91,7 +88,7 @@ pub fn NotificationsSection(sends_email: bool, team_email_minutes: Option<u32>) 
                     on:change=move |ev| store(|a, on| a.email = on, event_target_checked(&ev))/>
                 {format!(" {email_when}")}
             </label>
-            {(!sends_email).then(|| view! { <p class="notice">{NO_SMTP}</p> })}
+            {(!sends_email).then(|| view! { <p class="muted">"(Email is not set up on this server; see above.)"</p> })}
             <p role="status" data-testid="alerts-status">
                 {move || match status() {
                     Some(Ok(s)) => view! { <span class="ok">{s}</span> }.into_any(),
