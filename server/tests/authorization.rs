@@ -86,12 +86,15 @@ fn calls(k: &Kayaks) -> Vec<Call> {
         ("portal_poll", PortalToken, vec![token(), ("after_seq", s("0"))]),
         ("portal_send", PortalToken, vec![token(), client_id(), ("body", s("hello"))]),
         ("portal_mark_read", PortalToken, vec![token()]),
+        ("portal_emails", PortalToken, vec![token()]),
+        ("portal_set_emails", PortalToken, vec![token(), ("on", s("false"))]),
         ("me", Staff, vec![]),
         ("inbox_start", Staff, vec![]),
         ("inbox_page", Staff, vec![("unread_only", s("false")), ("search", s(""))]),
         ("inbox_changes", Staff, vec![("after", s("0."))]),
         ("bookings", Staff, vec![("search", s("")), ("date", s(""))]),
         ("location_settings", Staff, vec![]),
+        ("save_my_alerts", Staff, vec![("desktop", s("true")), ("sound", s("true")), ("email", s("true"))]),
         ("save_location_settings", Staff, vec![("portal_enabled", s("true")), ("messaging_enabled", s("true"))]),
         ("webhook_settings", Staff, vec![]),
         ("create_webhook", Staff, vec![("url", s("http://127.0.0.1:9/x")), ("event_types[0]", s("message.created"))]),
@@ -142,8 +145,9 @@ async fn snapshot(store: &Store, k: &Kayaks) -> String {
     let location = store.location(&k.location).await.unwrap();
     let endpoints = store.webhook_endpoints(&k.location).await.unwrap();
     let keys = store.api_keys(&k.location).await.unwrap();
+    let alerts = store.staff_by_email(JON.0).await.unwrap().map(|jon| jon.alerts);
     format!(
-        "{thread:?} {location:?} {endpoints:?} {keys:?} {:?}",
+        "{thread:?} {location:?} {endpoints:?} {keys:?} {alerts:?} {:?}",
         store.portal_access(DEMO_PORTAL_TOKEN).await.unwrap()
     )
 }
