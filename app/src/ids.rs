@@ -59,6 +59,8 @@ record_ids! {
     DeliveryId => "webhook_delivery",
     EventId => "event",
     EmailId => "email",
+    /// Random and long: a file's address must not be guessable.
+    AttachmentId => "attachment",
 }
 
 impl ThreadId {

@@ -17,6 +17,59 @@ pub enum BodyError {
     Empty,
     #[error("This message is {chars} characters long; the limit is {MAX_BODY_CHARS}.")]
     TooLong { chars: usize },
+    #[error("A message can carry at most {MAX_FILES} files; this one has {files}.")]
+    TooManyFiles { files: usize },
+}
+
+/// How many files one message may carry.
+pub const MAX_FILES: usize = 5;
+
+/// Checks a message that carries `files` files: its text may be empty only when it has files.
+pub fn validate_message(raw: &str, files: usize) -> Result<String, BodyError> {
+    if files > MAX_FILES {
+        return Err(BodyError::TooManyFiles { files });
+    }
+    if files > 0 && raw.trim().is_empty() {
+        return Ok(String::new());
+    }
+    validate_body(raw)
+}
+
+/// A message's one-line preview: its text, or, for files only, what they are: "Photo",
+/// "2 photos", the file's name, "3 files". `files` are (name, content type).
+pub fn message_preview(body: &str, files: &[(&str, &str)]) -> String {
+    if !body.trim().is_empty() || files.is_empty() {
+        return preview(body);
+    }
+    let photos = files.iter().filter(|(_, kind)| kind.starts_with("image/")).count();
+    match files {
+        _ if photos == files.len() && photos == 1 => "Photo".to_owned(),
+        _ if photos == files.len() => format!("{photos} photos"),
+        [(name, _)] => preview(name),
+        _ => format!("{} files", files.len()),
+    }
+}
+
+/// What files a message carries, for a line of text: "1 photo", "2 photos and 1 file".
+pub fn files_label(files: &[(&str, &str)]) -> String {
+    let photos = files.iter().filter(|(_, kind)| kind.starts_with("image/")).count();
+    let others = files.len() - photos;
+    let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    match (photos, others) {
+        (0, 0) => String::new(),
+        (p, 0) => count(p, "photo", "photos"),
+        (0, o) => count(o, "file", "files"),
+        (p, o) => format!("{} and {}", count(p, "photo", "photos"), count(o, "file", "files")),
+    }
+}
+
+/// A file size as people read it: "820 KB", "4.2 MB".
+pub fn file_size(bytes: i64) -> String {
+    match bytes {
+        b if b < 1_000 => format!("{b} B"),
+        b if b < 1_000_000 => format!("{} KB", (b + 500) / 1_000),
+        b => format!("{:.1} MB", b as f64 / 1_000_000.0),
+    }
 }
 
 /// Trims a body and checks it is 1..=4000 characters. Returns the text to store.
@@ -204,6 +257,27 @@ mod tests {
         let p = preview(&long);
         assert_eq!(p.chars().count(), 80);
         assert!(p.ends_with('…'));
+    }
+
+    #[test]
+    fn files_are_named_where_there_is_no_text() {
+        let photo = ("IMG_1.jpg", "image/jpeg");
+        let pdf = ("waiver.pdf", "application/pdf");
+        assert_eq!(message_preview("Look at this", &[photo]), "Look at this");
+        assert_eq!(message_preview("", &[photo]), "Photo");
+        assert_eq!(message_preview("  ", &[photo, photo]), "2 photos");
+        assert_eq!(message_preview("", &[pdf]), "waiver.pdf");
+        assert_eq!(message_preview("", &[photo, pdf]), "2 files");
+        assert_eq!(files_label(&[photo]), "1 photo");
+        assert_eq!(files_label(&[photo, photo, pdf]), "2 photos and 1 file");
+        assert_eq!(files_label(&[pdf, pdf]), "2 files");
+        assert_eq!(validate_message("  ", 1), Ok(String::new()));
+        assert_eq!(validate_message("  ", 0), Err(BodyError::Empty));
+        assert_eq!(validate_message("hi", 6), Err(BodyError::TooManyFiles { files: 6 }));
+        assert_eq!(
+            (file_size(999), file_size(820_400), file_size(4_210_000)),
+            ("999 B".into(), "820 KB".into(), "4.2 MB".into())
+        );
     }
 
     #[test]

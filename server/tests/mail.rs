@@ -145,6 +145,7 @@ async fn say(store: &Store, thread: &ThreadId, side: SenderType, body: &str, at:
         sender_name: name,
         body,
         client_id: &client_id,
+        files: &[],
         at,
     };
     store.append_message(new).await.unwrap();

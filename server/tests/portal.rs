@@ -208,6 +208,7 @@ async fn poll_returns_only_newer_messages_and_the_read_cursors() {
             sender_name: "Support",
             body: "Yes, free parking right at the dock.",
             client_id: "op-1",
+            files: &[],
             at: chrono::Utc::now(),
         })
         .await

@@ -92,6 +92,7 @@ pub async fn portal_send(token: String, client_id: String, body: String) -> Resu
             sender_name: &access.customer.full_name(),
             body: &body,
             client_id: &client_id,
+            files: &[],
             at: now,
         })
         .await

@@ -27,9 +27,21 @@ pub fn chat_message(message: MessageRecord, tz: Tz) -> MessageView {
         sender_type: message.sender_type,
         sender_name: message.sender_name,
         body: message.body,
+        files: message.files.into_iter().map(file_view).collect(),
         client_id: message.client_id,
         day: local.date_naive(),
         time: clock_time(local.time()),
+    }
+}
+
+pub fn file_view(file: crate::store::attachments::MessageFileRecord) -> crate::model::FileView {
+    crate::model::FileView {
+        id: file.id,
+        name: file.name,
+        content_type: file.content_type,
+        size: file.size,
+        width: file.width,
+        height: file.height,
     }
 }
 

@@ -79,6 +79,7 @@ pub async fn thread_reply(thread_id: ThreadId, client_id: String, body: String) 
             sender_name: &staff.display_name(),
             body: &body,
             client_id: &client_id,
+            files: &[],
             at: chrono::Utc::now(),
         })
         .await?;

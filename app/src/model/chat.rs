@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{BookingId, CustomerId, MessageId, ThreadId};
+use crate::ids::{AttachmentId, BookingId, CustomerId, MessageId, ThreadId};
 
 use super::booking::BookingView;
 
@@ -47,11 +47,32 @@ pub struct MessageView {
     pub seq: i64,
     pub sender_type: SenderType,
     pub sender_name: String,
+    /// Empty for a message of files only.
     pub body: String,
+    pub files: Vec<FileView>,
     pub client_id: String,
     pub day: chrono::NaiveDate,
     /// "14:05"
     pub time: String,
+}
+
+/// A photo or a file in a message. Each side reads it at an address of its own (the portal's or
+/// the dashboard's), made from the id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileView {
+    pub id: AttachmentId,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+    /// A photo's size in pixels, so the page keeps its place before it loads.
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+}
+
+impl FileView {
+    pub fn is_image(&self) -> bool {
+        self.content_type.starts_with("image/")
+    }
 }
 
 /// Both sides' read state of a thread; comes back with every poll so "Seen" updates live.

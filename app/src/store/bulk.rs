@@ -273,6 +273,7 @@ mod tests {
                 sender_name: "Alex Berg",
                 body: "One more",
                 client_id: "after-generation",
+                files: &[],
                 at: Utc::now(),
             })
             .await

@@ -4,7 +4,8 @@
 use surrealdb::types::{Error, Kind, RecordId, RecordIdKey, SurrealValue, Value};
 
 use crate::ids::{
-    ApiKeyId, BookingId, CustomerId, DeliveryId, EmailId, EndpointId, EventId, LocationId, MessageId, StaffId, ThreadId,
+    ApiKeyId, AttachmentId, BookingId, CustomerId, DeliveryId, EmailId, EndpointId, EventId, LocationId, MessageId,
+    StaffId, ThreadId,
 };
 
 /// The record `table:key` of a table without an id type (a throttle, a migration's own rows).
@@ -56,7 +57,18 @@ macro_rules! stored_as_records {
 }
 
 stored_as_records!(
-    LocationId, StaffId, CustomerId, BookingId, ThreadId, MessageId, ApiKeyId, EndpointId, DeliveryId, EventId, EmailId
+    LocationId,
+    StaffId,
+    CustomerId,
+    BookingId,
+    ThreadId,
+    MessageId,
+    ApiKeyId,
+    EndpointId,
+    DeliveryId,
+    EventId,
+    EmailId,
+    AttachmentId
 );
 
 /// The model's enums, stored as the values integrators know: a sender as 0 or 1, a status as text.

@@ -368,6 +368,7 @@ mod tests {
                 sender_name: "Ana Silva",
                 body: "hello",
                 client_id: "c1",
+                files: &[],
                 at: Utc::now(),
             })
             .await

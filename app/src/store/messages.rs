@@ -4,14 +4,15 @@
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
+use super::attachments::MessageFileRecord;
 use super::changes::Scope;
 use super::error::is_duplicate_in;
 use super::ids::Record;
 use super::retry::retrying;
 use super::{Store, StoreError};
-use crate::ids::{MessageId, StaffId, ThreadId};
+use crate::ids::{AttachmentId, MessageId, StaffId, ThreadId};
 use crate::model::SenderType;
-use crate::text::{preview, validate_body};
+use crate::text::{message_preview, validate_message};
 
 #[derive(Debug, Clone, PartialEq, SurrealValue)]
 pub struct MessageRecord {
@@ -24,12 +25,15 @@ pub struct MessageRecord {
     pub staff_id: Option<StaffId>,
     /// The sender's name when they wrote it: a customer's name, "First Last" or "Support".
     pub sender_name: String,
+    /// Empty when the message is files only.
     pub body: String,
+    pub files: Vec<MessageFileRecord>,
     pub client_id: String,
     pub created_at: DateTime<Utc>,
 }
 
-/// A message to append. The body is validated (trimmed, 1..=4000 characters) here, whoever sends it.
+/// A message to append. The body is validated (trimmed, up to 4000 characters, empty only with
+/// files) here, whoever sends it.
 #[derive(Debug, Clone)]
 pub struct NewMessage<'a> {
     pub thread_id: &'a ThreadId,
@@ -37,6 +41,8 @@ pub struct NewMessage<'a> {
     pub staff_id: Option<&'a StaffId>,
     pub sender_name: &'a str,
     pub body: &'a str,
+    /// Files the same side uploaded for this booking and has not sent yet (at most 5).
+    pub files: &'a [AttachmentId],
     /// The sender's idempotency key: a second send with the same one returns the first message.
     pub client_id: &'a str,
     pub at: DateTime<Utc>,
@@ -73,14 +79,21 @@ fn append_sql(sender: SenderType) -> String {
     };
     format!(
         "{{
-            LET $t = SELECT last_seq, location, location.customer_email_delay AS customer_delay,
+            LET $t = SELECT last_seq, location, booking, location.customer_email_delay AS customer_delay,
                 location.team_email_delay AS team_delay FROM ONLY $thread;
             IF $t = NONE {{ THROW 'no such thread' }};
+            LET $found = SELECT booking, uploaded_by, message FROM $files;
+            IF array::len($found) != array::len($files)
+                OR array::len($found[WHERE booking != $t.booking OR uploaded_by != $sender_type OR message != NONE]) > 0 {{
+                THROW 'a file is not available'
+            }};
             LET $seq = $t.last_seq + 1;
             UPDATE ONLY $thread SET last_seq = $seq, last_message_at = $at,
                 preview = $preview, last_sender_type = $sender_type, {side};
             LET $m = CREATE ONLY message CONTENT {{ thread: $thread, seq: $seq, sender_type: $sender_type,
-                staff: $staff, sender_name: $sender_name, body: $body, client_id: $client_id, created_at: $at }};
+                staff: $staff, sender_name: $sender_name, body: $body, client_id: $client_id, created_at: $at,
+                files: (SELECT id, name, content_type, size, width, height FROM $files) }};
+            UPDATE $files SET message = $m.id;
             CREATE event CONTENT {{ type: 'message.created', location: $t.location, thread: $thread,
                 message: $m.id, created_at: $at }};
             RETURN $m;
@@ -92,9 +105,10 @@ impl Store {
     /// Appends a message to a thread. A repeated `client_id` returns the first message and
     /// writes nothing; write conflicts with concurrent senders are retried (bounded).
     pub async fn append_message(&self, new: NewMessage<'_>) -> Result<Appended, StoreError> {
-        let body = validate_body(new.body)?;
+        let body = validate_message(new.body, new.files.len())?;
         // A thread stays at its location: the kept copy says which.
         let location_id = self.thread(new.thread_id).await?.location_id;
+        let preview = self.preview_with_files(&body, new.files).await?;
         let sql = append_sql(new.sender_type);
         let thread = new.thread_id.record();
         retrying(|| async {
@@ -106,17 +120,21 @@ impl Store {
                 .write(&changes, sql.as_str(), |q| {
                     q.bind(("thread", thread.clone()))
                         .bind(("at", new.at))
-                        .bind(("preview", preview(&body)))
+                        .bind(("preview", preview.clone()))
                         .bind(("sender_type", new.sender_type.code()))
                         .bind(("staff", new.staff_id.map(Record::record)))
                         .bind(("sender_name", new.sender_name.to_owned()))
                         .bind(("body", body.clone()))
                         .bind(("client_id", new.client_id.to_owned()))
+                        .bind(("files", new.files.iter().map(Record::record).collect::<Vec<_>>()))
                 })
                 .await
                 .and_then(|mut response| response.take::<Option<MessageRecord>>(0));
             match stored {
                 Ok(row) => Ok(Appended { message: row.ok_or(StoreError::NotFound)?, created: true }),
+                Err(err) if err.is_thrown() && err.message().contains("a file is not available") => {
+                    Err(StoreError::Invalid("A file of this message is no longer available; attach it again.".into()))
+                }
                 Err(err) if err.is_thrown() => Err(StoreError::NotFound),
                 // A concurrent send with the same client id won: the next attempt returns its message.
                 Err(err) if is_duplicate_in(&err, "message_client") => Err(StoreError::Conflict),
@@ -124,6 +142,18 @@ impl Store {
             }
         })
         .await
+    }
+
+    /// The thread list's line for a message: its text, or what its files are.
+    async fn preview_with_files(&self, body: &str, files: &[AttachmentId]) -> Result<String, StoreError> {
+        let mut named = Vec::new();
+        for id in files {
+            if let Some(file) = self.attachment(id).await? {
+                named.push((file.name, file.content_type));
+            }
+        }
+        let named: Vec<(&str, &str)> = named.iter().map(|(n, c)| (n.as_str(), c.as_str())).collect();
+        Ok(message_preview(body, &named))
     }
 
     pub async fn message_by_client_id(
@@ -199,6 +229,7 @@ mod tests {
             sender_name: "Ana Silva",
             body,
             client_id,
+            files: &[],
             at: Utc::now(),
         }
     }

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/006_inbox_rank_index.surql"),
     include_str!("migrations/007_thread_stamps.surql"),
     include_str!("migrations/008_email_alerts.surql"),
+    include_str!("migrations/009_attachments.surql"),
 ];
 
 #[derive(SurrealValue)]

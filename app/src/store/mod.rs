@@ -15,6 +15,7 @@ mod retry;
 mod test_support;
 
 pub mod api_keys;
+pub mod attachments;
 pub mod bookings;
 #[cfg(any(test, feature = "bench"))]
 pub mod bulk;

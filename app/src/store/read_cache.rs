@@ -149,6 +149,7 @@ mod tests {
             sender_name: "Someone",
             body: "Hello",
             client_id,
+            files: &[],
             at: Utc::now(),
         }
     }

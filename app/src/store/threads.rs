@@ -200,6 +200,7 @@ mod tests {
                 sender_name: "someone",
                 body: "hello",
                 client_id,
+                files: &[],
                 at: Utc::now(),
             })
             .await

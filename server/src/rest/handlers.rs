@@ -160,6 +160,7 @@ pub async fn post_thread_message(
             sender_name,
             body: &text,
             client_id: &body.client_id,
+            files: &[],
             at: chrono::Utc::now(),
         })
         .await?;

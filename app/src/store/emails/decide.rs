@@ -110,6 +110,7 @@ mod tests {
             sender_name: "Someone",
             body: "Hello",
             client_id: &client_id,
+            files: &[],
             at: at(minute),
         };
         store.append_message(new).await.unwrap();

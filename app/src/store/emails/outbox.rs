@@ -168,6 +168,7 @@ mod tests {
             sender_name: "Someone",
             body,
             client_id: &client_id,
+            files: &[],
             at: at(minute),
         };
         store.append_message(new).await.unwrap();

@@ -93,6 +93,7 @@ pub async fn seed_demo(store: &Store) -> Result<Seeded, StoreError> {
                 sender_name: &sender_name,
                 body: m.body,
                 client_id: &format!("demo-message-{n}"),
+                files: &[],
                 at,
             })
             .await?;

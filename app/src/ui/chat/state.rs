@@ -97,6 +97,7 @@ mod tests {
 
     fn message(seq: i64) -> MessageView {
         MessageView {
+            files: Vec::new(),
             id: crate::ids::MessageId::new(format!("m{seq}")),
             seq,
             sender_type: SenderType::Customer,
