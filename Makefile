@@ -46,7 +46,7 @@ lint: rust-tools
 
 # One cargo invocation for the packages, so their dependencies build once with one feature set.
 # nextest runs every test in a process of its own under a time limit (.config/nextest.toml).
-# The mail tests start aiosmtpd with the tools' Python.
+# The mail tests start aiosmtpd with the tools' Python, the storage tests its moto_server.
 test-rust: rust-tools python-tools
 	PARLEY_TEST_PYTHON=$(PYTHON) cargo nextest run -p app -p server -p bench --features app/ssr
 
@@ -90,16 +90,18 @@ e2e-tools: apt-tools
 	@cd end2end && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; }
 
 # From PyPI, in a virtual environment of their own: schemathesis for the REST contract, aiosmtpd
-# as the SMTP server the mail tests send to.
+# as the SMTP server the mail tests send to, moto as the S3 API server the storage tests use.
 SCHEMATHESIS_VERSION := 4.32.5
 AIOSMTPD_VERSION := 1.4.6
+MOTO_VERSION := 5.2.5
 PYTHON := $(TOOLS_DIR)/venv/bin/python
 python-tools:
 	@{ $(TOOLS_DIR)/venv/bin/st --version 2>/dev/null | grep -q "$(SCHEMATHESIS_VERSION)" && \
-	   $(PYTHON) -m pip show aiosmtpd 2>/dev/null | grep -qx "Version: $(AIOSMTPD_VERSION)"; } || { \
+	   $(PYTHON) -m pip show aiosmtpd 2>/dev/null | grep -qx "Version: $(AIOSMTPD_VERSION)" && \
+	   $(PYTHON) -m pip show moto 2>/dev/null | grep -qx "Version: $(MOTO_VERSION)"; } || { \
 	  python3 -m venv $(TOOLS_DIR)/venv && \
 	  $(PYTHON) -m pip install --quiet --disable-pip-version-check \
-	    schemathesis==$(SCHEMATHESIS_VERSION) aiosmtpd==$(AIOSMTPD_VERSION); }
+	    schemathesis==$(SCHEMATHESIS_VERSION) aiosmtpd==$(AIOSMTPD_VERSION) 'moto[server]==$(MOTO_VERSION)'; }
 
 # Release builds: the site (wasm-release profile, wasm-opt -Oz, gzip and brotli copies of the assets,
 # hashed file names) and the server, then parley-bench.

@@ -3,6 +3,7 @@
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 
+use crate::store::blobs::Blobs;
 use crate::store::Store;
 
 /// Shared, cheap to clone. `leptos_routes_with_context` provides it as context to every page and
@@ -21,6 +22,8 @@ pub struct AppState {
     pub api_limit: RateLimit,
     /// Email goes out through SMTP; without it, what would be sent is only logged.
     pub sends_email: bool,
+    /// Where files' bytes live (`main` sets the configured store; tests keep them in memory).
+    pub blobs: Blobs,
 }
 
 /// A token bucket: `burst` requests at once, refilled at `per_second`.
@@ -41,6 +44,7 @@ impl AppState {
             changes_settle: crate::store::inbox::CHANGES_SETTLE,
             api_limit: RateLimit { burst: 60, per_second: 20 },
             sends_email: false,
+            blobs: Blobs::in_memory(),
         }
     }
 }

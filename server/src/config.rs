@@ -47,12 +47,49 @@ pub struct Config {
     #[arg(long, env = "PARLEY_PUBLIC_URL")]
     pub public_url: Option<String>,
 
+    /// Where uploaded photos and files are kept when no S3 bucket is set.
+    #[arg(long, env = "PARLEY_FILES", default_value = "data/files")]
+    pub files: std::path::PathBuf,
+
+    /// An S3-compatible bucket for photos and files (several servers share it); PARLEY_FILES is
+    /// then unused.
+    #[arg(long, env = "PARLEY_S3_BUCKET")]
+    pub s3_bucket: Option<String>,
+
+    /// The S3 API's address for a service other than AWS (http://127.0.0.1:9000).
+    #[arg(long, env = "PARLEY_S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+
+    #[arg(long, env = "PARLEY_S3_REGION", default_value = "us-east-1")]
+    pub s3_region: String,
+
+    #[arg(long, env = "PARLEY_S3_ACCESS_KEY_ID", default_value = "")]
+    pub s3_access_key_id: String,
+
+    #[arg(long, env = "PARLEY_S3_SECRET_ACCESS_KEY", hide_env_values = true)]
+    pub s3_secret_access_key: Option<Secret>,
+
     /// Log filter, in tracing's EnvFilter syntax (for example "info" or "server=debug,info").
     #[arg(long, env = "PARLEY_LOG", default_value = "info")]
     pub log: String,
 }
 
 impl Config {
+    /// Where files' bytes go: the S3 bucket if one is set, else the directory.
+    pub fn blobs(&self) -> Result<app::store::blobs::Blobs, String> {
+        use app::store::blobs::{Blobs, S3Settings};
+        match &self.s3_bucket {
+            Some(bucket) => Blobs::s3(&S3Settings {
+                bucket: bucket.clone(),
+                endpoint: self.s3_endpoint.clone(),
+                region: self.s3_region.clone(),
+                access_key_id: self.s3_access_key_id.clone(),
+                secret_access_key: self.s3_secret_access_key.as_ref().map(|s| s.0.clone()).unwrap_or_default(),
+            }),
+            None => Blobs::local(&self.files),
+        }
+    }
+
     /// The base of every link in an email.
     pub fn public_url(&self) -> String {
         self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.addr))
@@ -89,12 +126,21 @@ mod tests {
         assert!(c.smtp_url.is_none());
         assert_eq!(c.mail_from.to_string(), "parley@localhost");
         assert_eq!(c.public_url(), "http://127.0.0.1:3000");
+        assert_eq!(c.files, std::path::PathBuf::from("data/files"));
+        assert!(c.s3_bucket.is_none());
     }
 
     #[test]
-    fn the_smtp_password_is_never_printed_and_a_bad_sender_is_an_error() {
-        let c = Config::try_parse_from(["parley", "--smtp-url", "smtps://me:hunter2@mail.example.com:465"]).unwrap();
-        assert!(!format!("{c:?}").contains("hunter2"), "{c:?}");
+    fn secrets_are_never_printed_and_a_bad_sender_is_an_error() {
+        let c = Config::try_parse_from([
+            "parley",
+            "--smtp-url",
+            "smtps://me:hunter2@mail.example.com:465",
+            "--s3-secret-access-key",
+            "s3cr3t-key",
+        ])
+        .unwrap();
+        assert!(!format!("{c:?}").contains("hunter2") && !format!("{c:?}").contains("s3cr3t"), "{c:?}");
         let err = Config::try_parse_from(["parley", "--mail-from", "not an address"]).unwrap_err();
         assert!(err.to_string().contains("--mail-from"), "{err}");
     }

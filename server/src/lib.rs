@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod config;
+pub mod files;
 pub mod mail;
 pub mod origin;
 pub mod rest;

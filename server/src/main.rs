@@ -59,7 +59,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             from: lettre::message::Mailbox::new(None, config.mail_from.clone()),
         },
     ));
+    let blobs = config.blobs().map_err(anyhow::Error::msg)?;
+    let sweeper = server::files::sweep::spawn_sweeper(store.clone(), blobs.clone());
     let state = AppState {
+        blobs,
         demo: config.demo,
         sends_email,
         allow_private_webhooks: config.allow_private_webhooks,
@@ -76,6 +79,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .context("the server stopped with an error")?;
     dispatcher.abort();
     mailer.abort();
+    sweeper.abort();
     tracing::info!("parley stopped");
     Ok(())
 }

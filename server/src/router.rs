@@ -21,6 +21,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/api/ping", get(ping))
         .route("/portal/{token}/unsubscribe", post(crate::unsubscribe::one_click))
+        .merge(crate::files::routes())
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

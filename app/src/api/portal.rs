@@ -6,6 +6,7 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
+use crate::ids::AttachmentId;
 use crate::model::{
     ChatChangesView, EarlierMessagesView, MessageView, PortalEmailsView, PortalPageView, ReadStateView,
 };
@@ -69,10 +70,17 @@ pub async fn portal_earlier(token: String, before_seq: i64) -> Result<EarlierMes
 /// Sends a customer message. The first one creates the booking's thread; a retry with the same
 /// `client_id` returns the message already stored instead of a second one.
 #[server(endpoint = "portal_send")]
-pub async fn portal_send(token: String, client_id: String, body: String) -> Result<MessageView, PortalError> {
+pub async fn portal_send(
+    token: String,
+    client_id: String,
+    body: String,
+    /// Files uploaded for this message (`/portal/{token}/files`).
+    #[server(default)]
+    files: Vec<AttachmentId>,
+) -> Result<MessageView, PortalError> {
     use crate::api::present::{chat_message, zone};
     use crate::store::messages::NewMessage;
-    use crate::text::validate_body;
+    use crate::text::validate_message;
 
     let (store, access) = guard::open(&token).await?;
     if !access.location.messaging_enabled {
@@ -81,7 +89,8 @@ pub async fn portal_send(token: String, client_id: String, body: String) -> Resu
     if uuid::Uuid::parse_str(&client_id).is_err() {
         return Err(guard::status(PortalError::InvalidMessage("The message id is not a UUID.".into())));
     }
-    let body = validate_body(&body).map_err(|e| guard::status(PortalError::InvalidMessage(e.to_string())))?;
+    let body =
+        validate_message(&body, files.len()).map_err(|e| guard::status(PortalError::InvalidMessage(e.to_string())))?;
     let now = chrono::Utc::now();
     let (thread, _) = store.get_or_create_thread(&access.booking.id, now).await.map_err(guard::store_error)?;
     let appended = store
@@ -92,7 +101,7 @@ pub async fn portal_send(token: String, client_id: String, body: String) -> Resu
             sender_name: &access.customer.full_name(),
             body: &body,
             client_id: &client_id,
-            files: &[],
+            files: &files,
             at: now,
         })
         .await
@@ -186,6 +195,7 @@ mod guard {
     pub(super) fn store_error(err: StoreError) -> PortalError {
         let mapped = match err {
             StoreError::InvalidBody(e) => PortalError::InvalidMessage(e.to_string()),
+            StoreError::Invalid(why) => PortalError::InvalidMessage(why),
             StoreError::Contended { .. } | StoreError::Conflict => PortalError::Busy,
             StoreError::NotFound => PortalError::LinkNotValid,
             other => {

@@ -36,6 +36,18 @@ pub enum GuardError {
 pub async fn staff_context() -> Result<StaffContext, GuardError> {
     let store = expect_context::<AppState>().store;
     let headers: HeaderMap = leptos_axum::extract().await.map_err(|_| GuardError::SignedOut)?;
+    let (session, token) = staff_session(&store, &headers).await?;
+    let location_id = session
+        .location_id
+        .clone()
+        .filter(|l| session.staff.reach().covers(l))
+        .or_else(|| session.staff.location_ids.first().cloned());
+    Ok(StaffContext { store, session, token, location_id })
+}
+
+/// The staff session the request's cookie names, with its token; for server functions and for
+/// the routes that are not (file uploads and downloads).
+pub async fn staff_session(store: &Store, headers: &HeaderMap) -> Result<(Session, String), GuardError> {
     let token = headers
         .get_all(header::COOKIE)
         .iter()
@@ -45,12 +57,7 @@ pub async fn staff_context() -> Result<StaffContext, GuardError> {
         .ok_or(GuardError::SignedOut)?;
     let session =
         store.session(&token, chrono::Utc::now()).await.map_err(GuardError::Store)?.ok_or(GuardError::SignedOut)?;
-    let location_id = session
-        .location_id
-        .clone()
-        .filter(|l| session.staff.reach().covers(l))
-        .or_else(|| session.staff.location_ids.first().cloned());
-    Ok(StaffContext { store, session, token, location_id })
+    Ok((session, token))
 }
 
 /// The signed-in staff member and the location their dashboard shows.

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::dash_error::DashError;
-use crate::ids::ThreadId;
+use crate::ids::{AttachmentId, ThreadId};
 use crate::model::{ChatChangesView, EarlierMessagesView, MessageView, ReadStateView, ThreadView};
 
 /// A thread with its booking and its newest messages.
@@ -62,7 +62,14 @@ pub async fn thread_mark_unread(thread_id: ThreadId) -> Result<ReadStateView, Da
 
 /// A reply from the signed-in staff member, signed with their name (or "Support").
 #[server(endpoint = "thread_reply")]
-pub async fn thread_reply(thread_id: ThreadId, client_id: String, body: String) -> Result<MessageView, DashError> {
+pub async fn thread_reply(
+    thread_id: ThreadId,
+    client_id: String,
+    body: String,
+    /// Files uploaded for this reply (`/dashboard/threads/{id}/files`).
+    #[server(default)]
+    files: Vec<AttachmentId>,
+) -> Result<MessageView, DashError> {
     use crate::store::messages::NewMessage;
 
     let (ctx, thread, location) = super::scope::thread(&thread_id).await?;
@@ -79,7 +86,7 @@ pub async fn thread_reply(thread_id: ThreadId, client_id: String, body: String) 
             sender_name: &staff.display_name(),
             body: &body,
             client_id: &client_id,
-            files: &[],
+            files: &files,
             at: chrono::Utc::now(),
         })
         .await?;

@@ -16,6 +16,7 @@ mod test_support;
 
 pub mod api_keys;
 pub mod attachments;
+pub mod blobs;
 pub mod bookings;
 #[cfg(any(test, feature = "bench"))]
 pub mod bulk;

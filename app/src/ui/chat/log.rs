@@ -61,6 +61,7 @@ pub fn ChatLog(
             <MessageList
                 state=session.chat
                 me=session.me
+                files_url=session.files_url.get_value()
                 name_own
                 on_retry=move |client_id| session.retry(client_id)
                 empty_text

@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use super::state::ChatState;
-use crate::model::{MessageView, SenderType};
-use crate::text::day_label;
+use crate::model::{FileView, MessageView, SenderType};
+use crate::text::{day_label, file_size};
 
 /// One line of the log.
 #[derive(Clone, PartialEq)]
@@ -30,6 +30,8 @@ impl Row {
 pub fn MessageList(
     state: ChatState,
     me: SenderType,
+    /// Where this side reads files: "…/files/", then the id.
+    files_url: String,
     #[prop(optional)] name_own: bool,
     #[prop(into)] on_retry: Callback<String>,
     /// Shown when there are no messages yet.
@@ -63,11 +65,14 @@ pub fn MessageList(
                 <li class="chat-empty">{empty_text.clone()}</li>
             </Show>
             <For each=rows key=Row::key let:row>
-                {render_row(row)}
+                {render_row(row, &files_url)}
             </For>
             <For each=move || state.outgoing.get() key=|o| (o.client_id.clone(), o.failed.is_some()) let:o>
                 <li class="msg own pending" data-testid="outgoing">
-                    <div class="msg-bubble"><p class="msg-body">{o.body.clone()}</p></div>
+                    <div class="msg-bubble">
+                        {o.files.iter().map(|f| view! { <p class="file-pending">{format!("{} · {}", f.name, file_size(f.size))}</p> }).collect_view()}
+                        {(!o.body.is_empty()).then(|| view! { <p class="msg-body">{o.body.clone()}</p> })}
+                    </div>
                     <div class="msg-meta">
                         {match o.failed.clone() {
                             None => view! { <span>"Sending…"</span> }.into_any(),
@@ -89,7 +94,7 @@ pub fn MessageList(
     .into_any()
 }
 
-fn render_row(row: Row) -> impl IntoView {
+fn render_row(row: Row, files_url: &str) -> impl IntoView {
     match row {
         Row::Day(label) => view! { <li class="chat-day"><span>{label}</span></li> }.into_any(),
         Row::Message { message, own, show_name, seen } => {
@@ -97,7 +102,10 @@ fn render_row(row: Row) -> impl IntoView {
             view! {
                 <li class=side data-seq=message.seq data-testid="message">
                     {show_name.then(|| view! { <div class="msg-name">{message.sender_name.clone()}</div> })}
-                    <div class="msg-bubble"><p class="msg-body">{message.body.clone()}</p></div>
+                    <div class="msg-bubble">
+                        {message.files.iter().map(|f| render_file(f, files_url)).collect_view()}
+                        {(!message.body.is_empty()).then(|| view! { <p class="msg-body">{message.body.clone()}</p> })}
+                    </div>
                     <div class="msg-meta">
                         <time>{message.time.clone()}</time>
                         {seen.then(|| view! { <span class="msg-seen" data-testid="seen">" · Seen"</span> })}
@@ -106,5 +114,38 @@ fn render_row(row: Row) -> impl IntoView {
             }
             .into_any()
         }
+    }
+}
+
+/// The longer side of a photo as the chat shows it, in CSS pixels.
+const PHOTO_SIDE: i64 = 240;
+
+/// A photo as its thumbnail (its box sized before it loads, so nothing jumps), opening full size;
+/// any other file as a card that downloads.
+fn render_file(file: &FileView, files_url: &str) -> impl IntoView {
+    let full = format!("{files_url}{}", file.id);
+    if file.is_image() {
+        let (w, h) = match (file.width, file.height) {
+            (Some(w), Some(h)) if w > 0 && h > 0 => {
+                let scale = (PHOTO_SIDE as f64 / w.max(h) as f64).min(1.0);
+                (((w as f64) * scale).round() as i64, ((h as f64) * scale).round() as i64)
+            }
+            _ => (PHOTO_SIDE, PHOTO_SIDE),
+        };
+        view! {
+            <a class="msg-photo" href=full.clone() target="_blank" rel="noopener" data-testid="photo">
+                <img src=format!("{full}/thumb") width=w height=h alt=file.name.clone() loading="lazy"/>
+            </a>
+        }
+        .into_any()
+    } else {
+        view! {
+            <a class="file-card" href=full download=file.name.clone() data-testid="file-card">
+                <span class="file-icon" aria-hidden="true">"PDF"</span>
+                <span class="file-card-name">{file.name.clone()}</span>
+                <span class="file-card-size">{file_size(file.size)}</span>
+            </a>
+        }
+        .into_any()
     }
 }

@@ -5,6 +5,7 @@ pub mod log;
 pub mod message_list;
 pub mod session;
 pub mod state;
+pub mod upload;
 
 pub use composer::Composer;
 pub use log::ChatLog;

@@ -9,7 +9,10 @@ use leptos::html::Div;
 use leptos::prelude::*;
 
 use super::state::ChatState;
-use crate::model::{ChatChangesView, ChatOpeningView, EarlierMessagesView, MessageView, ReadStateView, SenderType};
+use crate::ids::AttachmentId;
+use crate::model::{
+    ChatChangesView, ChatOpeningView, EarlierMessagesView, FileView, MessageView, ReadStateView, SenderType,
+};
 use crate::ui::poll::{page_is_visible, use_polling};
 
 /// The server functions behind one conversation.
@@ -20,7 +23,12 @@ pub trait ChatChannel: Clone + Send + Sync + 'static {
         &self,
         client_id: String,
         body: String,
+        files: Vec<AttachmentId>,
     ) -> impl Future<Output = Result<MessageView, Self::Error>> + Send + 'static;
+    /// Where this side uploads a file, and the address its files are read at ("…/files/"),
+    /// followed by the file's id (and "/thumb" for a photo's small copy).
+    fn upload_url(&self) -> String;
+    fn files_url(&self) -> String;
     fn mark_read(&self) -> impl Future<Output = Result<ReadStateView, Self::Error>> + Send + 'static;
     fn earlier(
         &self,
@@ -51,7 +59,10 @@ pub struct ChatSession {
     pub can_write: RwSignal<bool>,
     /// The scrolling log, which keeps its place when earlier messages come in above.
     pub log: NodeRef<Div>,
-    send: Action<(String, String), ()>,
+    /// Where files go up and are read ("…/files/" + id).
+    pub upload_url: StoredValue<String>,
+    pub files_url: StoredValue<String>,
+    send: Action<(String, String, Vec<FileView>), ()>,
     earlier: Action<(), ()>,
     on_read: Option<Callback<(ReadStateView, ReadStateView)>>,
     /// The distance from the log's bottom to keep while earlier messages are put above.
@@ -61,18 +72,18 @@ pub struct ChatSession {
 }
 
 impl ChatSession {
-    /// Sends a message (its body already checked by the composer).
-    pub fn send(&self, body: String) {
+    /// Sends a message (its body and files already checked by the composer).
+    pub fn send(&self, body: String, files: Vec<FileView>) {
         let client_id = uuid::Uuid::new_v4().to_string();
         self.follow.set_value(true);
-        self.chat.start_sending(client_id.clone(), body.clone());
-        self.send.dispatch((client_id, body));
+        self.chat.start_sending(client_id.clone(), body.clone(), files.clone());
+        self.send.dispatch((client_id, body, files));
     }
 
     /// Sends a failed message again, with its first client id, so it is stored once.
     pub fn retry(&self, client_id: String) {
-        if let Some(body) = self.chat.retry(&client_id) {
-            self.send.dispatch((client_id, body));
+        if let Some((body, files)) = self.chat.retry(&client_id) {
+            self.send.dispatch((client_id, body, files));
         }
     }
 
@@ -117,6 +128,7 @@ pub fn use_chat_session<C: ChatChannel>(
     hooks: ChatHooks,
 ) -> ChatSession {
     let ChatOpeningView { messages, has_earlier, read, today } = opening;
+    let (upload_url, files_url) = (StoredValue::new(channel.upload_url()), StoredValue::new(channel.files_url()));
     let chat = ChatState::new(messages, read, today);
     let has_earlier = RwSignal::new(has_earlier);
     let can_write = RwSignal::new(can_write);
@@ -145,10 +157,11 @@ pub fn use_chat_session<C: ChatChannel>(
 
     let send = Action::new({
         let channel = channel.clone();
-        move |(client_id, body): &(String, String)| {
+        move |(client_id, body, files): &(String, String, Vec<FileView>)| {
             let (channel, client_id, body) = (channel.clone(), client_id.clone(), body.clone());
+            let files = files.iter().map(|f| f.id.clone()).collect();
             async move {
-                match channel.send(client_id.clone(), body).await {
+                match channel.send(client_id.clone(), body, files).await {
                     Ok(message) => {
                         chat.receive(vec![message.clone()]);
                         if let Some(mut read) = chat.read.try_get_untracked() {
@@ -207,6 +220,8 @@ pub fn use_chat_session<C: ChatChannel>(
         has_earlier,
         can_write,
         log: NodeRef::new(),
+        upload_url,
+        files_url,
         send,
         earlier,
         on_read,

@@ -4,13 +4,14 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
-use crate::model::{MessageView, ReadStateView};
+use crate::model::{FileView, MessageView, ReadStateView};
 
 /// A message this person sent that the server has not confirmed yet.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outgoing {
     pub client_id: String,
     pub body: String,
+    pub files: Vec<FileView>,
     /// Why the last attempt failed; `None` while it is on its way.
     pub failed: Option<String>,
 }
@@ -54,8 +55,8 @@ impl ChatState {
     }
 
     /// A message starts on its way.
-    pub fn start_sending(&self, client_id: String, body: String) {
-        self.outgoing.try_update(|out| out.push(Outgoing { client_id, body, failed: None }));
+    pub fn start_sending(&self, client_id: String, body: String, files: Vec<FileView>) {
+        self.outgoing.try_update(|out| out.push(Outgoing { client_id, body, files, failed: None }));
     }
 
     /// Sending failed: the person sees why and can retry.
@@ -67,16 +68,16 @@ impl ChatState {
         });
     }
 
-    /// A failed message goes on its way again; returns its body for the retry.
-    pub fn retry(&self, client_id: &str) -> Option<String> {
-        let mut body = None;
+    /// A failed message goes on its way again; returns its body and files for the retry.
+    pub fn retry(&self, client_id: &str) -> Option<(String, Vec<FileView>)> {
+        let mut again = None;
         self.outgoing.try_update(|out| {
             if let Some(o) = out.iter_mut().find(|o| o.client_id == client_id) {
                 o.failed = None;
-                body = Some(o.body.clone());
+                again = Some((o.body.clone(), o.files.clone()));
             }
         });
-        body
+        again
     }
 }
 

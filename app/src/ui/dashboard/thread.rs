@@ -12,7 +12,7 @@ use crate::api::dash_error::DashError;
 use crate::api::threads::{
     get_thread, thread_earlier, thread_mark_read, thread_mark_unread, thread_poll, thread_reply,
 };
-use crate::ids::ThreadId;
+use crate::ids::{AttachmentId, ThreadId};
 use crate::model::{ChatChangesView, EarlierMessagesView, MessageView, ReadStateView, SenderType, ThreadView};
 use crate::ui::booking::{BookingFacts, StatusPill};
 use crate::ui::chat::{use_chat_session, ChatChannel, ChatHooks, ChatLog, Composer};
@@ -56,8 +56,17 @@ impl ChatChannel for ThreadChannel {
         &self,
         client_id: String,
         body: String,
+        files: Vec<AttachmentId>,
     ) -> impl Future<Output = Result<MessageView, DashError>> + Send + 'static {
-        thread_reply(self.thread_id.clone(), client_id, body)
+        thread_reply(self.thread_id.clone(), client_id, body, files)
+    }
+
+    fn upload_url(&self) -> String {
+        format!("/dashboard/threads/{}/files", self.thread_id)
+    }
+
+    fn files_url(&self) -> String {
+        "/dashboard/files/".to_owned()
     }
 
     fn mark_read(&self) -> impl Future<Output = Result<ReadStateView, DashError>> + Send + 'static {
@@ -154,7 +163,12 @@ fn OpenThread(view: ThreadView) -> impl IntoView {
                 </Show>
             </div>
             <div class="composer-bar">
-                <Composer on_send=move |body| session.send(body) placeholder="Reply to the customer…" label="Reply"/>
+                <Composer
+                    on_send=move |(body, files)| session.send(body, files)
+                    upload_url=session.upload_url.get_value()
+                    placeholder="Reply to the customer…"
+                    label="Reply"
+                />
             </div>
         </div>
     }

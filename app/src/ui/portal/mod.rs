@@ -11,6 +11,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::portal::{portal_earlier, portal_mark_read, portal_poll, portal_send, portal_view, PortalError};
+use crate::ids::AttachmentId;
 use crate::model::{
     BookingView, ChatChangesView, EarlierMessagesView, MessageView, PortalPageView, ReadStateView, SenderType,
 };
@@ -69,8 +70,17 @@ impl ChatChannel for PortalChannel {
         &self,
         client_id: String,
         body: String,
+        files: Vec<AttachmentId>,
     ) -> impl Future<Output = Result<MessageView, PortalError>> + Send + 'static {
-        portal_send(self.token.clone(), client_id, body)
+        portal_send(self.token.clone(), client_id, body, files)
+    }
+
+    fn upload_url(&self) -> String {
+        format!("/portal/{}/files", self.token)
+    }
+
+    fn files_url(&self) -> String {
+        format!("/portal/{}/files/", self.token)
     }
 
     fn mark_read(&self) -> impl Future<Output = Result<ReadStateView, PortalError>> + Send + 'static {
@@ -115,7 +125,12 @@ fn PortalChat(token: String, portal: PortalPageView) -> impl IntoView {
                         </p>
                     }
                 >
-                    <Composer on_send=move |body| session.send(body) placeholder="Write a message…" label="Message to the team"/>
+                    <Composer
+                        on_send=move |(body, files)| session.send(body, files)
+                        upload_url=session.upload_url.get_value()
+                        placeholder="Write a message…"
+                        label="Message to the team"
+                    />
                 </Show>
             </div>
         </main>
