@@ -62,6 +62,7 @@ async function startServer(mail: boolean): Promise<{ server: Server; stop: () =>
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
   const smtp = mail ? await startSmtpCapture() : null;
+  const files = mkdtempSync(join(tmpdir(), "parley-files-"));
   const child: ChildProcess = spawn(process.env.PARLEY_SERVER_BIN ?? "../target/debug/server", [], {
     env: {
       ...process.env,
@@ -70,6 +71,7 @@ async function startServer(mail: boolean): Promise<{ server: Server; stop: () =>
       PARLEY_DEMO: "1",
       PARLEY_ALLOW_PRIVATE_WEBHOOKS: "1",
       PARLEY_LOG: "warn",
+      PARLEY_FILES: files,
       ...(smtp ? { PARLEY_SMTP_URL: smtp.url, PARLEY_MAIL_FROM: "parley@parley.test" } : {}),
     },
     stdio: ["ignore", "ignore", "pipe"],
@@ -94,6 +96,7 @@ async function startServer(mail: boolean): Promise<{ server: Server; stop: () =>
       await exited;
     }
     smtp?.stop();
+    rmSync(files, { recursive: true, force: true });
   };
   return { server: { baseURL, log: () => log, emails: smtp?.emails ?? (() => []) }, stop };
 }

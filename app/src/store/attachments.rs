@@ -235,7 +235,7 @@ mod tests {
         store.append_message(message(&thread.id, std::slice::from_ref(&sent), "c-1")).await.unwrap();
 
         let due = store.unsent_attachments_before(at(30), 10).await.unwrap();
-        assert_eq!(due.iter().map(|a| a.id.clone()).collect::<Vec<_>>(), [old.clone()]);
+        assert_eq!(due.iter().map(|a| a.id.clone()).collect::<Vec<_>>(), std::slice::from_ref(&old));
         assert!(store.delete_unsent_attachment(&old).await.unwrap());
         assert!(!store.delete_unsent_attachment(&sent).await.unwrap(), "a sent file stays");
         assert!(store.attachment(&sent).await.unwrap().is_some());
