@@ -352,3 +352,50 @@ async fn a_refused_email_is_sent_again_later_under_the_same_message_id() {
     assert_eq!((done.status, done.attempts), (EmailStatus::Sent, 2));
     assert_eq!(emails_of(&store, &thread).await.len(), before + 1, "one email, two attempts");
 }
+
+#[tokio::test]
+async fn an_email_names_the_photos_that_wait_and_never_attaches_them() {
+    use app::store::attachments::{new_attachment_id, NewAttachment};
+
+    let (_app, store, t0) = demo_after_its_emails(&[]).await;
+    let smtp = SmtpCapture::start(0);
+    let mailer = smtp.mailer(&store);
+    let thread = ana_thread(&store).await;
+    read(&store, &thread, SenderType::Customer).await;
+    let access = store.portal_access(ANA).await.unwrap().unwrap();
+    let photo = new_attachment_id();
+    let new = NewAttachment {
+        id: &photo,
+        booking_id: &access.booking.id,
+        location_id: &access.location.id,
+        uploaded_by: SenderType::Operator,
+        name: "meeting-point.jpg",
+        content_type: "image/jpeg",
+        size: 48_000,
+        dimensions: Some((800, 600)),
+        at: t0,
+    };
+    store.create_attachment(new).await.unwrap();
+    let client_id = uuid::Uuid::new_v4().to_string();
+    let message = NewMessage {
+        thread_id: &thread,
+        sender_type: SenderType::Operator,
+        staff_id: None,
+        sender_name: "Maya Lindqvist",
+        body: "",
+        files: std::slice::from_ref(&photo),
+        client_id: &client_id,
+        at: t0 + Duration::minutes(1),
+    };
+    store.append_message(message).await.unwrap();
+    pass(&mailer, t0 + Duration::minutes(11)).await;
+    let sent = smtp.take();
+    assert_eq!(sent.len(), 1);
+    assert!(text(&sent[0]).contains("> (1 photo)"), "{}", text(&sent[0]));
+    assert_eq!(
+        sent[0]["parts"],
+        serde_json::json!(["multipart/alternative", "text/plain", "text/html"]),
+        "nothing attached"
+    );
+    assert!(!sent[0]["html"].as_str().unwrap().contains(photo.as_str()), "no link to the file itself");
+}

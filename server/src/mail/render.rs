@@ -4,6 +4,7 @@
 use app::api::present::{booking_summary, local_date, zone};
 use app::model::BookingView;
 use app::store::emails::{EmailContent, EmailKind};
+use app::text::files_label;
 use chrono::Utc;
 
 /// An email's subject and its two bodies.
@@ -27,7 +28,20 @@ pub fn render(content: &EmailContent, links: &Links) -> Rendered {
     let booking = &content.entry.booking;
     let customer = &content.entry.customer;
     let facts = booking_summary(booking, customer, location, local_date(Utc::now(), zone(location)));
-    let quotes: Vec<&str> = content.waiting.iter().map(|m| m.body.as_str()).collect();
+    // Files are named, never attached or shown: "(1 photo)" after the message's text.
+    let quotes: Vec<String> = content
+        .waiting
+        .iter()
+        .map(|m| {
+            let files: Vec<(&str, &str)> = m.files.iter().map(|f| (f.name.as_str(), f.content_type.as_str())).collect();
+            match (m.body.as_str(), files_label(&files)) {
+                (body, label) if label.is_empty() => body.to_owned(),
+                ("", label) => format!("({label})"),
+                (body, label) => format!("{body}\n({label})"),
+            }
+        })
+        .collect();
+    let quotes: Vec<&str> = quotes.iter().map(String::as_str).collect();
     let mut writers: Vec<&str> = Vec::new();
     for m in &content.waiting {
         if !writers.contains(&m.sender_name.as_str()) {
