@@ -15,6 +15,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let rest = crate::rest::router(crate::rest::RestState {
         store: state.store.clone(),
+        blobs: state.blobs.clone(),
         limiter: crate::rest::RateLimiter::new(state.api_limit.burst, state.api_limit.per_second),
     });
     let pages = Router::new()

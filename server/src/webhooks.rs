@@ -143,6 +143,9 @@ pub fn event_body(event: &EventRecord) -> String {
         data["sender_type"] = m.sender_type.code().into();
         data["sender_name"] = m.sender_name.clone().into();
         data["text"] = m.body.clone().into();
+        // The same shape as the REST API's, with the address an API key downloads each from.
+        let attachments: Vec<crate::rest::ApiAttachment> = m.files.iter().cloned().map(Into::into).collect();
+        data["attachments"] = serde_json::to_value(attachments).unwrap_or_default();
         data["created_at"] = m.created_at.to_rfc3339().into();
     }
     serde_json::json!({ "type": event.kind, "timestamp": event.created_at.to_rfc3339(), "data": data }).to_string()

@@ -113,7 +113,7 @@ async fn the_bytes_decide_what_is_taken_never_the_name() {
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "only photos (JPEG, PNG, WebP, GIF) and PDF",
         ),
-        ("empty.jpg", Vec::new(), StatusCode::BAD_REQUEST, "empty.jpg is empty."),
+        ("empty.jpg", Vec::new(), StatusCode::UNPROCESSABLE_ENTITY, "empty.jpg is empty."),
         (
             "huge.pdf",
             [photos::pdf(), vec![b' '; 11 * 1024 * 1024]].concat(),

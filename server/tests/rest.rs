@@ -265,17 +265,21 @@ async fn the_openapi_document_matches_the_routes() {
     }
     documented.sort();
     let expected = [
+        ("GET", "/api/v1/files/{id}"),
         ("GET", "/api/v1/messages"),
         ("GET", "/api/v1/threads"),
         ("GET", "/api/v1/threads/{id}"),
         ("GET", "/api/v1/threads/{id}/messages"),
         ("POST", "/api/v1/threads"),
+        ("POST", "/api/v1/threads/{id}/files"),
         ("POST", "/api/v1/threads/{id}/messages"),
     ];
     assert_eq!(documented, expected.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect::<Vec<_>>());
     // Every documented operation is served (not 404/405 for a valid key), and nothing else is.
+    let (_, file) = upload(&f.app, &format!("/api/v1/threads/{}/files", f.thread), &f.key, "probe.pdf", PDF).await;
     for (method, path) in &documented {
-        let path = path.replace("{id}", &f.thread);
+        let id = if path.starts_with("/api/v1/files/") { file["id"].as_str().unwrap() } else { f.thread.as_str() };
+        let path = path.replace("{id}", id);
         let body = (method == "POST").then(|| json!({ "booking_id": f.thread, "text": "probe", "client_id": uuid() }));
         let (status, _) = request(&f.app, method.parse().unwrap(), &path, Some(&f.key), body).await;
         assert!(
@@ -358,4 +362,117 @@ async fn the_document_says_what_the_handlers_take_and_answer() {
     for path in ["/api/v1/threads", "/api/v1/messages"] {
         assert!(doc["paths"][path]["get"]["responses"]["429"].is_object(), "{path} documents 429");
     }
+}
+
+/// A multipart upload of one file with an API key.
+async fn upload(app: &Router, path: &str, key: &str, name: &str, bytes: &[u8]) -> (StatusCode, Value) {
+    let boundary = "rest-boundary";
+    let mut body =
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\r\n")
+            .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let request = Request::post(path)
+        .header("authorization", format!("Bearer {key}"))
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(body))
+        .unwrap();
+    let (status, text) = common::send(app, request).await;
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+#[tokio::test]
+async fn an_integration_uploads_a_file_sends_it_and_downloads_it() {
+    let f = fixture().await;
+    let files = format!("/api/v1/threads/{}/files", f.thread);
+    let (status, file) = upload(&f.app, &files, &f.key, "route.pdf", PDF).await;
+    assert_eq!(status, StatusCode::CREATED, "{file}");
+    let id = file["id"].as_str().unwrap().to_owned();
+    assert_eq!(file["content_type"], "application/pdf");
+    assert_eq!(file["url"], format!("/api/v1/files/{id}"));
+
+    let post = format!("/api/v1/threads/{}/messages", f.thread);
+    let client_id = uuid();
+    let body = json!({ "text": "The route", "client_id": client_id, "attachments": [id] });
+    let (status, message) = request(&f.app, Method::POST, &post, Some(&f.key), Some(body.clone())).await;
+    assert_eq!(status, StatusCode::CREATED, "{message}");
+    assert_eq!(message["attachments"][0]["id"], id.as_str());
+    assert_eq!(message["attachments"][0]["name"], "route.pdf");
+    let (status, again) = request(&f.app, Method::POST, &post, Some(&f.key), Some(body)).await;
+    assert_eq!((status, &again), (StatusCode::OK, &message), "a retry returns the first message");
+    let other_files = json!({ "text": "The route", "client_id": client_id, "attachments": [] });
+    assert_error(
+        &request(&f.app, Method::POST, &post, Some(&f.key), Some(other_files)).await,
+        StatusCode::CONFLICT,
+        "conflict",
+    );
+
+    let (_, page) = request(&f.app, Method::GET, &format!("{post}?after_seq=0&limit=100"), Some(&f.key), None).await;
+    let listed = page["items"].as_array().unwrap().iter().find(|m| m["id"] == message["id"]).unwrap();
+    assert_eq!(listed["attachments"], message["attachments"]);
+
+    let download = Request::get(format!("/api/v1/files/{id}")).header("authorization", format!("Bearer {}", f.key));
+    let (status, bytes) = common::send(&f.app, download.body(Body::empty()).unwrap()).await;
+    assert_eq!((status, bytes.as_bytes()), (StatusCode::OK, PDF));
+    let theirs = request(&f.app, Method::GET, &format!("/api/v1/files/{id}"), Some(&f.other_key), None).await;
+    assert_error(&theirs, StatusCode::NOT_FOUND, "not_found");
+    assert_error(
+        &request(&f.app, Method::GET, &format!("/api/v1/files/{id}"), None, None).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    );
+}
+
+#[tokio::test]
+async fn file_uploads_and_sends_refuse_what_they_cannot_take() {
+    let f = fixture().await;
+    let files = format!("/api/v1/threads/{}/files", f.thread);
+    assert_error(
+        &upload(&f.app, &files, &f.key, "page.pdf", b"<html>").await,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    );
+    assert_error(
+        &upload(&f.app, &files, &f.key, "empty.pdf", b"").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unprocessable",
+    );
+    assert_error(&upload(&f.app, &files, &f.other_key, "x.pdf", PDF).await, StatusCode::NOT_FOUND, "not_found");
+    let not_a_form = request(&f.app, Method::POST, &files, Some(&f.key), Some(json!({ "file": "x" }))).await;
+    assert_error(&not_a_form, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
+
+    // A customer's unsent upload is not the integration's to send; an unknown id neither.
+    let portal = format!("/portal/{DEMO_PORTAL_TOKEN}/files");
+    let boundary = "b";
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.pdf\"\r\n\r\n")
+        .into_bytes();
+    body.extend_from_slice(PDF);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let customers = Request::post(&portal)
+        .header("host", "parley.test")
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(body))
+        .unwrap();
+    let (_, customers) = common::send(&f.app, customers).await;
+    let customers: Value = serde_json::from_str(&customers).unwrap();
+    let post = format!("/api/v1/threads/{}/messages", f.thread);
+    for id in [customers["id"].as_str().unwrap(), "0123456789abcdef0123456789abcdef"] {
+        let body = json!({ "text": "x", "client_id": uuid(), "attachments": [id] });
+        assert_error(
+            &request(&f.app, Method::POST, &post, Some(&f.key), Some(body)).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        );
+    }
+    let customer_file = request(
+        &f.app,
+        Method::GET,
+        &format!("/api/v1/files/{}", customers["id"].as_str().unwrap()),
+        Some(&f.key),
+        None,
+    )
+    .await;
+    assert_error(&customer_file, StatusCode::NOT_FOUND, "not_found");
 }

@@ -295,3 +295,44 @@ async fn endpoint_for_other_events(store: &Store, location: &LocationId, addr: S
     let types = ["message.created".to_owned(), "thread.created".to_owned()];
     store.create_webhook_endpoint(location, &format!("http://{addr}/hook"), &types).await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_message_with_a_file_says_what_it_carries_and_where_a_key_downloads_it() {
+    let (app, store) = common::app(true).await;
+    let (receiver, addr) = receiver(&[], None).await;
+    let location = kayak_location(&store).await;
+    endpoint(&store, &location, addr).await;
+
+    let boundary = "hook-boundary";
+    let pdf = b"%PDF-1.4\n%%EOF\n";
+    let mut body =
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"receipt.pdf\"\r\n\r\n")
+            .into_bytes();
+    body.extend_from_slice(pdf);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let upload = axum::http::Request::post(format!("/portal/{DEMO_PORTAL_TOKEN}/files"))
+        .header("host", "parley.test")
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let (status, file) = common::send(&app, upload).await;
+    assert_eq!(status, StatusCode::CREATED, "{file}");
+    let id = serde_json::from_str::<serde_json::Value>(&file).unwrap()["id"].as_str().unwrap().to_owned();
+    let client_id = uuid::Uuid::new_v4().to_string();
+    let form = [("token", DEMO_PORTAL_TOKEN), ("client_id", &client_id), ("body", ""), ("files[0]", &id)];
+    let (status, body) = common::call(&app, "portal_send", &form).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    pass(&dispatcher(&store), Utc::now()).await;
+
+    let hits = receiver.hits();
+    assert_eq!(hits.len(), 1);
+    let json: serde_json::Value = serde_json::from_str(&hits[0].1).unwrap();
+    assert_eq!(json["data"]["text"], "");
+    assert_eq!(
+        json["data"]["attachments"],
+        serde_json::json!([{
+            "id": id, "name": "receipt.pdf", "content_type": "application/pdf", "size": pdf.len(),
+            "width": null, "height": null, "url": format!("/api/v1/files/{id}"),
+        }])
+    );
+}

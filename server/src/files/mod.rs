@@ -93,7 +93,7 @@ async fn portal_upload(State(state): State<AppState>, Path(token): Path<String>,
         return refused(StatusCode::FORBIDDEN, "Messaging is turned off for this booking.");
     }
     let who = Uploader { booking_id: access.booking.id, location_id: access.location.id, side: SenderType::Customer };
-    match upload::receive(&state, who, form).await {
+    match upload::receive(&state.store, &state.blobs, who, form).await {
         Ok(file) => (StatusCode::CREATED, Json(file)).into_response(),
         Err(err) => err.into_response(),
     }
@@ -137,7 +137,7 @@ async fn staff_upload(
         Err(err) => return server_error(err),
     };
     let who = Uploader { booking_id: thread.id.booking(), location_id: thread.location_id, side: SenderType::Operator };
-    match upload::receive(&state, who, form).await {
+    match upload::receive(&state.store, &state.blobs, who, form).await {
         Ok(file) => (StatusCode::CREATED, Json(file)).into_response(),
         Err(err) => err.into_response(),
     }

@@ -7,9 +7,9 @@ use std::sync::LazyLock;
 
 use app::ids::{BookingId, LocationId};
 use app::model::{FileView, SenderType};
-use app::state::AppState;
 use app::store::attachments::{new_attachment_id, NewAttachment};
-use app::store::blobs::BlobPart;
+use app::store::blobs::{BlobPart, Blobs};
+use app::store::Store;
 use axum::extract::multipart::{Field, Multipart, MultipartError};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -48,10 +48,11 @@ pub enum UploadError {
 impl UploadError {
     pub fn status(&self) -> StatusCode {
         match self {
-            UploadError::NoFile | UploadError::Empty(_) => StatusCode::BAD_REQUEST,
+            UploadError::NoFile => StatusCode::BAD_REQUEST,
             UploadError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             UploadError::NotAccepted(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            UploadError::Unreadable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            // A file of a type it may be, but whose content cannot be kept.
+            UploadError::Empty(_) | UploadError::Unreadable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             UploadError::Failed => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -92,7 +93,12 @@ impl Drop for Spool {
 }
 
 /// Takes the form's `file` field and stores it for `who`.
-pub async fn receive(state: &AppState, who: Uploader, mut form: Multipart) -> Result<FileView, UploadError> {
+pub async fn receive(
+    store: &Store,
+    blobs: &Blobs,
+    who: Uploader,
+    mut form: Multipart,
+) -> Result<FileView, UploadError> {
     let field = loop {
         match form.next_field().await {
             Ok(Some(field)) if field.name() == Some("file") => break field,
@@ -110,7 +116,6 @@ pub async fn receive(state: &AppState, who: Uploader, mut form: Multipart) -> Re
     let kind = FileKind::sniff(&head).ok_or_else(|| UploadError::NotAccepted(name.clone()))?;
 
     let id = new_attachment_id();
-    let blobs = &state.blobs;
     let failed = |err: &dyn std::fmt::Display| {
         tracing::error!(error = %err, "storing an upload failed");
         UploadError::Failed
@@ -142,7 +147,7 @@ pub async fn receive(state: &AppState, who: Uploader, mut form: Multipart) -> Re
         dimensions,
         at: chrono::Utc::now(),
     };
-    let record = match state.store.create_attachment(new).await {
+    let record = match store.create_attachment(new).await {
         Ok(record) => record,
         Err(err) => {
             let _ = blobs.delete(&id).await;

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use app::store::attachments::MessageFileRecord;
 use app::store::messages::MessageRecord;
 use app::store::threads::ThreadRecord;
 
@@ -52,9 +53,50 @@ pub struct ApiMessage {
     /// 0: customer, 1: operator.
     pub sender_type: i64,
     pub sender_name: String,
+    /// Empty for a message of files only.
     pub text: String,
+    pub attachments: Vec<ApiAttachment>,
     pub client_id: String,
     pub created_at: String,
+}
+
+/// A photo or a file in a message, or uploaded to go with one.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiAttachment {
+    pub id: String,
+    pub name: String,
+    /// image/jpeg, image/png or application/pdf (photos are stored re-encoded, without metadata).
+    pub content_type: String,
+    /// Bytes.
+    pub size: i64,
+    /// A photo's size in pixels.
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+    /// Where an API key of the location downloads it (relative to this server).
+    pub url: String,
+}
+
+impl ApiAttachment {
+    pub fn new(id: String, name: String, content_type: String, size: i64, dims: (Option<i64>, Option<i64>)) -> Self {
+        let url = format!("/api/v1/files/{id}");
+        ApiAttachment { id, name, content_type, size, width: dims.0, height: dims.1, url }
+    }
+}
+
+impl From<MessageFileRecord> for ApiAttachment {
+    fn from(f: MessageFileRecord) -> Self {
+        ApiAttachment::new(f.id.into(), f.name, f.content_type, f.size, (f.width, f.height))
+    }
+}
+
+/// The form that uploads a file: one field, `file`. Only its document: the handler reads the
+/// form as a stream.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct FileUpload {
+    /// A JPEG, PNG, WebP or GIF photo or a PDF, up to 10 MB; its type is read from its bytes.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
 }
 
 impl From<MessageRecord> for ApiMessage {
@@ -66,6 +108,7 @@ impl From<MessageRecord> for ApiMessage {
             sender_type: m.sender_type.code(),
             sender_name: m.sender_name,
             text: m.body,
+            attachments: m.files.into_iter().map(ApiAttachment::from).collect(),
             client_id: m.client_id,
             created_at: m.created_at.to_rfc3339(),
         }
@@ -120,4 +163,7 @@ pub struct NewMessageBody {
     /// How the message is signed, at most 80 characters; "Support" when left out or blank.
     #[schema(max_length = 80)]
     pub sender_name: Option<String>,
+    /// Ids of files uploaded with `POST /threads/{id}/files` for this thread and not sent yet.
+    #[schema(max_items = 5)]
+    pub attachments: Option<Vec<String>>,
 }

@@ -1,11 +1,13 @@
 //! The `/api/v1` handlers. Each starts from the caller's key, so every id it is given is looked
 //! up within that key's location: another location's thread answers 404.
 
+use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 
-use app::ids::{BookingId, ThreadId};
+use app::ids::{AttachmentId, BookingId, ThreadId};
 use app::model::SenderType;
 use app::store::keyset::Position;
 use app::store::messages::NewMessage;
@@ -13,7 +15,9 @@ use app::store::threads::ThreadRecord;
 use app::text::validate_body;
 
 use super::auth::ApiCaller;
-use super::dto::{ApiMessage, ApiThread, ListParams, MessagesParams, NewMessageBody, NewThread, Page};
+use super::dto::{
+    ApiAttachment, ApiMessage, ApiThread, FileUpload, ListParams, MessagesParams, NewMessageBody, NewThread, Page,
+};
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::RestState;
@@ -135,7 +139,7 @@ pub async fn list_thread_messages(
 
 /// An operator-side message from an integration: the same validation and idempotency as the UI.
 #[utoipa::path(post, path = "/threads/{id}/messages", params(("id" = String, Path)), request_body = NewMessageBody, tag = "messages",
-    responses((status = 201, description = "The message, stored", body = ApiMessage), (status = 200, description = "A retry: the message stored the first time", body = ApiMessage), (status = 400, description = "A body that is not JSON, or a value the API refuses", body = ErrorBody), (status = 415, description = "The body is not sent as application/json", body = ErrorBody), (status = 422, description = "JSON without a required field, or with one of the wrong type", body = ErrorBody), (status = 401, description = "No live API key", body = ErrorBody), (status = 404, description = "No such thread or booking at this key's location", body = ErrorBody), (status = 409, description = "The client_id was used for a different text", body = ErrorBody), (status = 413, description = "The text is longer than 4000 characters", body = ErrorBody), (status = 429, description = "Too many requests for this key", body = ErrorBody)))]
+    responses((status = 201, description = "The message, stored", body = ApiMessage), (status = 200, description = "A retry: the message stored the first time", body = ApiMessage), (status = 400, description = "A body that is not JSON, or a value the API refuses", body = ErrorBody), (status = 415, description = "The body is not sent as application/json", body = ErrorBody), (status = 422, description = "JSON without a required field, or with one of the wrong type", body = ErrorBody), (status = 401, description = "No live API key", body = ErrorBody), (status = 404, description = "No such thread at this key's location, or an attachment id this thread cannot send (unknown, sent already, or another thread's)", body = ErrorBody), (status = 409, description = "The client_id was used for a different text or other attachments", body = ErrorBody), (status = 413, description = "The text is longer than 4000 characters", body = ErrorBody), (status = 429, description = "Too many requests for this key", body = ErrorBody)))]
 pub async fn post_thread_message(
     State(state): State<RestState>,
     caller: ApiCaller,
@@ -151,6 +155,17 @@ pub async fn post_thread_message(
     if sender_name.chars().count() > 80 {
         return Err(ApiError::bad_request("sender_name is at most 80 characters."));
     }
+    let files: Vec<AttachmentId> = body.attachments.unwrap_or_default().into_iter().map(AttachmentId::new).collect();
+    if files.len() > app::text::MAX_FILES {
+        return Err(ApiError::bad_request("attachments holds at most 5 ids."));
+    }
+    for id in &files {
+        // An id that names nothing this thread may send is not found, as another location's is.
+        match state.store.attachment(id).await? {
+            Some(file) if file.booking_id == thread.id.booking() && file.uploaded_by == SenderType::Operator => {}
+            _ => return Err(ApiError::not_found()),
+        }
+    }
     let appended = state
         .store
         .append_message(NewMessage {
@@ -160,11 +175,12 @@ pub async fn post_thread_message(
             sender_name,
             body: &text,
             client_id: &body.client_id,
-            files: &[],
+            files: &files,
             at: chrono::Utc::now(),
         })
         .await?;
-    if !appended.created && appended.message.body != text {
+    let same_files = appended.message.files.iter().map(|f| &f.id).eq(files.iter());
+    if !appended.created && (appended.message.body != text || !same_files) {
         return Err(ApiError::conflict("This client_id was already used for a different message."));
     }
     let status = if appended.created { StatusCode::CREATED } else { StatusCode::OK };
@@ -182,4 +198,57 @@ pub async fn list_messages(
     let ListRequest { since, cursor, limit } = params.parse()?;
     let (messages, next) = state.store.messages_changed(&caller.location_id, since, cursor.as_ref(), limit).await?;
     Ok(page(messages, next))
+}
+
+/// Uploads a photo or a PDF to send with a message of this thread (its id goes in `attachments`).
+/// Not sent within a day, it is deleted.
+#[utoipa::path(post, path = "/threads/{id}/files", params(("id" = String, Path)), tag = "files",
+    request_body(content = FileUpload, content_type = "multipart/form-data"),
+    responses((status = 201, description = "The file, stored", body = ApiAttachment), (status = 400, description = "No `file` field in a multipart form", body = ErrorBody), (status = 401, description = "No live API key", body = ErrorBody), (status = 404, description = "No such thread at this key's location", body = ErrorBody), (status = 413, description = "The file is larger than 10 MB", body = ErrorBody), (status = 415, description = "Not a multipart form, or a file that is not a JPEG, PNG, WebP, GIF or PDF by its bytes", body = ErrorBody), (status = 422, description = "An empty file, or a picture that cannot be read", body = ErrorBody), (status = 429, description = "Too many requests for this key", body = ErrorBody)))]
+pub async fn upload_file(
+    State(state): State<RestState>,
+    caller: ApiCaller,
+    ApiPath(id): ApiPath<String>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<(StatusCode, Json<ApiAttachment>), ApiError> {
+    use crate::files::upload::{receive, Uploader};
+
+    let thread = own_thread(&state, &caller, id).await?;
+    let form = form.map_err(|_| {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Send the file as multipart/form-data.",
+        )
+    })?;
+    let who = Uploader { booking_id: thread.id.booking(), location_id: thread.location_id, side: SenderType::Operator };
+    let file = receive(&state.store, &state.blobs, who, form).await.map_err(|err| {
+        let code = match err.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+            StatusCode::UNPROCESSABLE_ENTITY => "unprocessable",
+            StatusCode::BAD_REQUEST => "bad_request",
+            _ => "server_error",
+        };
+        ApiError::new(err.status(), code, err.message())
+    })?;
+    let attachment =
+        ApiAttachment::new(file.id.into(), file.name, file.content_type, file.size, (file.width, file.height));
+    Ok((StatusCode::CREATED, Json(attachment)))
+}
+
+/// A file of this location's conversations (sent ones, and the team's own uploads).
+#[utoipa::path(get, path = "/files/{id}", params(("id" = String, Path)), tag = "files",
+    responses((status = 200, description = "The file's bytes, with its type", content_type = "application/octet-stream", body = Vec<u8>), (status = 401, description = "No live API key", body = ErrorBody), (status = 404, description = "No such file at this key's location", body = ErrorBody), (status = 429, description = "Too many requests for this key", body = ErrorBody)))]
+pub async fn get_file(
+    State(state): State<RestState>,
+    caller: ApiCaller,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    match state.store.attachment(&AttachmentId::new(id)).await? {
+        Some(file) if file.location_id == caller.location_id && file.readable_by(SenderType::Operator) => {
+            Ok(crate::files::download::serve(&state.blobs, &file, app::store::blobs::BlobPart::File).await)
+        }
+        _ => Err(ApiError::not_found()),
+    }
 }

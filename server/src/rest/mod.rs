@@ -14,13 +14,16 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use app::store::blobs::Blobs;
 use app::store::Store;
 pub use auth::RateLimiter;
+pub use dto::ApiAttachment;
 
 /// What the REST handlers share.
 #[derive(Clone)]
 pub struct RestState {
     pub store: Store,
+    pub blobs: Blobs,
     pub limiter: RateLimiter,
 }
 
@@ -54,6 +57,8 @@ pub fn router(state: RestState) -> Router {
                 .routes(routes!(handlers::list_threads, handlers::create_thread))
                 .routes(routes!(handlers::get_thread))
                 .routes(routes!(handlers::list_thread_messages, handlers::post_thread_message))
+                .routes(routes!(handlers::upload_file))
+                .routes(routes!(handlers::get_file))
                 .routes(routes!(handlers::list_messages)),
         )
         .split_for_parts();

@@ -38,6 +38,7 @@ pub struct EventMessage {
     pub sender_type: SenderType,
     pub sender_name: String,
     pub body: String,
+    pub files: Vec<crate::store::attachments::MessageFileRecord>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -55,7 +56,7 @@ impl Store {
             .db
             .read(
                 "SELECT id, type, location, thread, thread.booking AS booking, endpoint, created_at,
-                     (IF message = NONE { NONE } ELSE { message.{id, sender_type, sender_name, body, created_at} }) AS message
+                     (IF message = NONE { NONE } ELSE { message.{id, sender_type, sender_name, body, files, created_at} }) AS message
                  FROM event WHERE fanned_out = false ORDER BY created_at LIMIT $limit",
             )
             .bind(("limit", limit as i64))
