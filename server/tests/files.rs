@@ -311,3 +311,35 @@ async fn uploads_never_sent_are_deleted_after_a_day() {
     assert!(store.attachment(&id).await.unwrap().is_none());
     assert!(matches!(blobs.get(&id, BlobPart::File).await, Err(BlobError::NotFound)));
 }
+
+#[tokio::test]
+async fn an_upload_form_has_one_field_file_and_nothing_else() {
+    let (app, _) = app(true).await;
+    let boundary = "two-fields";
+    let pdf = photos::pdf();
+    for fields in [
+        vec![("note", "hello".as_bytes()), ("file", &pdf[..])],
+        vec![("file", &pdf[..]), ("note", "hello".as_bytes())],
+        vec![("note", "hello".as_bytes())],
+    ] {
+        let mut body = Vec::new();
+        for (name, bytes) in &fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}.pdf\"\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let request = Request::post(portal_files(ANA))
+            .header("host", "parley.test")
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body))
+            .unwrap();
+        let (status, _, answer) = fetch(&app, request).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{}", String::from_utf8_lossy(&answer));
+    }
+}

@@ -38,6 +38,8 @@ pub struct Uploader {
 #[derive(Debug, Clone, PartialEq)]
 pub enum UploadError {
     NoFile,
+    /// A form field beside `file`.
+    OtherField,
     Empty(String),
     TooLarge(String),
     NotAccepted(String),
@@ -48,7 +50,7 @@ pub enum UploadError {
 impl UploadError {
     pub fn status(&self) -> StatusCode {
         match self {
-            UploadError::NoFile => StatusCode::BAD_REQUEST,
+            UploadError::NoFile | UploadError::OtherField => StatusCode::BAD_REQUEST,
             UploadError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             UploadError::NotAccepted(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             // A file of a type it may be, but whose content cannot be kept.
@@ -60,6 +62,7 @@ impl UploadError {
     pub fn message(&self) -> String {
         match self {
             UploadError::NoFile => "Choose a file to send.".to_owned(),
+            UploadError::OtherField => "The form takes one field, file, and nothing else.".to_owned(),
             UploadError::Empty(name) => format!("{name} is empty."),
             UploadError::TooLarge(name) => format!("{name} is larger than 10 MB."),
             UploadError::NotAccepted(name) => {
@@ -99,17 +102,20 @@ pub async fn receive(
     who: Uploader,
     mut form: Multipart,
 ) -> Result<FileView, UploadError> {
-    let field = loop {
-        match form.next_field().await {
-            Ok(Some(field)) if field.name() == Some("file") => break field,
-            Ok(Some(_)) => continue,
-            Ok(None) => return Err(UploadError::NoFile),
-            Err(err) => return Err(refused_body(err, "The file")),
-        }
+    let field = match form.next_field().await {
+        Ok(Some(field)) if field.name() == Some("file") => field,
+        Ok(Some(_)) => return Err(UploadError::OtherField),
+        Ok(None) => return Err(UploadError::NoFile),
+        Err(err) => return Err(refused_body(err, "The file")),
     };
     let name = clean_name(field.file_name().unwrap_or_default());
     let spool = Spool::new();
     let (size, head) = spool_field(field, &spool, &name).await?;
+    match form.next_field().await {
+        Ok(None) => {}
+        Ok(Some(_)) => return Err(UploadError::OtherField),
+        Err(err) => return Err(refused_body(err, &name)),
+    }
     if size == 0 {
         return Err(UploadError::Empty(name));
     }

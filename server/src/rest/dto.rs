@@ -89,9 +89,10 @@ impl From<MessageFileRecord> for ApiAttachment {
     }
 }
 
-/// The form that uploads a file: one field, `file`. Only its document: the handler reads the
-/// form as a stream.
-#[derive(Debug, ToSchema)]
+/// The form that uploads a file: one field, `file`, and no other. Only its document: the handler
+/// reads the form as a stream.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct FileUpload {
     /// A JPEG, PNG, WebP or GIF photo or a PDF, up to 10 MB; its type is read from its bytes.

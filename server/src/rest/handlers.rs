@@ -239,7 +239,7 @@ pub async fn upload_file(
 
 /// A file of this location's conversations (sent ones, and the team's own uploads).
 #[utoipa::path(get, path = "/files/{id}", params(("id" = String, Path)), tag = "files",
-    responses((status = 200, description = "The file's bytes, with its type", content_type = "application/octet-stream", body = Vec<u8>), (status = 401, description = "No live API key", body = ErrorBody), (status = 404, description = "No such file at this key's location", body = ErrorBody), (status = 429, description = "Too many requests for this key", body = ErrorBody)))]
+    responses((status = 200, description = "The file's bytes, with the type read from them at upload", content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp"), (Vec<u8> = "image/gif"), (Vec<u8> = "application/pdf"))), (status = 401, description = "No live API key", body = ErrorBody), (status = 404, description = "No such file at this key's location", body = ErrorBody), (status = 429, description = "Too many requests for this key", body = ErrorBody)))]
 pub async fn get_file(
     State(state): State<RestState>,
     caller: ApiCaller,
