@@ -46,7 +46,7 @@ rss_before_kb, rss_after_kb, overload_connections = map(int, (out / "overload-rs
 overload.update(connections=overload_connections, server_rss_mb_before=rss_before_kb / 1024, server_rss_mb_after=rss_after_kb / 1024)
 rate_portal, rate_inbox = load("rate-portal_poll.json"), load("rate-inbox_poll.json")
 rate_sign_ins, rate_bursts = load("rate-portal_poll-sign-ins.json"), load("rate-portal_poll-sign-in-bursts.json")
-scale, sends = load("scale.json"), load("sends.json")
+scale, sends, uploads = load("scale.json"), load("sends.json"), load("uploads.json")
 weights = []
 for line in (out / "weight.txt").read_text().splitlines():
     raw, gz, br, path = line.split(maxsplit=3)
@@ -99,6 +99,7 @@ report = {
                    "overload": overload},
     "scaling": {**scale, "ratios_p50_large_vs_small": scaling, "long_vs_short_thread_poll_p50": long_vs_short},
     "sends": sends,
+    "uploads": uploads,
     "page_weight": {"files": weights, "total": totals, "headers": asset_headers},
     "budgets": {name: {"value": value, "budget": rule, "met": met[name]} for name, (value, rule) in budgets.items()},
 }
@@ -174,6 +175,17 @@ md = [
     f"{v['lost']} lost, {v['duplicated']} duplicated, {v['seq_mismatch']} under another seq; "
     f"{v['threads_with_gaps']} of {v['threads_checked']} threads with a gap in their seqs.",
     "",
+    "## Uploads (portal upload over HTTP, files in a local directory)",
+    "",
+    f"A {uploads['photo_bytes'] / 1e6:.1f} MB phone photo ({uploads['photo_pixels'][0]}x{uploads['photo_pixels'][1]}), received, decoded, "
+    f"turned upright, re-encoded without its metadata, thumbnailed and stored: p50 {uploads['photo']['p50_ms']:.0f} ms, "
+    f"p99 {uploads['photo']['p99_ms']:.0f} ms over {uploads['photo']['count']} uploads one after another ({uploads['errors']} errors).",
+    "",
+    "| ten at once | MB each | errors | server RSS before | peak | seconds |",
+    "|---|---|---|---|---|---|",
+    *[f"| {label} | {m['bytes_each'] / 1e6:.1f} | {m['errors']} | {m['rss_before_mb']:.0f} MB | {m['rss_peak_mb']:.0f} MB | {m['seconds']:.1f} |"
+      for label, m in (("PDFs (streamed to storage)", uploads["concurrent_pdfs"]), ("photos (decoded two at a time)", uploads["concurrent_photos"]))],
+    "",
     "## Page weight: the portal page as a phone fetches it (bytes on the wire)",
     "",
     "| file | raw | gzip | brotli |",
@@ -187,5 +199,5 @@ md = [
 ]
 (out / "report.md").write_text("\n".join(md) + "\n")
 misbehaved = (bare["errors"] + portal["errors"] + inbox["errors"] + rate_portal["errors"] + rate_inbox["errors"] + rate_sign_ins["errors"] + rate_sign_ins["sign_ins"]["failed"] + rate_bursts["errors"] + rate_bursts["sign_ins"]["failed"]
-              + single["errors"] + many["errors"] + v["lost"] + v["duplicated"] + v["seq_mismatch"] + v["threads_with_gaps"])
+              + single["errors"] + many["errors"] + uploads["errors"] + uploads["concurrent_pdfs"]["errors"] + uploads["concurrent_photos"]["errors"] + v["lost"] + v["duplicated"] + v["seq_mismatch"] + v["threads_with_gaps"])
 sys.exit(1 if misbehaved else 0)

@@ -30,7 +30,7 @@ echo "== scaling: generating 1,000 then $THREADS threads and timing the polls in
 "$BENCH" scale --db "$DB" --large "$THREADS" --out "$OUT/scale.json" > /dev/null
 
 echo "== starting the release server on that database"
-PARLEY_ADDR="127.0.0.1:$PORT" PARLEY_DB="$DB" PARLEY_LOG=warn LEPTOS_HASH_FILES=true \
+PARLEY_ADDR="127.0.0.1:$PORT" PARLEY_DB="$DB" PARLEY_FILES="$WORK/files" PARLEY_LOG=warn LEPTOS_HASH_FILES=true \
   LEPTOS_SITE_ROOT="$SITE" "$BIN" > "$WORK/server.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 240); do curl -fs "$BASE/healthz" > /dev/null && break; sleep 0.5; done
@@ -87,6 +87,9 @@ curl -fs -o /dev/null -w '%{size_download}' -H "Origin: $BASE" --data "$PORTAL_F
 
 echo "== durable sends: one sender, then 200 over 50 threads"
 "$BENCH" sends --url "$BASE" --out "$OUT/sends.json" > /dev/null
+
+echo "== uploads: a 5 MB photo, then ten 10 MB files at once"
+"$BENCH" uploads --url "$BASE" --token demo-portal-ben-okafor-kayak --pid "$SERVER" --out "$OUT/uploads.json" > /dev/null
 
 echo "== page weight of the portal as a phone fetches it"
 weigh() { # url, encoding -> bytes on the wire

@@ -9,6 +9,7 @@ mod scale;
 mod sends;
 mod soak;
 mod stats;
+mod uploads;
 
 use std::path::PathBuf;
 
@@ -88,6 +89,21 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Uploads against a running server: a 5 MB photo's latency, memory during ten 10 MB uploads.
+    Uploads {
+        #[arg(long)]
+        url: String,
+        /// A portal token of the server's data.
+        #[arg(long)]
+        token: String,
+        /// The server's process id, for its memory.
+        #[arg(long)]
+        pid: u32,
+        #[arg(long, default_value_t = 20)]
+        photos: usize,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Senders against a server that is killed with SIGKILL and restarted; fails if a message is lost.
     Soak {
         #[arg(long)]
@@ -118,6 +134,9 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Scale { db, small, large, long_messages, iterations, out } => {
             write(&out, &scale::run(&db, small, large, long_messages, iterations).await?)?;
+        }
+        Command::Uploads { url, token, pid, photos, out } => {
+            write(&out, &uploads::run(&url, &token, pid, photos).await?)?;
         }
         Command::Sends { url, single, senders, per_sender, out } => {
             write(&out, &sends::run(&url, single, senders, per_sender).await?)?;

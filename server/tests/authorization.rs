@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use app::ids::{ApiKeyId, BookingId, CustomerId, EndpointId, LocationId, ThreadId};
+use app::ids::{ApiKeyId, BookingId, CustomerId, EndpointId, LocationId, MessageId, ThreadId};
 use app::store::seed::DEMO_PORTAL_TOKEN;
 use app::store::Store;
 use axum::http::{header, StatusCode};
@@ -35,6 +35,7 @@ struct Kayaks {
     customer: CustomerId,
     endpoint: EndpointId,
     api_key: ApiKeyId,
+    first_message: MessageId,
 }
 
 impl Kayaks {
@@ -46,6 +47,7 @@ impl Kayaks {
             customer: CustomerId::new(""),
             endpoint: EndpointId::new(""),
             api_key: ApiKeyId::new(""),
+            first_message: MessageId::new(""),
         }
     }
 }
@@ -57,7 +59,9 @@ async fn kayaks(store: &Store) -> Kayaks {
         .await
         .unwrap();
     let (api_key, _) = store.create_api_key(&access.location.id, "Key").await.unwrap();
+    let first_message = store.messages_after(&ThreadId::of(&access.booking.id), 0, 1).await.unwrap()[0].id.clone();
     Kayaks {
+        first_message,
         location: access.location.id,
         booking: access.booking.id,
         customer: access.customer.id,
@@ -86,6 +90,7 @@ fn calls(k: &Kayaks) -> Vec<Call> {
         ("portal_poll", PortalToken, vec![token(), ("after_seq", s("0"))]),
         ("portal_send", PortalToken, vec![token(), client_id(), ("body", s("hello"))]),
         ("portal_mark_read", PortalToken, vec![token()]),
+        ("portal_unsend", PortalToken, vec![token(), ("message_id", s("anything"))]),
         ("portal_emails", PortalToken, vec![token()]),
         ("portal_set_emails", PortalToken, vec![token(), ("on", s("false"))]),
         ("me", Staff, vec![]),
@@ -107,6 +112,7 @@ fn calls(k: &Kayaks) -> Vec<Call> {
         ("thread_mark_read", StaffOfItsLocation, vec![thread()]),
         ("thread_mark_unread", StaffOfItsLocation, vec![thread()]),
         ("thread_reply", StaffOfItsLocation, vec![thread(), client_id(), ("body", s("Not yours"))]),
+        ("thread_unsend", StaffOfItsLocation, vec![thread(), ("message_id", k.first_message.to_string())]),
         ("booking", StaffOfItsLocation, vec![booking()]),
         ("new_portal_link", StaffOfItsLocation, vec![booking()]),
         ("revoke_portal_links", StaffOfItsLocation, vec![booking()]),

@@ -265,6 +265,7 @@ async fn the_openapi_document_matches_the_routes() {
     }
     documented.sort();
     let expected = [
+        ("DELETE", "/api/v1/threads/{id}/messages/{message_id}"),
         ("GET", "/api/v1/files/{id}"),
         ("GET", "/api/v1/messages"),
         ("GET", "/api/v1/threads"),
@@ -279,7 +280,8 @@ async fn the_openapi_document_matches_the_routes() {
     let (_, file) = upload(&f.app, &format!("/api/v1/threads/{}/files", f.thread), &f.key, "probe.pdf", PDF).await;
     for (method, path) in &documented {
         let id = if path.starts_with("/api/v1/files/") { file["id"].as_str().unwrap() } else { f.thread.as_str() };
-        let path = path.replace("{id}", id);
+        let first = f.store.messages_after(&f.thread, 0, 1).await.unwrap()[0].id.to_string();
+        let path = path.replace("{id}", id).replace("{message_id}", &first);
         let body = (method == "POST").then(|| json!({ "booking_id": f.thread, "text": "probe", "client_id": uuid() }));
         let (status, _) = request(&f.app, method.parse().unwrap(), &path, Some(&f.key), body).await;
         assert!(
@@ -475,4 +477,31 @@ async fn file_uploads_and_sends_refuse_what_they_cannot_take() {
     )
     .await;
     assert_error(&customer_file, StatusCode::NOT_FOUND, "not_found");
+}
+
+#[tokio::test]
+async fn an_integration_unsends_a_message_of_its_location() {
+    let f = fixture().await;
+    let messages = f.store.messages_after(&f.thread, 0, 1).await.unwrap();
+    let first = messages[0].id.as_str();
+    let path = format!("/api/v1/threads/{}/messages/{first}", f.thread);
+    assert_error(
+        &request(&f.app, Method::DELETE, &path, Some(&f.other_key), None).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    let (status, unsent) = request(&f.app, Method::DELETE, &path, Some(&f.key), None).await;
+    assert_eq!(status, StatusCode::OK, "{unsent}");
+    assert!(unsent["deleted_at"].is_string() && unsent["text"] == "", "{unsent}");
+    let (status, again) = request(&f.app, Method::DELETE, &path, Some(&f.key), None).await;
+    assert_eq!((status, &again), (StatusCode::OK, &unsent), "unsending again answers the same");
+    let unknown = format!("/api/v1/threads/{}/messages/nothing-here", f.thread);
+    assert_error(
+        &request(&f.app, Method::DELETE, &unknown, Some(&f.key), None).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    let (_, page) =
+        request(&f.app, Method::GET, &format!("/api/v1/threads/{}/messages", f.thread), Some(&f.key), None).await;
+    assert_eq!(page["items"][0]["deleted_at"], unsent["deleted_at"]);
 }

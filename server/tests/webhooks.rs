@@ -336,3 +336,30 @@ async fn a_message_with_a_file_says_what_it_carries_and_where_a_key_downloads_it
         }])
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_unsent_message_sends_message_deleted_without_its_text() {
+    let (app, store) = common::app(true).await;
+    let (receiver, addr) = receiver(&[], None).await;
+    let location = kayak_location(&store).await;
+    store
+        .create_webhook_endpoint(&location, &format!("http://{addr}/hook"), &["message.deleted".to_owned()])
+        .await
+        .unwrap();
+    customer_writes(&app, "Oops, wrong booking").await;
+    let thread = app::ids::ThreadId::of(&store.portal_access(DEMO_PORTAL_TOKEN).await.unwrap().unwrap().booking.id);
+    let last = store.thread(&thread).await.unwrap().last_seq;
+    let message = store.messages_after(&thread, last - 1, 1).await.unwrap().remove(0);
+    let form = [("token", DEMO_PORTAL_TOKEN), ("message_id", message.id.as_str())];
+    let (status, body) = common::call(&app, "portal_unsend", &form).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    pass(&dispatcher(&store), Utc::now()).await;
+
+    let hits = receiver.hits();
+    assert_eq!(hits.len(), 1, "only the deletion: the endpoint did not ask for message.created");
+    let json: serde_json::Value = serde_json::from_str(&hits[0].1).unwrap();
+    assert_eq!(json["type"], "message.deleted");
+    assert_eq!(json["data"]["message_id"], message.id.as_str());
+    assert_eq!(json["data"]["text"], "");
+    assert!(!hits[0].1.contains("wrong booking"), "the text is gone from the event too");
+}

@@ -9,6 +9,17 @@ use crate::model::{ChatChangesView, ChatOpeningView, EarlierMessagesView, MESSAG
 use crate::store::threads::ThreadRecord;
 use crate::store::{Store, StoreError};
 
+/// Deletes the bytes of files an unsend erased (their rows are gone already). A failure leaves
+/// bytes nobody can reach any more, so it is logged, not shown.
+pub(crate) async fn erase_files(files: &[crate::ids::AttachmentId]) {
+    let blobs = leptos::prelude::expect_context::<crate::state::AppState>().blobs;
+    for id in files {
+        if let Err(err) = blobs.delete(id).await {
+            tracing::warn!(error = %err, file = %id, "an unsent message's file stays in storage");
+        }
+    }
+}
+
 /// The newest `MESSAGE_PAGE` messages of a thread (none while a booking has no thread yet).
 pub(crate) async fn opening(
     store: &Store,
@@ -24,6 +35,7 @@ pub(crate) async fn opening(
         messages: messages.into_iter().map(|m| chat_message(m, tz)).collect(),
         read: read_state(thread),
         today: local_date(Utc::now(), tz),
+        edit_seq: thread.map_or(0, |t| t.edit_seq),
     })
 }
 
@@ -44,12 +56,12 @@ pub(crate) async fn earlier(
     })
 }
 
-/// The messages after `after_seq` (none without asking the database when there are none) and
-/// both read cursors: what a poll every 7.5 s asks for.
+/// The messages after `after_seq`, those up to it changed after edit `after_edit` (each read only
+/// when the thread says there are some), and both read cursors: what a poll every 7.5 s asks for.
 pub(crate) async fn changes(
     store: &Store,
     thread: Option<&ThreadRecord>,
-    after_seq: i64,
+    (after_seq, after_edit): (i64, i64),
     can_write: bool,
     tz: Tz,
 ) -> Result<ChatChangesView, StoreError> {
@@ -57,8 +69,14 @@ pub(crate) async fn changes(
         Some(t) if t.last_seq > after_seq => store.messages_after(&t.id, after_seq.max(0), 1000).await?,
         _ => Vec::new(),
     };
+    let edited = match thread {
+        Some(t) if t.edit_seq > after_edit => store.messages_edited(&t.id, after_edit, after_seq).await?,
+        _ => Vec::new(),
+    };
     Ok(ChatChangesView {
         messages: messages.into_iter().map(|m| chat_message(m, tz)).collect(),
+        edited: edited.into_iter().map(|m| chat_message(m, tz)).collect(),
+        edit_seq: thread.map_or(0, |t| t.edit_seq),
         read: read_state(thread),
         can_write,
         today: local_date(Utc::now(), tz),

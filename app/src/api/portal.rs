@@ -6,7 +6,7 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-use crate::ids::AttachmentId;
+use crate::ids::{AttachmentId, MessageId};
 use crate::model::{
     ChatChangesView, EarlierMessagesView, MessageView, PortalEmailsView, PortalPageView, ReadStateView,
 };
@@ -112,12 +112,36 @@ pub async fn portal_send(
 /// The messages after `after_seq` and both read cursors: what a poll every 7.5 s asks for.
 /// With no news it reads the token's link and the thread, and sends back a few dozen bytes.
 #[server(endpoint = "portal_poll")]
-pub async fn portal_poll(token: String, after_seq: i64) -> Result<ChatChangesView, PortalError> {
+pub async fn portal_poll(
+    token: String,
+    after_seq: i64,
+    /// The last change to sent messages the page has (0 from pages older than unsend).
+    #[server(default)]
+    after_edit: i64,
+) -> Result<ChatChangesView, PortalError> {
     let (store, access) = guard::open(&token).await?;
     let thread = store.thread_of_booking(&access.booking.id).await.map_err(guard::store_error)?;
     let tz = crate::api::present::zone(&access.location);
     let can_write = access.location.messaging_enabled;
-    super::conversation::changes(&store, thread.as_ref(), after_seq, can_write, tz).await.map_err(guard::store_error)
+    super::conversation::changes(&store, thread.as_ref(), (after_seq, after_edit), can_write, tz)
+        .await
+        .map_err(guard::store_error)
+}
+
+/// Unsends one of the customer's own messages: its text and files are erased for good.
+#[server(endpoint = "portal_unsend")]
+pub async fn portal_unsend(token: String, message_id: MessageId) -> Result<MessageView, PortalError> {
+    use crate::store::unsend::Unsender;
+
+    let (store, access) = guard::open(&token).await?;
+    let thread = store.thread_of_booking(&access.booking.id).await.map_err(guard::store_error)?;
+    let thread = thread.ok_or_else(|| guard::status(PortalError::LinkNotValid))?;
+    let unsent = store
+        .unsend_message(&thread.id, &message_id, Unsender::Customer, chrono::Utc::now())
+        .await
+        .map_err(guard::store_error)?;
+    super::conversation::erase_files(&unsent.erased_files).await;
+    Ok(crate::api::present::chat_message(unsent.message, crate::api::present::zone(&access.location)))
 }
 
 /// The customer has seen the conversation (the page is open and visible).

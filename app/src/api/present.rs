@@ -28,6 +28,7 @@ pub fn chat_message(message: MessageRecord, tz: Tz) -> MessageView {
         sender_name: message.sender_name,
         body: message.body,
         files: message.files.into_iter().map(file_view).collect(),
+        deleted: message.deleted_at.is_some(),
         client_id: message.client_id,
         day: local.date_naive(),
         time: clock_time(local.time()),

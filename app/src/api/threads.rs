@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::dash_error::DashError;
-use crate::ids::{AttachmentId, ThreadId};
+use crate::ids::{AttachmentId, MessageId, ThreadId};
 use crate::model::{ChatChangesView, EarlierMessagesView, MessageView, ReadStateView, ThreadView};
 
 /// A thread with its booking and its newest messages.
@@ -38,10 +38,28 @@ pub async fn thread_earlier(thread_id: ThreadId, before_seq: i64) -> Result<Earl
 
 /// New messages of a thread after `after_seq`, and both read cursors.
 #[server(endpoint = "thread_poll")]
-pub async fn thread_poll(thread_id: ThreadId, after_seq: i64) -> Result<ChatChangesView, DashError> {
+pub async fn thread_poll(
+    thread_id: ThreadId,
+    after_seq: i64,
+    /// The last change to sent messages the page has (0 from pages older than unsend).
+    #[server(default)]
+    after_edit: i64,
+) -> Result<ChatChangesView, DashError> {
     let (ctx, thread, location) = super::scope::thread(&thread_id).await?;
     let tz = super::present::zone(&location);
-    Ok(super::conversation::changes(&ctx.store, Some(&thread), after_seq, true, tz).await?)
+    Ok(super::conversation::changes(&ctx.store, Some(&thread), (after_seq, after_edit), true, tz).await?)
+}
+
+/// Unsends a message of the thread (any of them: staff moderate their location's threads). Its
+/// text and files are erased for good.
+#[server(endpoint = "thread_unsend")]
+pub async fn thread_unsend(thread_id: ThreadId, message_id: MessageId) -> Result<MessageView, DashError> {
+    use crate::store::unsend::Unsender;
+
+    let (ctx, thread, location) = super::scope::thread(&thread_id).await?;
+    let unsent = ctx.store.unsend_message(&thread.id, &message_id, Unsender::Staff, chrono::Utc::now()).await?;
+    super::conversation::erase_files(&unsent.erased_files).await;
+    Ok(super::present::chat_message(unsent.message, super::present::zone(&location)))
 }
 
 /// The team has read the thread.

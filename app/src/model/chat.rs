@@ -50,6 +50,8 @@ pub struct MessageView {
     /// Empty for a message of files only.
     pub body: String,
     pub files: Vec<FileView>,
+    /// Unsent: shown as "Message deleted", with no text or files.
+    pub deleted: bool,
     pub client_id: String,
     pub day: chrono::NaiveDate,
     /// "14:05"
@@ -132,6 +134,8 @@ pub struct ChatOpeningView {
     pub read: ReadStateView,
     /// Today in the location's time zone, for the "Today" / "Yesterday" labels.
     pub today: chrono::NaiveDate,
+    /// The thread's changes to sent messages so far: polls ask for the ones after it.
+    pub edit_seq: i64,
 }
 
 /// Messages from just before the oldest one a chat shows.
@@ -146,6 +150,9 @@ pub struct EarlierMessagesView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChatChangesView {
     pub messages: Vec<MessageView>,
+    /// Messages at or before the poll's seq that changed after its edit (unsent ones).
+    pub edited: Vec<MessageView>,
+    pub edit_seq: i64,
     pub read: ReadStateView,
     /// Whether this side may send (the portal's messaging switch; always true for the team).
     pub can_write: bool,

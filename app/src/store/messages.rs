@@ -30,6 +30,8 @@ pub struct MessageRecord {
     pub files: Vec<MessageFileRecord>,
     pub client_id: String,
     pub created_at: DateTime<Utc>,
+    /// When it was unsent; its text and files are gone.
+    pub deleted_at: Option<DateTime<Utc>>,
 }
 
 /// A message to append. The body is validated (trimmed, up to 4000 characters, empty only with

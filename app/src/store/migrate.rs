@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/007_thread_stamps.surql"),
     include_str!("migrations/008_email_alerts.surql"),
     include_str!("migrations/009_attachments.surql"),
+    include_str!("migrations/010_unsend.surql"),
 ];
 
 #[derive(SurrealValue)]

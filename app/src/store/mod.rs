@@ -32,6 +32,7 @@ pub mod sign_in;
 pub mod staff;
 pub mod sync;
 pub mod threads;
+pub mod unsend;
 pub mod webhooks;
 
 use std::sync::Arc;

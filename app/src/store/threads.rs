@@ -39,6 +39,8 @@ pub struct ThreadRecord {
     /// Customer messages the team has not read, and team messages the customer has not read.
     pub unread_for_operator: i64,
     pub unread_for_customer: i64,
+    /// How many changes to messages already sent (unsends) the thread has had.
+    pub edit_seq: i64,
 }
 
 impl Store {

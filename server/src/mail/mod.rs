@@ -97,6 +97,9 @@ impl Mailer {
             StoreError::NotFound => Failure::permanent("its conversation is gone"),
             err => Failure::transient(err.to_string()),
         })?;
+        if content.waiting.is_empty() {
+            return Err(Failure::permanent("every message it was about was unsent"));
+        }
         let links = self.links(&content).await.map_err(|err| Failure::transient(err.to_string()))?;
         let message = self.message(&content, &links)?;
         match &*self.transport {

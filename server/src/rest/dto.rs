@@ -58,6 +58,8 @@ pub struct ApiMessage {
     pub attachments: Vec<ApiAttachment>,
     pub client_id: String,
     pub created_at: String,
+    /// When it was unsent (its text and files are gone); null while it stands.
+    pub deleted_at: Option<String>,
 }
 
 /// A photo or a file in a message, or uploaded to go with one.
@@ -112,6 +114,7 @@ impl From<MessageRecord> for ApiMessage {
             attachments: m.files.into_iter().map(ApiAttachment::from).collect(),
             client_id: m.client_id,
             created_at: m.created_at.to_rfc3339(),
+            deleted_at: m.deleted_at.map(|t| t.to_rfc3339()),
         }
     }
 }

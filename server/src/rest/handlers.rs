@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 
-use app::ids::{AttachmentId, BookingId, ThreadId};
+use app::ids::{AttachmentId, BookingId, MessageId, ThreadId};
 use app::model::SenderType;
 use app::store::keyset::Position;
 use app::store::messages::NewMessage;
@@ -251,4 +251,28 @@ pub async fn get_file(
         }
         _ => Err(ApiError::not_found()),
     }
+}
+
+/// Unsends a message of the thread (either side's): it stays in place with its text and files
+/// erased, `deleted_at` set; `message.deleted` goes out. Unsending it again answers the same.
+#[utoipa::path(delete, path = "/threads/{id}/messages/{message_id}", params(("id" = String, Path), ("message_id" = String, Path)), tag = "messages",
+    responses((status = 200, description = "The message, unsent", body = ApiMessage), (status = 401, description = "No live API key", body = ErrorBody), (status = 404, description = "No such thread at this key's location, or no such message in it", body = ErrorBody), (status = 429, description = "Too many requests for this key", body = ErrorBody)))]
+pub async fn delete_thread_message(
+    State(state): State<RestState>,
+    caller: ApiCaller,
+    ApiPath((id, message_id)): ApiPath<(String, String)>,
+) -> Result<Json<ApiMessage>, ApiError> {
+    use app::store::unsend::Unsender;
+
+    let thread = own_thread(&state, &caller, id).await?;
+    let unsent = state
+        .store
+        .unsend_message(&thread.id, &MessageId::new(message_id), Unsender::Staff, chrono::Utc::now())
+        .await?;
+    for file in &unsent.erased_files {
+        if let Err(err) = state.blobs.delete(file).await {
+            tracing::warn!(error = %err, %file, "an unsent message's file stays in storage");
+        }
+    }
+    Ok(Json(unsent.message.into()))
 }

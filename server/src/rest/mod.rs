@@ -57,6 +57,7 @@ pub fn router(state: RestState) -> Router {
                 .routes(routes!(handlers::list_threads, handlers::create_thread))
                 .routes(routes!(handlers::get_thread))
                 .routes(routes!(handlers::list_thread_messages, handlers::post_thread_message))
+                .routes(routes!(handlers::delete_thread_message))
                 .routes(routes!(handlers::upload_file))
                 .routes(routes!(handlers::get_file))
                 .routes(routes!(handlers::list_messages)),

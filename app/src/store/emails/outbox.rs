@@ -87,7 +87,9 @@ impl Store {
             EmailKind::TeamWaiting => SenderType::Customer,
         };
         let waiting = self.messages_between(&email.thread_id, email.after_seq, email.through_seq).await?;
-        let mut waiting: Vec<MessageRecord> = waiting.into_iter().filter(|m| m.sender_type == from).collect();
+        // Messages unsent since are not quoted.
+        let mut waiting: Vec<MessageRecord> =
+            waiting.into_iter().filter(|m| m.sender_type == from && m.deleted_at.is_none()).collect();
         waiting.drain(..waiting.len().saturating_sub(QUOTED_MESSAGES));
         Ok(EmailContent { email: email.clone(), entry, location, waiting })
     }

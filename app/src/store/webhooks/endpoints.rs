@@ -10,7 +10,7 @@ use super::super::{Store, StoreError};
 use crate::ids::{EndpointId, LocationId};
 
 /// The event types an endpoint can subscribe to.
-pub const EVENT_TYPES: [&str; 2] = ["message.created", "thread.created"];
+pub const EVENT_TYPES: [&str; 3] = ["message.created", "message.deleted", "thread.created"];
 
 #[derive(Debug, Clone, PartialEq, SurrealValue)]
 pub struct EndpointRecord {

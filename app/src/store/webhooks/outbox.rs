@@ -15,7 +15,7 @@ use crate::model::SenderType;
 #[derive(Debug, Clone, PartialEq, SurrealValue)]
 pub struct EventRecord {
     pub id: EventId,
-    /// "message.created", "thread.created" or "test".
+    /// "message.created", "message.deleted", "thread.created" or "test".
     #[surreal(rename = "type")]
     pub kind: String,
     #[surreal(rename = "location")]

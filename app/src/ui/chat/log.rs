@@ -58,12 +58,15 @@ pub fn ChatLog(
                     </button>
                 </p>
             </Show>
+            {move || session.unsend_problem.get().map(|p| view! { <p class="error chat-problem" role="alert">{p}</p> })}
             <MessageList
                 state=session.chat
                 me=session.me
                 files_url=session.files_url.get_value()
                 name_own
                 on_retry=move |client_id| session.retry(client_id)
+                may_unsend=move |message: crate::model::MessageView| session.may_unsend(&message)
+                on_unsend=move |id| session.unsend(id)
                 empty_text
             />
         </div>

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::state::ChatState;
+use crate::ids::MessageId;
 use crate::model::{FileView, MessageView, SenderType};
 use crate::text::{day_label, file_size};
 
@@ -11,15 +12,16 @@ use crate::text::{day_label, file_size};
 #[derive(Clone, PartialEq)]
 enum Row {
     Day(String),
-    Message { message: MessageView, own: bool, show_name: bool, seen: bool },
+    Message { message: MessageView, own: bool, show_name: bool, seen: bool, unsendable: bool },
 }
 
 impl Row {
-    /// A day by its label; a message by its id, and drawn anew when "Seen" comes or goes under it.
-    fn key(&self) -> (String, bool) {
+    /// A day by its label; a message by its id, and drawn anew when "Seen" comes or goes under it
+    /// or it is unsent.
+    fn key(&self) -> (String, bool, bool) {
         match self {
-            Row::Day(label) => (label.clone(), false),
-            Row::Message { message, seen, .. } => (message.id.to_string(), *seen),
+            Row::Day(label) => (label.clone(), false, false),
+            Row::Message { message, seen, .. } => (message.id.to_string(), *seen, message.deleted),
         }
     }
 }
@@ -34,6 +36,10 @@ pub fn MessageList(
     files_url: String,
     #[prop(optional)] name_own: bool,
     #[prop(into)] on_retry: Callback<String>,
+    /// Whether this person may unsend a message, and what unsends it.
+    #[prop(into)]
+    may_unsend: Callback<MessageView, bool>,
+    #[prop(into)] on_unsend: Callback<MessageId>,
     /// Shown when there are no messages yet.
     #[prop(into)]
     empty_text: String,
@@ -52,7 +58,8 @@ pub fn MessageList(
                 }
                 let own = m.sender_type == me;
                 let seen = own && Some(m.seq) == last_own && seen_up_to >= m.seq;
-                rows.push(Row::Message { message: m.clone(), own, show_name: !own || name_own, seen });
+                let unsendable = may_unsend.run(m.clone());
+                rows.push(Row::Message { message: m.clone(), own, show_name: !own || name_own, seen, unsendable });
             }
             rows
         })
@@ -65,7 +72,7 @@ pub fn MessageList(
                 <li class="chat-empty">{empty_text.clone()}</li>
             </Show>
             <For each=rows key=Row::key let:row>
-                {render_row(row, &files_url)}
+                {render_row(row, &files_url, on_unsend)}
             </For>
             <For each=move || state.outgoing.get() key=|o| (o.client_id.clone(), o.failed.is_some()) let:o>
                 <li class="msg own pending" data-testid="outgoing">
@@ -94,10 +101,24 @@ pub fn MessageList(
     .into_any()
 }
 
-fn render_row(row: Row, files_url: &str) -> impl IntoView {
+fn render_row(row: Row, files_url: &str, on_unsend: Callback<MessageId>) -> impl IntoView {
     match row {
         Row::Day(label) => view! { <li class="chat-day"><span>{label}</span></li> }.into_any(),
-        Row::Message { message, own, show_name, seen } => {
+        Row::Message { message, own, show_name, seen, .. } if message.deleted => {
+            let side = if own { "msg own deleted" } else { "msg theirs deleted" };
+            view! {
+                <li class=side data-seq=message.seq data-testid="message">
+                    {show_name.then(|| view! { <div class="msg-name">{message.sender_name.clone()}</div> })}
+                    <div class="msg-bubble"><p class="msg-body" data-testid="deleted">"Message deleted"</p></div>
+                    <div class="msg-meta">
+                        <time>{message.time.clone()}</time>
+                        {seen.then(|| view! { <span class="msg-seen" data-testid="seen">" · Seen"</span> })}
+                    </div>
+                </li>
+            }
+            .into_any()
+        }
+        Row::Message { message, own, show_name, seen, unsendable } => {
             let side = if own { "msg own" } else { "msg theirs" };
             view! {
                 <li class=side data-seq=message.seq data-testid="message">
@@ -109,11 +130,35 @@ fn render_row(row: Row, files_url: &str) -> impl IntoView {
                     <div class="msg-meta">
                         <time>{message.time.clone()}</time>
                         {seen.then(|| view! { <span class="msg-seen" data-testid="seen">" · Seen"</span> })}
+                        {unsendable.then(|| view! { <UnsendAction id=message.id.clone() on_unsend/> })}
                     </div>
                 </li>
             }
             .into_any()
         }
+    }
+}
+
+/// "Unsend", then a confirmation in place: both are buttons, so the keyboard reaches them.
+#[component]
+fn UnsendAction(id: MessageId, on_unsend: Callback<MessageId>) -> impl IntoView {
+    let asking = RwSignal::new(false);
+    view! {
+        <Show
+            when=move || asking.get()
+            fallback=move || view! {
+                <button type="button" class="link-button msg-action" on:click=move |_| asking.set(true)>"Unsend"</button>
+            }
+        >
+            <span class="msg-confirm" role="group" aria-label="Unsend this message">
+                <span>"Remove it for everyone?"</span>
+                <button type="button" class="link-button danger" on:click={
+                    let id = id.clone();
+                    move |_| { asking.set(false); on_unsend.run(id.clone()); }
+                }>"Unsend"</button>
+                <button type="button" class="link-button" on:click=move |_| asking.set(false)>"Cancel"</button>
+            </span>
+        </Show>
     }
 }
 

@@ -9,7 +9,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 
 use super::state::ChatState;
-use crate::ids::AttachmentId;
+use crate::ids::{AttachmentId, MessageId};
 use crate::model::{
     ChatChangesView, ChatOpeningView, EarlierMessagesView, FileView, MessageView, ReadStateView, SenderType,
 };
@@ -18,7 +18,16 @@ use crate::ui::poll::{page_is_visible, use_polling};
 /// The server functions behind one conversation.
 pub trait ChatChannel: Clone + Send + Sync + 'static {
     type Error: std::fmt::Display + Send + Sync + 'static;
-    fn poll(&self, after_seq: i64) -> impl Future<Output = Result<ChatChangesView, Self::Error>> + Send + 'static;
+    fn poll(
+        &self,
+        after_seq: i64,
+        after_edit: i64,
+    ) -> impl Future<Output = Result<ChatChangesView, Self::Error>> + Send + 'static;
+    fn unsend(&self, message_id: MessageId) -> impl Future<Output = Result<MessageView, Self::Error>> + Send + 'static;
+    /// Whether this side may unsend `message`: a customer their own, staff any.
+    fn may_unsend(me: SenderType, message: &MessageView) -> bool {
+        message.sender_type == me
+    }
     fn send(
         &self,
         client_id: String,
@@ -63,6 +72,10 @@ pub struct ChatSession {
     pub upload_url: StoredValue<String>,
     pub files_url: StoredValue<String>,
     send: Action<(String, String, Vec<FileView>), ()>,
+    unsend: Action<MessageId, ()>,
+    /// Why the last unsend failed, until the next one.
+    pub unsend_problem: RwSignal<Option<String>>,
+    may_unsend: fn(SenderType, &MessageView) -> bool,
     earlier: Action<(), ()>,
     on_read: Option<Callback<(ReadStateView, ReadStateView)>>,
     /// The distance from the log's bottom to keep while earlier messages are put above.
@@ -85,6 +98,16 @@ impl ChatSession {
         if let Some((body, files)) = self.chat.retry(&client_id) {
             self.send.dispatch((client_id, body, files));
         }
+    }
+
+    /// Unsends a message, for everyone (the other side sees it within a poll).
+    pub fn unsend(&self, message_id: MessageId) {
+        self.unsend_problem.set(None);
+        self.unsend.dispatch(message_id);
+    }
+
+    pub fn may_unsend(&self, message: &MessageView) -> bool {
+        !message.deleted && (self.may_unsend)(self.me, message)
     }
 
     /// Loads the page of messages before the oldest one held, keeping the log where it is.
@@ -127,9 +150,10 @@ pub fn use_chat_session<C: ChatChannel>(
     can_write: bool,
     hooks: ChatHooks,
 ) -> ChatSession {
-    let ChatOpeningView { messages, has_earlier, read, today } = opening;
+    let ChatOpeningView { messages, has_earlier, read, today, edit_seq } = opening;
     let (upload_url, files_url) = (StoredValue::new(channel.upload_url()), StoredValue::new(channel.files_url()));
     let chat = ChatState::new(messages, read, today);
+    chat.edit_seq.set_value(edit_seq);
     let has_earlier = RwSignal::new(has_earlier);
     let can_write = RwSignal::new(can_write);
     let ChatHooks { on_read, on_sent } = hooks;
@@ -183,6 +207,22 @@ pub fn use_chat_session<C: ChatChannel>(
         }
     });
 
+    let unsend_problem = RwSignal::new(None::<String>);
+    let unsend = Action::new({
+        let channel = channel.clone();
+        move |message_id: &MessageId| {
+            let (channel, message_id) = (channel.clone(), message_id.clone());
+            async move {
+                match channel.unsend(message_id).await {
+                    Ok(message) => chat.receive(vec![message]),
+                    Err(err) => {
+                        unsend_problem.try_set(Some(format!("Not unsent: {err}")));
+                    }
+                }
+            }
+        }
+    });
+
     let earlier = Action::new({
         let channel = channel.clone();
         move |_: &()| {
@@ -200,11 +240,13 @@ pub fn use_chat_session<C: ChatChannel>(
         let channel = channel.clone();
         async move {
             // A failed poll changes nothing; the next one asks again.
-            let Ok(news) = channel.poll(chat.last_seq()).await else { return };
+            let Ok(news) = channel.poll(chat.last_seq(), chat.edit_seq.get_value()).await else { return };
             if news.messages.iter().any(|m| m.sender_type != me) {
                 unseen.set_value(true);
             }
             chat.receive(news.messages);
+            chat.receive(news.edited);
+            chat.edit_seq.set_value(news.edit_seq);
             chat.today.try_set(news.today);
             can_write.try_set(news.can_write);
             apply_read(chat, on_read, news.read);
@@ -223,6 +265,9 @@ pub fn use_chat_session<C: ChatChannel>(
         upload_url,
         files_url,
         send,
+        unsend,
+        unsend_problem,
+        may_unsend: C::may_unsend,
         earlier,
         on_read,
         keep_from_bottom: StoredValue::new(None),

@@ -22,6 +22,8 @@ pub struct ChatState {
     pub outgoing: RwSignal<Vec<Outgoing>>,
     pub read: RwSignal<ReadStateView>,
     pub today: RwSignal<NaiveDate>,
+    /// The thread's last change to sent messages this view has: polls ask for the ones after it.
+    pub edit_seq: StoredValue<i64>,
 }
 
 impl ChatState {
@@ -31,6 +33,7 @@ impl ChatState {
             outgoing: RwSignal::new(Vec::new()),
             read: RwSignal::new(read),
             today: RwSignal::new(today),
+            edit_seq: StoredValue::new(0),
         }
     }
 
@@ -99,6 +102,7 @@ mod tests {
     fn message(seq: i64) -> MessageView {
         MessageView {
             files: Vec::new(),
+            deleted: false,
             id: crate::ids::MessageId::new(format!("m{seq}")),
             seq,
             sender_type: SenderType::Customer,

@@ -10,9 +10,9 @@ use super::shell::DashTitle;
 use super::state::DashState;
 use crate::api::dash_error::DashError;
 use crate::api::threads::{
-    get_thread, thread_earlier, thread_mark_read, thread_mark_unread, thread_poll, thread_reply,
+    get_thread, thread_earlier, thread_mark_read, thread_mark_unread, thread_poll, thread_reply, thread_unsend,
 };
-use crate::ids::{AttachmentId, ThreadId};
+use crate::ids::{AttachmentId, MessageId, ThreadId};
 use crate::model::{ChatChangesView, EarlierMessagesView, MessageView, ReadStateView, SenderType, ThreadView};
 use crate::ui::booking::{BookingFacts, StatusPill};
 use crate::ui::chat::{use_chat_session, ChatChannel, ChatHooks, ChatLog, Composer};
@@ -48,8 +48,21 @@ struct ThreadChannel {
 impl ChatChannel for ThreadChannel {
     type Error = DashError;
 
-    fn poll(&self, after_seq: i64) -> impl Future<Output = Result<ChatChangesView, DashError>> + Send + 'static {
-        thread_poll(self.thread_id.clone(), after_seq)
+    fn poll(
+        &self,
+        after_seq: i64,
+        after_edit: i64,
+    ) -> impl Future<Output = Result<ChatChangesView, DashError>> + Send + 'static {
+        thread_poll(self.thread_id.clone(), after_seq, after_edit)
+    }
+
+    fn unsend(&self, message_id: MessageId) -> impl Future<Output = Result<MessageView, DashError>> + Send + 'static {
+        thread_unsend(self.thread_id.clone(), message_id)
+    }
+
+    /// Staff may unsend any message of their location's threads (a card number a customer posted).
+    fn may_unsend(_me: SenderType, _message: &MessageView) -> bool {
+        true
     }
 
     fn send(

@@ -72,6 +72,7 @@ pub fn WebhooksSection() -> impl IntoView {
 fn NewEndpointForm(create: ServerAction<CreateWebhook>) -> impl IntoView {
     let url = RwSignal::new(String::new());
     let messages = RwSignal::new(true);
+    let deletions = RwSignal::new(true);
     let threads = RwSignal::new(true);
     // A clean form once the endpoint is added.
     Effect::new(move || {
@@ -81,7 +82,7 @@ fn NewEndpointForm(create: ServerAction<CreateWebhook>) -> impl IntoView {
     });
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let chosen = [(messages, "message.created"), (threads, "thread.created")];
+        let chosen = [(messages, "message.created"), (deletions, "message.deleted"), (threads, "thread.created")];
         let event_types = chosen.iter().filter(|(on, _)| on.get_untracked()).map(|(_, t)| (*t).to_owned()).collect();
         create.dispatch(CreateWebhook { url: url.get_untracked(), event_types });
     };
@@ -94,6 +95,8 @@ fn NewEndpointForm(create: ServerAction<CreateWebhook>) -> impl IntoView {
                 <legend>"Events"</legend>
                 <label class="switch"><input type="checkbox" prop:checked=move || messages.get()
                     on:change=move |ev| messages.set(event_target_checked(&ev))/>" message.created"</label>
+                <label class="switch"><input type="checkbox" prop:checked=move || deletions.get()
+                    on:change=move |ev| deletions.set(event_target_checked(&ev))/>" message.deleted"</label>
                 <label class="switch"><input type="checkbox" prop:checked=move || threads.get()
                     on:change=move |ev| threads.set(event_target_checked(&ev))/>" thread.created"</label>
             </fieldset>

@@ -10,8 +10,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::portal::{portal_earlier, portal_mark_read, portal_poll, portal_send, portal_view, PortalError};
-use crate::ids::AttachmentId;
+use crate::api::portal::{
+    portal_earlier, portal_mark_read, portal_poll, portal_send, portal_unsend, portal_view, PortalError,
+};
+use crate::ids::{AttachmentId, MessageId};
 use crate::model::{
     BookingView, ChatChangesView, EarlierMessagesView, MessageView, PortalPageView, ReadStateView, SenderType,
 };
@@ -62,8 +64,16 @@ struct PortalChannel {
 impl ChatChannel for PortalChannel {
     type Error = PortalError;
 
-    fn poll(&self, after_seq: i64) -> impl Future<Output = Result<ChatChangesView, PortalError>> + Send + 'static {
-        portal_poll(self.token.clone(), after_seq)
+    fn poll(
+        &self,
+        after_seq: i64,
+        after_edit: i64,
+    ) -> impl Future<Output = Result<ChatChangesView, PortalError>> + Send + 'static {
+        portal_poll(self.token.clone(), after_seq, after_edit)
+    }
+
+    fn unsend(&self, message_id: MessageId) -> impl Future<Output = Result<MessageView, PortalError>> + Send + 'static {
+        portal_unsend(self.token.clone(), message_id)
     }
 
     fn send(
