@@ -67,7 +67,7 @@ test("the team sends a PDF and the customer downloads it", async ({ page, openPa
   await inboxRow(page, "Ana Silva").click();
   await page.getByTestId("file-input").setInputFiles({ name: "Waiver 2026.pdf", mimeType: "application/pdf", buffer: PDF });
   await expect(page.getByTestId("file-ready")).toBeVisible();
-  await page.getByRole("button", { name: "Send" }).click();
+  await page.getByRole("button", { name: "Send", exact: true }).click();
   await expect(page.getByTestId("message").last().getByTestId("file-card")).toContainText("Waiver 2026.pdf");
 
   const customer = await openPage({ viewport: { width: 375, height: 667 } });

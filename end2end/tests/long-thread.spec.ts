@@ -1,6 +1,10 @@
 import { expect, APIRequestContext, Page } from "@playwright/test";
 import { test, inboxRow, messages, openHydrated, portal, signIn, staff } from "./helpers";
 
+// Making 1,500 messages through the portal's own sends, all in one thread, takes about 40 s of the
+// debug server: more than the suite's default per test.
+test.describe.configure({ timeout: 120_000 });
+
 /** Kaito writes 1,500 messages through the portal's own send function, twenty at a time. */
 async function fifteenHundredMessages(request: APIRequestContext, baseURL: string) {
   const token = portal.kaito.replace("/portal/", "");

@@ -43,7 +43,7 @@ test("Shift+Enter makes a line break instead of sending", async ({ page }) => {
 test("an empty or blank message cannot be sent", async ({ page }) => {
   await openHydrated(page, portal.emma);
   const before = await messages(page).count();
-  const send = page.getByRole("button", { name: "Send" });
+  const send = page.getByRole("button", { name: "Send", exact: true });
   await expect(send).toBeDisabled();
   await composer(page).fill("   \n  ");
   await expect(send).toBeDisabled();
@@ -59,7 +59,7 @@ test("the composer counts near the limit and refuses more than 4000 characters",
   await expect(page.getByTestId("counter")).toHaveText("3600 / 4000");
   await composer(page).fill("a".repeat(4001));
   await expect(page.getByRole("alert")).toContainText("4001 characters");
-  await expect(page.getByRole("button", { name: "Send" })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Send", exact: true })).toBeDisabled();
   await composer(page).press("Enter");
   await expect(messages(page)).toHaveCount(before);
   await expect(page.getByTestId("outgoing")).toHaveCount(0);
@@ -117,7 +117,7 @@ test("on a phone: no horizontal scroll, composer at the bottom, 16 px inputs, 44
   expect(box!.y + box!.height).toBeGreaterThan(667 - 80);
   const fontSize = await composer(page).evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
   expect(fontSize).toBeGreaterThanOrEqual(16);
-  for (const target of [composer(page), page.getByRole("button", { name: "Send" })]) {
+  for (const target of [composer(page), page.getByRole("button", { name: "Send", exact: true })]) {
     const b = await target.boundingBox();
     expect(b!.height).toBeGreaterThanOrEqual(44);
   }
