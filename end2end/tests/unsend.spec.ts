@@ -19,11 +19,18 @@ test("a customer unsends their message from the keyboard; the team sees it delet
   const theirs = team.getByTestId("message").last();
   await expect(theirs).toContainText("4111");
 
-  // Keyboard only: focus "Unsend", confirm with Enter.
-  await mine.getByRole("button", { name: "Unsend" }).focus();
+  // Keyboard only: the message's menu, its item, the confirmation; each step takes the focus.
+  await mine.getByRole("button", { name: "Message actions" }).focus();
   await page.keyboard.press("Enter");
-  await expect(mine.getByRole("group", { name: "Unsend this message" })).toContainText("Remove it for everyone?");
-  await mine.getByRole("button", { name: "Unsend" }).focus();
+  await expect(mine.getByRole("menuitem", { name: "Unsend" })).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(mine.getByRole("menu")).toHaveCount(0);
+  await mine.getByRole("button", { name: "Message actions" }).focus();
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Enter");
+  const confirm = mine.getByRole("group", { name: "Unsend this message" });
+  await expect(confirm).toContainText("Remove it for everyone?");
+  await expect(confirm.getByRole("button", { name: "Unsend" })).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(mine.getByTestId("deleted")).toHaveText("Message deleted");
   await expect(mine).not.toContainText("4111");
@@ -46,15 +53,17 @@ test("the team unsends a customer's message; the portal shows it deleted within 
   await expect(customer.getByTestId("message").last()).toContainText("X1234567");
   // A customer sees no Unsend on the team's messages.
   const teamMessage = customer.locator(".msg.theirs").first();
-  await expect(teamMessage.getByRole("button", { name: "Unsend" })).toHaveCount(0);
+  await expect(teamMessage.getByRole("button", { name: "Message actions" })).toHaveCount(0);
 
   await signIn(page, staff.jon);
   await inboxRow(page, "Ana Silva").click();
   const message = page.getByTestId("message").filter({ hasText: "X1234567" });
-  await message.getByRole("button", { name: "Unsend" }).click();
+  await message.getByRole("button", { name: "Message actions" }).click();
+  await message.getByRole("menuitem", { name: "Unsend" }).click();
   await message.getByRole("button", { name: "Cancel" }).click();
   await expect(message).toContainText("X1234567");
-  await message.getByRole("button", { name: "Unsend" }).click();
+  await message.getByRole("button", { name: "Message actions" }).click();
+  await message.getByRole("menuitem", { name: "Unsend" }).click();
   await message.getByRole("group", { name: "Unsend this message" }).getByRole("button", { name: "Unsend" }).click();
   await expect(page.getByTestId("deleted").last()).toHaveText("Message deleted");
   await page.screenshot({ path: "test-results/dashboard-unsent.png" });

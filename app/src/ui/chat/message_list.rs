@@ -130,7 +130,7 @@ fn render_row(row: Row, files_url: &str, on_unsend: Callback<MessageId>) -> impl
                     <div class="msg-meta">
                         <time>{message.time.clone()}</time>
                         {seen.then(|| view! { <span class="msg-seen" data-testid="seen">" · Seen"</span> })}
-                        {unsendable.then(|| view! { <UnsendAction id=message.id.clone() on_unsend/> })}
+                        {unsendable.then(|| view! { <MessageMenu id=message.id.clone() on_unsend/> })}
                     </div>
                 </li>
             }
@@ -139,27 +139,65 @@ fn render_row(row: Row, files_url: &str, on_unsend: Callback<MessageId>) -> impl
     }
 }
 
-/// "Unsend", then a confirmation in place: both are buttons, so the keyboard reaches them.
+/// The message's menu: "⋯" opens it, its one item asks to confirm, Escape closes it. Each step is
+/// a button and takes the focus, so the keyboard goes through it as a pointer does.
 #[component]
-fn UnsendAction(id: MessageId, on_unsend: Callback<MessageId>) -> impl IntoView {
-    let asking = RwSignal::new(false);
+fn MessageMenu(id: MessageId, on_unsend: Callback<MessageId>) -> impl IntoView {
+    let step = RwSignal::new(MenuStep::Closed);
+    let item = NodeRef::<leptos::html::Button>::new();
+    let confirm = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move || {
+        let target = match step.get() {
+            MenuStep::Open => item.get(),
+            MenuStep::Confirm => confirm.get(),
+            MenuStep::Closed => None,
+        };
+        if let Some(button) = target {
+            let _ = button.focus();
+        }
+    });
+    let toggle = move |_| step.update(|s| *s = if *s == MenuStep::Closed { MenuStep::Open } else { MenuStep::Closed });
     view! {
-        <Show
-            when=move || asking.get()
-            fallback=move || view! {
-                <button type="button" class="link-button msg-action" on:click=move |_| asking.set(true)>"Unsend"</button>
-            }
-        >
-            <span class="msg-confirm" role="group" aria-label="Unsend this message">
-                <span>"Remove it for everyone?"</span>
-                <button type="button" class="link-button danger" on:click={
+        <span class="msg-menu" on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { step.set(MenuStep::Closed) }>
+            <button
+                type="button"
+                class="link-button msg-action"
+                aria-label="Message actions"
+                aria-haspopup="menu"
+                aria-expanded=move || (step.get() != MenuStep::Closed).to_string()
+                on:click=toggle
+            >
+                "⋯"
+            </button>
+            {move || match step.get() {
+                MenuStep::Closed => ().into_any(),
+                MenuStep::Open => view! {
+                    <span class="msg-menu-items" role="menu" aria-label="Message actions">
+                        <button type="button" role="menuitem" class="link-button" node_ref=item
+                            on:click=move |_| step.set(MenuStep::Confirm)>"Unsend"</button>
+                    </span>
+                }.into_any(),
+                MenuStep::Confirm => {
                     let id = id.clone();
-                    move |_| { asking.set(false); on_unsend.run(id.clone()); }
-                }>"Unsend"</button>
-                <button type="button" class="link-button" on:click=move |_| asking.set(false)>"Cancel"</button>
-            </span>
-        </Show>
+                    view! {
+                        <span class="msg-confirm" role="group" aria-label="Unsend this message">
+                            <span>"Remove it for everyone?"</span>
+                            <button type="button" class="link-button danger" node_ref=confirm
+                                on:click=move |_| { step.set(MenuStep::Closed); on_unsend.run(id.clone()); }>"Unsend"</button>
+                            <button type="button" class="link-button" on:click=move |_| step.set(MenuStep::Closed)>"Cancel"</button>
+                        </span>
+                    }.into_any()
+                }
+            }}
+        </span>
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MenuStep {
+    Closed,
+    Open,
+    Confirm,
 }
 
 /// The longer side of a photo as the chat shows it, in CSS pixels.
