@@ -98,3 +98,28 @@ test("an 11 MB file, a sixth file and a file that is not a photo or PDF are refu
   await expect(page.getByRole("alert")).toHaveText("page-6.pdf: a message can carry at most 5 files.");
   await page.screenshot({ path: "test-results/portal-phone-refused.png" });
 });
+
+test("on a desktop a file dropped on the composer or pasted into it uploads like a chosen one", async ({ page }) => {
+  await signIn(page, staff.jon);
+  await inboxRow(page, "Ana Silva").click();
+  await page.evaluate((pdf) => {
+    const dropped = new DataTransfer();
+    dropped.items.add(new File([pdf], "dropped.pdf", { type: "application/pdf" }));
+    const form = document.querySelector("form.composer")!;
+    form.dispatchEvent(new DragEvent("dragover", { dataTransfer: dropped, bubbles: true, cancelable: true }));
+    form.dispatchEvent(new DragEvent("drop", { dataTransfer: dropped, bubbles: true, cancelable: true }));
+    const pasted = new DataTransfer();
+    pasted.items.add(new File([pdf], "pasted.pdf", { type: "application/pdf" }));
+    document.querySelector("#composer-text")!.dispatchEvent(
+      new ClipboardEvent("paste", { clipboardData: pasted, bubbles: true, cancelable: true }),
+    );
+  }, PDF.toString("latin1"));
+  const chips = page.getByTestId("file-chip");
+  await expect(chips).toHaveCount(2);
+  await expect(chips.filter({ hasText: "dropped.pdf" }).getByTestId("file-ready")).toBeVisible();
+  await expect(chips.filter({ hasText: "pasted.pdf" }).getByTestId("file-ready")).toBeVisible();
+  await page.getByRole("button", { name: "Send", exact: true }).click();
+  const sent = page.getByTestId("message").last().getByTestId("file-card");
+  await expect(sent).toHaveCount(2);
+  await expect(sent.first()).toContainText("dropped.pdf");
+});
