@@ -127,9 +127,10 @@ pub async fn receive(
         UploadError::Failed
     };
     let (content_type, dimensions, stored) = if kind.is_image() {
-        let original = tokio::fs::read(&spool.0).await.map_err(|e| failed(&e))?;
         let picture = {
+            // The original is read only once it is this photo's turn, so waiting photos hold no memory.
             let _turn = PICTURE_WORK.acquire().await.map_err(|e| failed(&e))?;
+            let original = tokio::fs::read(&spool.0).await.map_err(|e| failed(&e))?;
             tokio::task::spawn_blocking(move || clean_picture(&original)).await.map_err(|e| failed(&e))?
         };
         let picture = picture.map_err(|_| UploadError::Unreadable(name.clone()))?;
