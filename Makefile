@@ -23,7 +23,7 @@ PROFILE_DIR := $(CARGO_TARGET_DIR)/debug
 # Where the built server finds its wasm, js and css when run outside cargo-leptos.
 SITE_ENV := LEPTOS_SITE_ROOT=$(SITE_ROOT) LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=parley
 
-.PHONY: help run test lint test-rust test-e2e test-api build tools apt-tools rust-tools e2e-tools python-tools wasm-opt release bench bench-tools soak
+.PHONY: help run test lint test-rust test-e2e test-e2e-release test-api build tools apt-tools rust-tools e2e-tools python-tools release-tools release bench bench-tools soak
 
 help:
 	@echo "make run    build and serve the demo at http://127.0.0.1:3000 (data in ./data)"
@@ -38,11 +38,11 @@ run: rust-tools build
 test: tools lint test-rust build test-e2e test-api
 
 # Formatting, then clippy on both feature sets: the server's (app with "ssr") and the browser's
-# (frontend, which turns on app's "hydrate", for the wasm target).
+# (frontend and portal, which turn on app's "hydrate", for the wasm target).
 lint: rust-tools
 	cargo fmt --all --check
 	cargo clippy -p app -p server -p bench --all-targets --features app/ssr -- -D warnings
-	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p frontend -p portal --target wasm32-unknown-unknown -- -D warnings
 
 # One cargo invocation for the packages, so their dependencies build once with one feature set.
 # nextest runs every test in a process of its own under a time limit (.config/nextest.toml).
@@ -50,8 +50,10 @@ lint: rust-tools
 test-rust: rust-tools python-tools
 	PARLEY_TEST_PYTHON=$(PYTHON) cargo nextest run -p app -p server -p bench --features app/ssr
 
+# cargo-leptos builds the server and the app bundle; the portal page's own bundle is built beside it.
 build: rust-tools
 	cargo leptos build
+	tools/portal-bundle.sh debug
 
 test-e2e: e2e-tools python-tools
 	cd end2end && PARLEY_SERVER_BIN=$(PROFILE_DIR)/server PARLEY_TEST_PYTHON=$(PYTHON) $(SITE_ENV) npx playwright test
@@ -82,9 +84,12 @@ rust-tools:
 	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" || \
 	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force
 
-# wasm-opt for release builds, from npm's binaryen (Debian's is too old for cargo-leptos).
-wasm-opt:
+# wasm-opt for release builds, from npm's binaryen (Debian's is too old for cargo-leptos), and
+# esbuild, which minifies the portal bundle's JS (cargo-leptos minifies the app bundle's itself).
+ESBUILD_VERSION := 0.28.2
+release-tools: apt-tools
 	@command -v wasm-opt >/dev/null || npm install --silent --prefix $(TOOLS_DIR) binaryen@$(BINARYEN_VERSION)
+	@esbuild --version 2>/dev/null | grep -qx "$(ESBUILD_VERSION)" || npm install --silent --prefix $(TOOLS_DIR) esbuild@$(ESBUILD_VERSION)
 
 e2e-tools: apt-tools
 	@cd end2end && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; }
@@ -106,13 +111,21 @@ python-tools:
 # Release builds: the site (wasm-release profile, wasm-opt -Oz, gzip and brotli copies of the assets,
 # hashed file names) and the server, then parley-bench.
 RELEASE_DIR := $(CARGO_TARGET_DIR)/release
-release: rust-tools wasm-opt
+release: rust-tools release-tools
 	LEPTOS_HASH_FILES=true cargo leptos build --release --precompress
+	tools/portal-bundle.sh release
 	cargo build --release -p bench
 
-bench: release bench-tools
+bench: release bench-tools test-e2e-release
 	PARLEY_SERVER_BIN=$(RELEASE_DIR)/server PARLEY_BENCH_BIN=$(RELEASE_DIR)/parley-bench \
+	  PARLEY_PORTAL_WASM_NAMED=$(CARGO_TARGET_DIR)/front/portal-named.wasm \
 	  LEPTOS_SITE_ROOT=$(SITE_ROOT) bench/run.sh
+
+# The whole Playwright suite once more against the release build: hashed names, precompressed
+# files, both bundles as wasm-opt left them.
+test-e2e-release: release e2e-tools python-tools
+	cd end2end && PARLEY_SERVER_BIN=$(RELEASE_DIR)/server PARLEY_TEST_PYTHON=$(PYTHON) LEPTOS_HASH_FILES=true \
+	  $(SITE_ENV) npx playwright test
 
 # Senders against a durable server that is killed with SIGKILL twice; fails if an acknowledged message is lost.
 soak: release
@@ -122,7 +135,14 @@ soak: release
 	  --port $$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') \
 	  --out target/bench/soak.json
 
-bench-tools:
+# wrk and curl from Debian; twiggy (what the portal's wasm is made of) from crates.io; Lighthouse
+# from npm, driving Debian's Chromium.
+TWIGGY_VERSION := 0.8.0
+LIGHTHOUSE_VERSION := 13.5.0
+bench-tools: apt-tools
+	@twiggy --version 2>/dev/null | grep -q " $(TWIGGY_VERSION)$$" || cargo install twiggy --version $(TWIGGY_VERSION) --locked
+	@lighthouse --version 2>/dev/null | grep -qx "$(LIGHTHOUSE_VERSION)" || \
+	  npm install --silent --prefix $(TOOLS_DIR) lighthouse@$(LIGHTHOUSE_VERSION)
 	@missing=""; \
 	command -v wrk >/dev/null || missing="$$missing wrk"; \
 	command -v curl >/dev/null || missing="$$missing curl"; \

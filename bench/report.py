@@ -1,6 +1,7 @@
 """Turns what bench/run.sh measured (target/bench/*) into target/bench/report.{md,json}, with each
 figure set against its budget. Exits non-zero only when the server misbehaved: failed requests,
 or acknowledged messages lost or duplicated."""
+import csv
 import json
 import operator
 import platform
@@ -47,11 +48,33 @@ overload.update(connections=overload_connections, server_rss_mb_before=rss_befor
 rate_portal, rate_inbox = load("rate-portal_poll.json"), load("rate-inbox_poll.json")
 rate_sign_ins, rate_bursts = load("rate-portal_poll-sign-ins.json"), load("rate-portal_poll-sign-in-bursts.json")
 scale, sends, uploads = load("scale.json"), load("sends.json"), load("uploads.json")
-weights = []
-for line in (out / "weight.txt").read_text().splitlines():
-    raw, gz, br, path = line.split(maxsplit=3)
-    weights.append({"path": path, "raw": int(raw), "gzip": int(gz), "brotli": int(br)})
-totals = {k: sum(w[k] for w in weights) for k in ("raw", "gzip", "brotli")}
+
+
+def read_weights(name: str) -> tuple[list[dict], dict]:
+    """The files of one page (the page itself, then its assets) and their totals."""
+    files = []
+    for line in (out / name).read_text().splitlines():
+        raw, gz, br, path = line.split(maxsplit=3)
+        files.append({"path": path, "raw": int(raw), "gzip": int(gz), "brotli": int(br)})
+    return files, {k: sum(w[k] for w in files) for k in ("raw", "gzip", "brotli")}
+
+
+weights, totals = read_weights("weight.txt")
+app_weights, app_totals = read_weights("weight-app.txt")
+app_wasm_brotli = sum(w["brotli"] for w in app_weights if w["path"].endswith(".wasm"))
+# The app bundle's wasm before the portal had a bundle of its own (make bench, 2026-11-24).
+APP_WASM_BROTLI_BEFORE = 556_881
+# The named copy also holds the names section, which the browser's copy does not: code and data only.
+twiggy = [t for t in csv.DictReader((out / "twiggy-top.csv").read_text().splitlines()) if "subsection" not in t["Name"]][:15]
+portal_wasm_raw = sum(w["raw"] for w in weights if w["path"].endswith(".wasm"))
+lighthouse = load("lighthouse.json")
+audit = lambda key: lighthouse["audits"][key]["numericValue"]
+lh = {"score": round(lighthouse["categories"]["performance"]["score"] * 100),
+      "first_contentful_paint_ms": audit("first-contentful-paint"), "largest_contentful_paint_ms": audit("largest-contentful-paint"),
+      "total_blocking_time_ms": audit("total-blocking-time"), "cumulative_layout_shift": audit("cumulative-layout-shift"),
+      "speed_index_ms": audit("speed-index"), "total_byte_weight": int(audit("total-byte-weight")),
+      "lighthouse_version": lighthouse["lighthouseVersion"], "form_factor": lighthouse["configSettings"]["formFactor"],
+      "throttling": lighthouse["configSettings"]["throttlingMethod"]}
 asset_headers = (out / "asset-headers.txt").read_text().splitlines() if (out / "asset-headers.txt").exists() else []
 sh = lambda cmd: subprocess.run(["sh", "-c", cmd], capture_output=True, text=True).stdout.strip()
 machine = {"cpu": sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"), "cores": sh("nproc"),
@@ -77,6 +100,8 @@ budgets = {
     "acknowledged_lost_or_duplicated": (sends["verdict"]["lost"] + sends["verdict"]["duplicated"] + sends["verdict"]["seq_mismatch"], "== 0"),
     "threads_with_seq_gaps": (sends["verdict"]["threads_with_gaps"], "== 0"),
     "portal_page_brotli_bytes": (totals["brotli"], f"<= {130 * KB}"),
+    "portal_lighthouse_performance_score": (lh["score"], ">= 95"),
+    "app_bundle_wasm_brotli_bytes": (app_wasm_brotli, f"<= {APP_WASM_BROTLI_BEFORE}"),
 }
 COMPARE = {">=": operator.ge, "<=": operator.le, "<": operator.lt, "==": operator.eq}
 
@@ -100,7 +125,9 @@ report = {
     "scaling": {**scale, "ratios_p50_large_vs_small": scaling, "long_vs_short_thread_poll_p50": long_vs_short},
     "sends": sends,
     "uploads": uploads,
-    "page_weight": {"files": weights, "total": totals, "headers": asset_headers},
+    "page_weight": {"files": weights, "total": totals, "headers": asset_headers,
+                    "app_bundle": {"files": app_weights, "total": app_totals}, "portal_wasm_twiggy_top": twiggy},
+    "lighthouse": lh,
     "budgets": {name: {"value": value, "budget": rule, "met": met[name]} for name, (value, rule) in budgets.items()},
 }
 (out / "report.json").write_text(json.dumps(report, indent=2))
@@ -196,6 +223,26 @@ md = [
     "Asset headers (asked for brotli):",
     "",
     *[f"    {h}" for h in asset_headers],
+    "",
+    "The app bundle, which every other page loads (here `/login`):",
+    "",
+    "| file | raw | gzip | brotli |",
+    "|---|---|---|---|",
+    *[f"| `{w['path']}` | {w['raw']:,} | {w['gzip']:,} | {w['brotli']:,} |" for w in app_weights],
+    f"| **total** | {app_totals['raw']:,} | {app_totals['gzip']:,} | {app_totals['brotli']:,} |",
+    "",
+    f"The portal's wasm ({portal_wasm_raw:,} bytes), its largest items after wasm-opt (`twiggy top`, bytes before compression):",
+    "",
+    "| bytes | share | item |",
+    "|---|---|---|",
+    *[f"| {int(t['ShallowSize']):,} | {100 * int(t['ShallowSize']) / portal_wasm_raw:.2f} % | `{t['Name'][:110].replace('|', '/')}` |" for t in twiggy],
+    "",
+    f"## Lighthouse on the portal page ({lh['lighthouse_version']}, {lh['form_factor']}, {lh['throttling']} throttling, Debian's Chromium)",
+    "",
+    "| performance score | first contentful paint | largest contentful paint | total blocking time | layout shift | speed index | total byte weight |",
+    "|---|---|---|---|---|---|---|",
+    f"| {lh['score']} | {lh['first_contentful_paint_ms']:.0f} ms | {lh['largest_contentful_paint_ms']:.0f} ms | {lh['total_blocking_time_ms']:.0f} ms | "
+    f"{lh['cumulative_layout_shift']:.3f} | {lh['speed_index_ms']:.0f} ms | {lh['total_byte_weight']:,} bytes |",
 ]
 (out / "report.md").write_text("\n".join(md) + "\n")
 misbehaved = (bare["errors"] + portal["errors"] + inbox["errors"] + rate_portal["errors"] + rate_inbox["errors"] + rate_sign_ins["errors"] + rate_sign_ins["sign_ins"]["failed"] + rate_bursts["errors"] + rate_bursts["sign_ins"]["failed"]

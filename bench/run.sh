@@ -91,22 +91,34 @@ echo "== durable sends: one sender, then 200 over 50 threads"
 echo "== uploads: a 5 MB photo, then ten 10 MB files at once"
 "$BENCH" uploads --url "$BASE" --token demo-portal-ben-okafor-kayak --pid "$SERVER" --out "$OUT/uploads.json" > /dev/null
 
-echo "== page weight of the portal as a phone fetches it"
+echo "== page weight: the portal page as a phone fetches it, and the app bundle the other pages load"
 weigh() { # url, encoding -> bytes on the wire
   curl -fs -o /dev/null -w '%{size_download}' -H "Accept-Encoding: $2" "$1"
 }
-PAGE="$BASE/portal/demo-portal-ana-silva-kayak"
-curl -fs -H 'Accept-Encoding: identity' "$PAGE" > "$WORK/portal.html"
-curl -fs -D "$OUT/portal-headers.txt" -o /dev/null -H 'Accept-Encoding: br' "$PAGE"
-{
-  echo "$(weigh "$PAGE" identity) $(weigh "$PAGE" gzip) $(weigh "$PAGE" br) /portal/<token>"
+weigh_page() { # url, label -> one line per file: raw gzip brotli path
+  local page=$1 label=$2 html
+  html=$(mktemp -p "$WORK")
+  curl -fs -H 'Accept-Encoding: identity' "$page" > "$html"
+  echo "$(weigh "$page" identity) $(weigh "$page" gzip) $(weigh "$page" br) $label"
   # The assets the page links to, with whatever hashed names this build gave them.
-  grep -oE '/pkg/[^"'"'"' ]+\.(js|wasm|css)' "$WORK/portal.html" | sort -u | while read -r asset; do
+  grep -oE '/pkg/[^"'"'"' ]+\.(js|wasm|css)' "$html" | sort -u | while read -r asset; do
     echo "$(weigh "$BASE$asset" identity) $(weigh "$BASE$asset" gzip) $(weigh "$BASE$asset" br) $asset"
-    curl -fs -D - -o /dev/null -H 'Accept-Encoding: br' "$BASE$asset" \
-      | tr -d '\r' | grep -iE '^(content-encoding|cache-control):' | sed "s|^|$asset |" >> "$OUT/asset-headers.txt"
   done
-} > "$OUT/weight.txt"
+}
+PAGE="$BASE/portal/demo-portal-ana-silva-kayak"
+weigh_page "$PAGE" "/portal/<token>" > "$OUT/weight.txt"
+weigh_page "$BASE/login" "/login" > "$OUT/weight-app.txt"
+awk '{ print $4 }' "$OUT/weight.txt" | grep '^/pkg/' | while read -r asset; do
+  curl -fs -D - -o /dev/null -H 'Accept-Encoding: br' "$BASE$asset" \
+    | tr -d '\r' | grep -iE '^(content-encoding|cache-control):' | sed "s|^|$asset |" >> "$OUT/asset-headers.txt"
+done
+
+echo "== what the portal's wasm is made of (twiggy top)"
+twiggy top -n 25 --format csv "${PARLEY_PORTAL_WASM_NAMED:?the portal wasm with names}" > "$OUT/twiggy-top.csv"
+
+echo "== Lighthouse on the portal page (mobile preset, simulated throttling, Debian's Chromium)"
+CHROME_PATH=$(command -v chromium) lighthouse "$PAGE" --only-categories=performance --output=json \
+  --output-path="$OUT/lighthouse.json" --chrome-flags="--headless=new --no-sandbox" --quiet
 
 echo "== overload: empty portal polls over $OVERLOAD_CONNECTIONS connections"
 rss_kb() { ps -o rss= -p "$SERVER" | tr -d ' '; }

@@ -23,6 +23,34 @@ use leptos_router::{path, SsrMode};
 
 /// The HTML document the server streams; the browser hydrates `App` inside it.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    document(options.clone(), options, App)
+}
+
+/// The document of `/portal/{token}`: the same head, but the portal's own light bundle, which
+/// hydrates `PortalPage` without the app's router or the dashboard.
+pub fn portal_shell(options: LeptosOptions) -> impl IntoView {
+    let bundle = portal_bundle(&options);
+    document(options, bundle, || {
+        provide_meta_context();
+        view! { <ui::portal::PortalPage/> }
+    })
+}
+
+/// The portal bundle's files beside the app's: `portal.js` and `portal.wasm` in the same `/pkg/`,
+/// their hashed names (release builds) in `portal-hash.txt` next to the server binary.
+pub fn portal_bundle(options: &LeptosOptions) -> LeptosOptions {
+    let mut bundle = options.clone();
+    bundle.output_name = "portal".into();
+    bundle.hash_file = "portal-hash.txt".into();
+    bundle
+}
+
+/// `options` names the stylesheet (shared by both bundles), `bundle` the script that hydrates `body`.
+fn document<V: IntoView + 'static>(
+    options: LeptosOptions,
+    bundle: LeptosOptions,
+    body: impl FnOnce() -> V,
+) -> impl IntoView {
     #[cfg(feature = "ssr")]
     send_content_security_policy();
     view! {
@@ -34,12 +62,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Ccircle cx='8' cy='8' r='8' fill='%231a5fd0'/%3E%3C/svg%3E"/>
                 <AutoReload options=options.clone()/>
                 // With hashed file names (release builds), the name of this build's stylesheet.
-                <HashedStylesheet options=options.clone() id="leptos"/>
-                <HydrationScripts options/>
+                <HashedStylesheet options id="leptos"/>
+                <HydrationScripts options=bundle/>
                 <MetaTags/>
             </head>
             <body>
-                <App/>
+                {body()}
             </body>
         </html>
     }
@@ -74,8 +102,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=ui::not_found::NotFound>
                 <Route path=path!("/") view=ui::home::HomePage/>
-                // Async: the whole page (and its 404 for a bad link) is decided before the first byte.
-                <Route path=path!("/portal/:token") view=ui::portal::PortalPage ssr=SsrMode::Async/>
+                // `/portal/:token` is not here: the server renders it with `portal_shell`.
                 <Route path=path!("/portal/:token/unsubscribe") view=ui::portal::PortalEmailsPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=ui::login::LoginPage/>
                 <ParentRoute path=path!("/dashboard") view=ui::dashboard::DashboardShell ssr=SsrMode::Async>

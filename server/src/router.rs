@@ -1,7 +1,7 @@
 //! Every route the server answers: pages and server functions from `app`, health, static files.
 
 use app::state::AppState;
-use app::{shell, App};
+use app::{portal_shell, shell, App};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::middleware;
@@ -22,6 +22,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/api/ping", get(ping))
         .route("/portal/{token}/unsubscribe", post(crate::unsubscribe::one_click))
+        .route("/portal/{token}", get(portal_page(&state)))
         .merge(crate::files::routes())
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
@@ -37,6 +38,22 @@ pub fn router(state: AppState) -> Router {
         .with_state(state);
     // The REST API authenticates by key, never by cookie, so it needs no Origin check.
     rest.merge(pages).layer(middleware::from_fn(crate::security_headers::security_headers))
+}
+
+/// `/portal/{token}`, outside the app's router: its own document and bundle (`app::portal_shell`),
+/// rendered whole before the first byte so a bad link's 404 status is decided in time.
+fn portal_page(
+    state: &AppState,
+) -> impl Fn(axum::extract::Request) -> std::pin::Pin<Box<dyn std::future::Future<Output = axum::response::Response> + Send>>
+       + Clone
+       + Send
+       + 'static {
+    let context = state.clone();
+    let options = state.leptos_options.clone();
+    leptos_axum::render_app_async_with_context(
+        move || leptos::prelude::provide_context(context.clone()),
+        move || portal_shell(options.clone()),
+    )
 }
 
 /// A bare JSON answer that touches no database: the reference `make bench` measures polls against.

@@ -6,5 +6,6 @@ pub mod dashboard;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod page_title;
 pub mod poll;
 pub mod portal;

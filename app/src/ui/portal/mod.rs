@@ -7,8 +7,6 @@ pub use emails::PortalEmailsPage;
 use std::future::Future;
 
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::portal::{
     portal_earlier, portal_mark_read, portal_poll, portal_send, portal_unsend, portal_view, PortalError,
@@ -20,22 +18,43 @@ use crate::model::{
 use crate::text::page_title;
 use crate::ui::booking::StatusPill;
 use crate::ui::chat::{use_chat_session, ChatChannel, ChatHooks, ChatLog, Composer};
+use crate::ui::page_title::set_page_title;
 
+/// The root of the portal's own bundle: no router, so the token comes from the address itself
+/// (the request's on the server, `location` in the browser; both see the same path).
 #[component]
 pub fn PortalPage() -> impl IntoView {
-    let params = use_params_map();
-    let token = move || params.read().get("token").unwrap_or_default();
-    let view = Resource::new(token, portal_view);
+    let token = token_in_address();
+    let view = Resource::new({
+        let token = token.clone();
+        move || token.clone()
+    }, portal_view);
     view! {
         <Suspense fallback=|| view! { <p class="page">"Loading your booking…"</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let token = token.clone();
+                Suspend::new(async move {
                 match view.await {
-                    Ok(portal) => view! { <PortalChat token=token() portal/> }.into_any(),
+                    Ok(portal) => view! { <PortalChat token portal/> }.into_any(),
                     Err(err) => view! { <PortalProblem err/> }.into_any(),
                 }
-            })}
+            })}}
         </Suspense>
     }
+}
+
+/// The `{token}` of `/portal/{token}` in the address of this page.
+fn token_in_address() -> String {
+    #[cfg(feature = "ssr")]
+    let path = use_context::<axum::http::request::Parts>().map(|parts| parts.uri.path().to_owned());
+    #[cfg(not(feature = "ssr"))]
+    let path = window().location().pathname().ok();
+    token_in_path(&path.unwrap_or_default()).to_owned()
+}
+
+fn token_in_path(path: &str) -> &str {
+    let rest = path.strip_prefix("/portal/").unwrap_or_default();
+    rest.split('/').next().unwrap_or_default()
 }
 
 /// A link that is not valid, a portal that is off, or a failure: a plain page that says which.
@@ -46,8 +65,8 @@ fn PortalProblem(err: PortalError) -> impl IntoView {
         PortalError::PortalUnavailable => "Portal unavailable",
         _ => "Something went wrong",
     };
+    set_page_title(move || format!("{heading} · Parley"));
     view! {
-        <Title text=format!("{heading} · Parley")/>
         <main class="page narrow portal-problem">
             <h1>{heading}</h1>
             <p>{err.to_string()}</p>
@@ -115,10 +134,9 @@ fn PortalChat(token: String, portal: PortalPageView) -> impl IntoView {
     let session =
         use_chat_session(PortalChannel { token }, SenderType::Customer, opening, can_write, ChatHooks::default());
     let activity = booking.activity.clone();
-    let title = move || page_title(session.chat.read.get().unread_for_customer, &activity);
+    set_page_title(move || page_title(session.chat.read.get().unread_for_customer, &activity));
 
     view! {
-        <Title text=title/>
         <main class="portal">
             <BookingHeader booking/>
             <ChatLog
@@ -163,5 +181,18 @@ fn BookingHeader(booking: BookingView) -> impl IntoView {
                 <StatusPill status=booking.status/>
             </p>
         </header>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::token_in_path;
+
+    #[test]
+    fn the_token_is_the_path_segment_after_portal() {
+        assert_eq!(token_in_path("/portal/demo-portal-ana"), "demo-portal-ana");
+        assert_eq!(token_in_path("/portal/demo-portal-ana/"), "demo-portal-ana");
+        assert_eq!(token_in_path("/portal/"), "");
+        assert_eq!(token_in_path("/dashboard"), "");
     }
 }
