@@ -68,7 +68,11 @@ pub fn file_size(bytes: i64) -> String {
     match bytes {
         b if b < 1_000 => format!("{b} B"),
         b if b < 1_000_000 => format!("{} KB", (b + 500) / 1_000),
-        b => format!("{:.1} MB", b as f64 / 1_000_000.0),
+        // Tenths in integers: float formatting would add kilobytes of code to the browser bundles.
+        b => {
+            let tenths = (b + 50_000) / 100_000;
+            format!("{}.{} MB", tenths / 10, tenths % 10)
+        }
     }
 }
 

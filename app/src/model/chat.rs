@@ -53,6 +53,7 @@ pub struct MessageView {
     /// Unsent: shown as "Message deleted", with no text or files.
     pub deleted: bool,
     pub client_id: String,
+    #[serde(with = "crate::model::day")]
     pub day: chrono::NaiveDate,
     /// "14:05"
     pub time: String,
@@ -133,6 +134,7 @@ pub struct ChatOpeningView {
     pub has_earlier: bool,
     pub read: ReadStateView,
     /// Today in the location's time zone, for the "Today" / "Yesterday" labels.
+    #[serde(with = "crate::model::day")]
     pub today: chrono::NaiveDate,
     /// The thread's changes to sent messages so far: polls ask for the ones after it.
     pub edit_seq: i64,
@@ -156,6 +158,7 @@ pub struct ChatChangesView {
     pub read: ReadStateView,
     /// Whether this side may send (the portal's messaging switch; always true for the team).
     pub can_write: bool,
+    #[serde(with = "crate::model::day")]
     pub today: chrono::NaiveDate,
 }
 

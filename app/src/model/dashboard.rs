@@ -51,6 +51,7 @@ pub struct InboxRowView {
     pub last_sender: Option<SenderType>,
     /// When the last message came (unix milliseconds) and its local date, for "5m" / "Nov 14".
     pub last_message_ms: i64,
+    #[serde(with = "crate::model::day")]
     pub last_message_day: chrono::NaiveDate,
     pub status: BookingStatus,
     pub unread: i64,
@@ -92,6 +93,7 @@ pub struct InboxChangesView {
 pub struct InboxStatusView {
     /// The server's time (unix milliseconds): relative times count from it, on both sides alike.
     pub now_ms: i64,
+    #[serde(with = "crate::model::day")]
     pub today: chrono::NaiveDate,
     /// Threads of the location with at least one unread customer message.
     pub unread_threads: i64,

@@ -4,6 +4,7 @@
 mod booking;
 mod chat;
 mod dashboard;
+pub mod day;
 mod home;
 mod integrations;
 

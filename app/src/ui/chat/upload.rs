@@ -77,10 +77,15 @@ mod browser {
         if status == 201 {
             return serde_json::from_str(&text).map_err(|_| network());
         }
-        let refusal: Option<serde_json::Value> = serde_json::from_str(&text).ok();
-        Err(refusal
-            .and_then(|v| v["error"].as_str().map(str::to_owned))
-            .unwrap_or_else(|| format!("{} could not be sent (error {status}).", file.name())))
+        Err(serde_json::from_str::<Refusal>(&text)
+            .map(|refusal| refusal.error)
+            .unwrap_or_else(|_| format!("{} could not be sent (error {status}).", file.name())))
+    }
+
+    /// The body of a refused upload.
+    #[derive(serde::Deserialize)]
+    struct Refusal {
+        error: String,
     }
 }
 
