@@ -2,11 +2,14 @@
 
 use app::state::AppState;
 use app::{portal_shell, shell, App};
-use axum::extract::State;
+use app::ui::portal::LoadedPortalPage;
+use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::middleware;
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
+use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 
 /// The whole application as one axum `Router`: pages, server functions and the REST API.
@@ -22,7 +25,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/api/ping", get(ping))
         .route("/portal/{token}/unsubscribe", post(crate::unsubscribe::one_click))
-        .route("/portal/{token}", get(portal_page(&state)))
+        .route("/portal/{token}", get(portal_page))
         .merge(crate::files::routes())
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
@@ -40,20 +43,24 @@ pub fn router(state: AppState) -> Router {
     rest.merge(pages).layer(middleware::from_fn(crate::security_headers::security_headers))
 }
 
-/// `/portal/{token}`, outside the app's router: its own document and bundle (`app::portal_shell`),
-/// rendered whole before the first byte so a bad link's 404 status is decided in time.
-fn portal_page(
-    state: &AppState,
-) -> impl Fn(axum::extract::Request) -> std::pin::Pin<Box<dyn std::future::Future<Output = axum::response::Response> + Send>>
-       + Clone
-       + Send
-       + 'static {
-    let context = state.clone();
+/// `/portal/{token}`, outside the app's router: loaded first, then rendered with its own document
+/// and bundle (`app::portal_shell`), the data inside the page, a bad link answered 404.
+async fn portal_page(State(state): State<AppState>, Path(token): Path<String>, request: Request) -> Response {
+    let page = app::api::portal::load_portal_page(state.store.clone(), &token).await;
+    let status = page.as_ref().err().map(app::api::portal::error_status);
     let options = state.leptos_options.clone();
-    leptos_axum::render_app_async_with_context(
-        move || leptos::prelude::provide_context(context.clone()),
+    let render = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(state.clone());
+            provide_context(LoadedPortalPage(page.clone()));
+        },
         move || portal_shell(options.clone()),
-    )
+    );
+    let mut response = render(request).await;
+    if let Some(status) = status {
+        *response.status_mut() = status;
+    }
+    response
 }
 
 /// A bare JSON answer that touches no database: the reference `make bench` measures polls against.

@@ -45,9 +45,17 @@ impl FromServerFnError for PortalError {
 /// The booking, its newest messages, and whether the customer may write.
 #[server(endpoint = "portal_view")]
 pub async fn portal_view(token: String) -> Result<PortalPageView, PortalError> {
+    let store = expect_context::<crate::state::AppState>().store;
+    load_portal_page(store, &token).await.map_err(guard::status)
+}
+
+/// What `/portal/{token}` shows. The server loads it before rendering the page, which then needs
+/// no request of its own from the browser (`ui::portal::PortalPage`).
+#[cfg(feature = "ssr")]
+pub async fn load_portal_page(store: crate::store::Store, token: &str) -> Result<PortalPageView, PortalError> {
     use crate::api::present::{booking_summary, local_date, zone};
 
-    let (store, access) = guard::open(&token).await?;
+    let (store, access) = guard::open_in(store, token).await?;
     let tz = zone(&access.location);
     let today = local_date(chrono::Utc::now(), tz);
     let thread = store.thread_of_booking(&access.booking.id).await.map_err(guard::store_error)?;
@@ -178,6 +186,9 @@ pub async fn portal_set_emails(token: String, on: bool) -> Result<PortalEmailsVi
 }
 
 #[cfg(feature = "ssr")]
+pub use guard::error_status;
+
+#[cfg(feature = "ssr")]
 mod guard {
     use axum::http::StatusCode;
     use leptos::prelude::*;
@@ -189,7 +200,11 @@ mod guard {
 
     /// The store and what the token opens, or the error the customer sees (with its HTTP status).
     pub(super) async fn open(token: &str) -> Result<(Store, PortalAccess), PortalError> {
-        let (store, access) = link(token).await?;
+        open_in(expect_context::<AppState>().store, token).await
+    }
+
+    pub(super) async fn open_in(store: Store, token: &str) -> Result<(Store, PortalAccess), PortalError> {
+        let (store, access) = link_in(store, token).await?;
         if !access.location.portal_enabled {
             return Err(status(PortalError::PortalUnavailable));
         }
@@ -198,7 +213,10 @@ mod guard {
 
     /// What the token opens, whether or not the location's portal is on.
     pub(super) async fn link(token: &str) -> Result<(Store, PortalAccess), PortalError> {
-        let store = expect_context::<AppState>().store;
+        link_in(expect_context::<AppState>().store, token).await
+    }
+
+    async fn link_in(store: Store, token: &str) -> Result<(Store, PortalAccess), PortalError> {
         match store.portal_access(token).await.map_err(store_error)? {
             None => Err(status(PortalError::LinkNotValid)),
             Some(access) => Ok((store, access)),
@@ -230,18 +248,23 @@ mod guard {
         status(mapped)
     }
 
-    /// Sets the response's HTTP status for an error, for the page and the server function alike.
+    /// Sets the response's HTTP status for an error when answering a request (outside one, as
+    /// when the portal page is loaded before rendering, there is nothing to set).
     pub(super) fn status(err: PortalError) -> PortalError {
-        let code = match err {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(error_status(&err));
+        }
+        err
+    }
+
+    /// The HTTP status of each error, for the page and the server functions alike.
+    pub fn error_status(err: &PortalError) -> StatusCode {
+        match err {
             PortalError::LinkNotValid => StatusCode::NOT_FOUND,
             PortalError::PortalUnavailable | PortalError::MessagingOff => StatusCode::FORBIDDEN,
             PortalError::InvalidMessage(_) => StatusCode::BAD_REQUEST,
             PortalError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             PortalError::Server | PortalError::Network => StatusCode::INTERNAL_SERVER_ERROR,
-        };
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(code);
         }
-        err
     }
 }

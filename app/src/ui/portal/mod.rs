@@ -8,9 +8,7 @@ use std::future::Future;
 
 use leptos::prelude::*;
 
-use crate::api::portal::{
-    portal_earlier, portal_mark_read, portal_poll, portal_send, portal_unsend, portal_view, PortalError,
-};
+use crate::api::portal::{portal_earlier, portal_mark_read, portal_poll, portal_send, portal_unsend, PortalError};
 use crate::ids::{AttachmentId, MessageId};
 use crate::model::{
     BookingView, ChatChangesView, EarlierMessagesView, MessageView, PortalPageView, ReadStateView, SenderType,
@@ -20,26 +18,24 @@ use crate::ui::booking::StatusPill;
 use crate::ui::chat::{use_chat_session, ChatChannel, ChatHooks, ChatLog, Composer};
 use crate::ui::page_title::set_page_title;
 
+/// What the server loaded for this page before rendering it (`api::portal::load_portal_page`).
+#[derive(Clone)]
+pub struct LoadedPortalPage(pub Result<PortalPageView, PortalError>);
+
 /// The root of the portal's own bundle: no router, so the token comes from the address itself
-/// (the request's on the server, `location` in the browser; both see the same path).
+/// (the request's on the server, `location` in the browser; both see the same path). The page's
+/// data travels inside the page (a `SharedValue`), so the browser asks for nothing to hydrate it:
+/// no resource, no suspense, no server function for the first view, all code the bundle leaves out.
 #[component]
 pub fn PortalPage() -> impl IntoView {
     let token = token_in_address();
-    let view = Resource::new({
-        let token = token.clone();
-        move || token.clone()
-    }, portal_view);
-    view! {
-        <Suspense fallback=|| view! { <p class="page">"Loading your booking…"</p> }>
-            {move || {
-                let token = token.clone();
-                Suspend::new(async move {
-                match view.await {
-                    Ok(portal) => view! { <PortalChat token portal/> }.into_any(),
-                    Err(err) => view! { <PortalProblem err/> }.into_any(),
-                }
-            })}}
-        </Suspense>
+    let page = SharedValue::new(|| {
+        use_context::<LoadedPortalPage>().map(|loaded| loaded.0).unwrap_or(Err(PortalError::Server))
+    })
+    .into_inner();
+    match page {
+        Ok(portal) => view! { <PortalChat token portal/> }.into_any(),
+        Err(err) => view! { <PortalProblem err/> }.into_any(),
     }
 }
 
