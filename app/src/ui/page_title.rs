@@ -6,8 +6,9 @@ pub fn set_page_title(text: impl Fn() -> String + Send + Sync + 'static) {
     #[cfg(feature = "ssr")]
     {
         // Calling the component registers the title for the document's head; its view renders
-        // nothing on the server, so it is not needed.
-        let _ = leptos_meta::Title(leptos_meta::TitleProps::builder().text(text).build());
+        // nothing on the server, so it is not needed. The text is read now, while this page's
+        // owner is current: the head is written later, where its signals could not be read.
+        let _ = leptos_meta::Title(leptos_meta::TitleProps::builder().text(text()).build());
     }
     #[cfg(not(feature = "ssr"))]
     leptos::prelude::Effect::new(move |_| leptos::prelude::document().set_title(&text()));
