@@ -7,6 +7,7 @@ pub mod conversations;
 pub mod customer;
 pub mod desktop;
 pub mod notifications;
+pub mod save_status;
 pub mod settings;
 pub mod shell;
 pub mod state;

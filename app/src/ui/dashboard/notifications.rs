@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::desktop::{ask_notification_permission, notification_permission, Permission};
+use super::save_status::{save_outcome, SaveStatus};
 use super::state::DashState;
 use crate::api::alerts::SaveMyAlerts;
 use crate::model::AlertsView;
@@ -37,12 +38,7 @@ pub fn NotificationsSection(sends_email: bool, team_email_minutes: Option<u32>) 
         }
     });
 
-    let status = move || match save.value().get() {
-        _ if save.pending().get() => None,
-        Some(Ok(_)) => Some(Ok("Saved")),
-        Some(Err(err)) => Some(Err(err.to_string())),
-        None => None,
-    };
+    let outcome = Signal::derive(move || save_outcome(save.pending().get(), save.value().get()));
     let email_when = match team_email_minutes {
         Some(m) => format!("Email me when a customer message waits unread (after {m} minutes at this location)"),
         None => "Email me when a customer message waits unread (this location sends none now; see above)".to_owned(),
@@ -89,13 +85,7 @@ pub fn NotificationsSection(sends_email: bool, team_email_minutes: Option<u32>) 
                 {format!(" {email_when}")}
             </label>
             {(!sends_email).then(|| view! { <p class="muted">"(Email is not set up on this server; see above.)"</p> })}
-            <p role="status" data-testid="alerts-status">
-                {move || match status() {
-                    Some(Ok(s)) => view! { <span class="ok">{s}</span> }.into_any(),
-                    Some(Err(e)) => view! { <span class="error">{e}</span> }.into_any(),
-                    None => ().into_any(),
-                }}
-            </p>
+            <SaveStatus outcome testid="alerts-status"/>
         </section>
     }
 }

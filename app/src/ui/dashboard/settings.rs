@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::save_status::{save_outcome, SaveStatus};
 use super::shell::DashTitle;
 use super::state::DashState;
 use crate::api::settings::{get_location_settings, SaveLocationSettings};
@@ -93,12 +94,7 @@ fn SettingsForm(initial: LocationSettingsView) -> impl IntoView {
             team_email_minutes: team_email.get_untracked(),
         });
     };
-    let status = move || match save_settings.value().get() {
-        _ if save_settings.pending().get() => None,
-        Some(Ok(_)) => Some(Ok("Saved")),
-        Some(Err(err)) => Some(Err(err.to_string())),
-        None => None,
-    };
+    let outcome = Signal::derive(move || save_outcome(save_settings.pending().get(), save_settings.value().get()));
     view! {
         <h1>"Settings"</h1>
         <p class="muted">{format!("Location: {}", initial.location.name)}</p>
@@ -131,13 +127,7 @@ fn SettingsForm(initial: LocationSettingsView) -> impl IntoView {
             {(!initial.sends_email).then(|| view! {
                 <p class="notice" data-testid="no-smtp">{super::notifications::NO_SMTP}</p>
             })}
-            <p role="status" data-testid="settings-status">
-                {move || match status() {
-                    Some(Ok(s)) => view! { <span class="ok">{s}</span> }.into_any(),
-                    Some(Err(e)) => view! { <span class="error">{e}</span> }.into_any(),
-                    None => ().into_any(),
-                }}
-            </p>
+            <SaveStatus outcome testid="settings-status"/>
         </section>
     }
 }
