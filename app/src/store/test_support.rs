@@ -49,3 +49,31 @@ pub(crate) async fn thread_fixture(store: &Store, code: &str) -> (BookingRecord,
     assert!(created);
     (booking, thread)
 }
+
+/// A fixed moment plus `minutes`: store tests pass the time in and never read the clock.
+pub(crate) fn at(minutes: i64) -> chrono::DateTime<chrono::Utc> {
+    "2026-11-24T09:00:00Z".parse::<chrono::DateTime<chrono::Utc>>().unwrap() + chrono::Duration::minutes(minutes)
+}
+
+/// One message in `thread` from `side` at `at(minute)`, with a client id of its own.
+pub(crate) async fn say(
+    store: &Store,
+    thread: &crate::ids::ThreadId,
+    side: crate::model::SenderType,
+    body: &str,
+    files: &[crate::ids::AttachmentId],
+    minute: i64,
+) -> super::messages::MessageRecord {
+    let client_id = uuid::Uuid::new_v4().to_string();
+    let new = super::messages::NewMessage {
+        thread_id: thread,
+        sender_type: side,
+        staff_id: None,
+        sender_name: "Someone",
+        body,
+        files,
+        client_id: &client_id,
+        at: at(minute),
+    };
+    store.append_message(new).await.unwrap().message
+}

@@ -123,37 +123,10 @@ impl From<SenderType> for Unsender {
 
 #[cfg(test)]
 mod tests {
-    use chrono::Duration;
 
     use super::*;
     use crate::store::attachments::{new_attachment_id, NewAttachment};
-    use crate::store::messages::NewMessage;
-    use crate::store::test_support::{backends, thread_fixture};
-
-    fn at(minutes: i64) -> DateTime<Utc> {
-        "2026-11-24T09:00:00Z".parse::<DateTime<Utc>>().unwrap() + Duration::minutes(minutes)
-    }
-
-    async fn say(
-        store: &Store,
-        thread: &ThreadId,
-        side: SenderType,
-        body: &str,
-        files: &[AttachmentId],
-    ) -> MessageRecord {
-        let client_id = uuid::Uuid::new_v4().to_string();
-        let new = NewMessage {
-            thread_id: thread,
-            sender_type: side,
-            staff_id: None,
-            sender_name: "Someone",
-            body,
-            files,
-            client_id: &client_id,
-            at: at(1),
-        };
-        store.append_message(new).await.unwrap().message
-    }
+    use crate::store::test_support::{at, backends, say, thread_fixture};
 
     #[tokio::test]
     async fn an_unsent_message_keeps_its_place_and_loses_its_text_files_and_unread_count() {
@@ -173,9 +146,9 @@ mod tests {
                 at: at(0),
             };
             store.create_attachment(new).await.unwrap();
-            say(&store, t, SenderType::Customer, "Hello", &[]).await;
+            say(&store, t, SenderType::Customer, "Hello", &[], 1).await;
             let secret =
-                say(&store, t, SenderType::Customer, "My card is 4111 1111 1111 1111", std::slice::from_ref(&card))
+                say(&store, t, SenderType::Customer, "My card is 4111 1111 1111 1111", std::slice::from_ref(&card), 1)
                     .await;
             assert_eq!(store.thread(t).await.unwrap().unread_for_operator, 2);
 
@@ -204,8 +177,8 @@ mod tests {
         let store = Store::open_in_memory().await.unwrap();
         let (_, thread) = thread_fixture(&store, "UNS002-0001").await;
         let (_, other) = thread_fixture(&store, "UNS002-0002").await;
-        let reply = say(&store, &thread.id, SenderType::Operator, "Sure", &[]).await;
-        let theirs = say(&store, &other.id, SenderType::Customer, "Elsewhere", &[]).await;
+        let reply = say(&store, &thread.id, SenderType::Operator, "Sure", &[], 1).await;
+        let theirs = say(&store, &other.id, SenderType::Customer, "Elsewhere", &[], 1).await;
         assert!(store.thread(&thread.id).await.unwrap().unread_for_customer == 1);
 
         let refused = store.unsend_message(&thread.id, &reply.id, Unsender::Customer, at(2)).await;

@@ -85,7 +85,6 @@ impl Store {
 mod tests {
     use std::time::Duration as StdDuration;
 
-    use chrono::Duration;
     use tokio::task::JoinSet;
 
     use super::*;
@@ -93,28 +92,8 @@ mod tests {
     use crate::store::bookings::tests::{another_booking, booking_fixture};
     use crate::store::emails::{EmailKind, EmailRecord, EmailStatus};
     use crate::store::locations::LocationSettings;
-    use crate::store::messages::NewMessage;
     use crate::store::staff::{NewStaff, StaffAlerts};
-    use crate::store::test_support::{backends, thread_fixture};
-
-    fn at(minutes: i64) -> DateTime<Utc> {
-        "2026-11-24T09:00:00Z".parse::<DateTime<Utc>>().unwrap() + Duration::minutes(minutes)
-    }
-
-    async fn say(store: &Store, thread: &ThreadId, side: SenderType, minute: i64) {
-        let client_id = uuid::Uuid::new_v4().to_string();
-        let new = NewMessage {
-            thread_id: thread,
-            sender_type: side,
-            staff_id: None,
-            sender_name: "Someone",
-            body: "Hello",
-            client_id: &client_id,
-            files: &[],
-            at: at(minute),
-        };
-        store.append_message(new).await.unwrap();
-    }
+    use crate::store::test_support::{at, backends, say, thread_fixture};
 
     async fn emails(store: &Store, thread: &ThreadId) -> Vec<EmailRecord> {
         store.thread_emails(thread).await.unwrap()
@@ -125,8 +104,8 @@ mod tests {
         for (backend, store, _dir) in backends().await {
             let (booking, thread) = thread_fixture(&store, "MAIL01-0001").await;
             let thread = &thread.id;
-            say(&store, thread, SenderType::Customer, 0).await;
-            say(&store, thread, SenderType::Operator, 1).await;
+            say(&store, thread, SenderType::Customer, "Hello", &[], 0).await;
+            say(&store, thread, SenderType::Operator, "Hello", &[], 1).await;
             assert_eq!(store.decide_due_emails(at(10), 10).await.unwrap(), 0, "{backend}: nine minutes is not ten");
             assert_eq!(store.decide_due_emails(at(11), 10).await.unwrap(), 1, "{backend}");
             let sent = emails(&store, thread).await;
@@ -140,11 +119,11 @@ mod tests {
             assert_eq!(email.location_id, booking.location_id);
 
             // More replies in the same unread stretch: no more email.
-            say(&store, thread, SenderType::Operator, 12).await;
+            say(&store, thread, SenderType::Operator, "Hello", &[], 12).await;
             assert_eq!(store.decide_due_emails(at(60), 10).await.unwrap(), 0, "{backend}");
             // Read, then a new reply: a new stretch, a new email.
             store.mark_read(thread, SenderType::Customer, at(61)).await.unwrap();
-            say(&store, thread, SenderType::Operator, 70).await;
+            say(&store, thread, SenderType::Operator, "Hello", &[], 70).await;
             assert_eq!(store.decide_due_emails(at(80), 10).await.unwrap(), 1, "{backend}");
             let sent = emails(&store, thread).await;
             assert_eq!(sent.len(), 2, "{backend}");
@@ -156,12 +135,12 @@ mod tests {
     async fn a_reply_read_before_the_delay_brings_none() {
         let store = Store::open_in_memory().await.unwrap();
         let (_, thread) = thread_fixture(&store, "MAIL02-0001").await;
-        say(&store, &thread.id, SenderType::Operator, 0).await;
+        say(&store, &thread.id, SenderType::Operator, "Hello", &[], 0).await;
         store.mark_read(&thread.id, SenderType::Customer, at(5)).await.unwrap();
         assert_eq!(store.decide_due_emails(at(60), 10).await.unwrap(), 0);
         // The customer writing back reads the reply too.
-        say(&store, &thread.id, SenderType::Operator, 61).await;
-        say(&store, &thread.id, SenderType::Customer, 62).await;
+        say(&store, &thread.id, SenderType::Operator, "Hello", &[], 61).await;
+        say(&store, &thread.id, SenderType::Customer, "Hello", &[], 62).await;
         assert_eq!(store.decide_due_emails(at(75), 10).await.unwrap(), 0);
         assert!(emails(&store, &thread.id).await.is_empty());
     }
@@ -172,7 +151,7 @@ mod tests {
         let (location, customer, booking) = booking_fixture(&store, "MAIL03-0001").await;
         let (thread, _) = store.get_or_create_thread(&booking.id, at(0)).await.unwrap();
         store.set_customer_emails(&booking.id, false, at(0)).await.unwrap();
-        say(&store, &thread.id, SenderType::Operator, 0).await;
+        say(&store, &thread.id, SenderType::Operator, "Hello", &[], 0).await;
         assert_eq!(store.decide_due_emails(at(30), 10).await.unwrap(), 1, "decided: nobody to email");
         assert!(emails(&store, &thread.id).await.is_empty());
 
@@ -180,7 +159,7 @@ mod tests {
         store.set_location_settings(&location.id, off).await.unwrap();
         let other = another_booking(&store, &location, &customer, "MAIL03-0002").await;
         let (thread, _) = store.get_or_create_thread(&other.id, at(0)).await.unwrap();
-        say(&store, &thread.id, SenderType::Operator, 0).await;
+        say(&store, &thread.id, SenderType::Operator, "Hello", &[], 0).await;
         assert_eq!(store.decide_due_emails(at(600), 10).await.unwrap(), 0, "nothing is ever due");
         assert!(emails(&store, &thread.id).await.is_empty());
     }
@@ -204,8 +183,8 @@ mod tests {
             staff.push(member);
         }
         let (thread, _) = store.get_or_create_thread(&booking.id, at(0)).await.unwrap();
-        say(&store, &thread.id, SenderType::Customer, 0).await;
-        say(&store, &thread.id, SenderType::Customer, 3).await;
+        say(&store, &thread.id, SenderType::Customer, "Hello", &[], 0).await;
+        say(&store, &thread.id, SenderType::Customer, "Hello", &[], 3).await;
         assert_eq!(store.decide_due_emails(at(14), 10).await.unwrap(), 0, "fifteen minutes from the first");
         assert_eq!(store.decide_due_emails(at(15), 10).await.unwrap(), 1);
         let sent = emails(&store, &thread.id).await;
@@ -222,7 +201,7 @@ mod tests {
             for n in 0..10 {
                 let booking = another_booking(&store, &location, &customer, &format!("MAIL05-{:04}", n + 1)).await;
                 let (thread, _) = store.get_or_create_thread(&booking.id, at(0)).await.unwrap();
-                say(&store, &thread.id, SenderType::Operator, 0).await;
+                say(&store, &thread.id, SenderType::Operator, "Hello", &[], 0).await;
                 threads.push(thread.id);
             }
             let mut deciders = JoinSet::new();

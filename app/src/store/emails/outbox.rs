@@ -154,34 +154,14 @@ mod tests {
     use tokio::task::JoinSet;
 
     use super::*;
-    use crate::store::messages::NewMessage;
-    use crate::store::test_support::{backends, thread_fixture};
-
-    fn at(minutes: i64) -> DateTime<Utc> {
-        "2026-11-24T09:00:00Z".parse::<DateTime<Utc>>().unwrap() + Duration::minutes(minutes)
-    }
-
-    async fn say(store: &Store, thread: &ThreadId, side: SenderType, body: &str, minute: i64) {
-        let client_id = uuid::Uuid::new_v4().to_string();
-        let new = NewMessage {
-            thread_id: thread,
-            sender_type: side,
-            staff_id: None,
-            sender_name: "Someone",
-            body,
-            client_id: &client_id,
-            files: &[],
-            at: at(minute),
-        };
-        store.append_message(new).await.unwrap();
-    }
+    use crate::store::test_support::{at, backends, say, thread_fixture};
 
     /// A thread with a team reply the customer has not read for 10 minutes, its email decided.
     async fn one_email(store: &Store, code: &str) -> ThreadId {
         let (_, thread) = thread_fixture(store, code).await;
-        say(store, &thread.id, SenderType::Customer, "Is parking free?", 0).await;
-        say(store, &thread.id, SenderType::Operator, "Yes, by the dock.", 1).await;
-        say(store, &thread.id, SenderType::Operator, "Bring a coin for the gate.", 2).await;
+        say(store, &thread.id, SenderType::Customer, "Is parking free?", &[], 0).await;
+        say(store, &thread.id, SenderType::Operator, "Yes, by the dock.", &[], 1).await;
+        say(store, &thread.id, SenderType::Operator, "Bring a coin for the gate.", &[], 2).await;
         assert_eq!(store.decide_due_emails(at(11), 10).await.unwrap(), 1);
         thread.id
     }
@@ -245,8 +225,8 @@ mod tests {
     async fn an_email_quotes_the_replies_that_waited_and_nothing_later() {
         let store = Store::open_in_memory().await.unwrap();
         let thread = one_email(&store, "OUT004-0001").await;
-        say(&store, &thread, SenderType::Customer, "Thanks!", 20).await;
-        say(&store, &thread, SenderType::Operator, "You're welcome.", 21).await;
+        say(&store, &thread, SenderType::Customer, "Thanks!", &[], 20).await;
+        say(&store, &thread, SenderType::Operator, "You're welcome.", &[], 21).await;
         let email = &store.claim_due_emails(at(11), Duration::minutes(1), 10).await.unwrap()[0];
         let content = store.email_content(email).await.unwrap();
         let bodies: Vec<&str> = content.waiting.iter().map(|m| m.body.as_str()).collect();
