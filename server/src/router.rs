@@ -1,8 +1,8 @@
 //! Every route the server answers: pages and server functions from `app`, health, static files.
 
 use app::state::AppState;
-use app::{portal_shell, shell, App};
 use app::ui::portal::LoadedPortalPage;
+use app::{portal_shell, shell, App};
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::middleware;

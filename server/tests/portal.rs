@@ -258,3 +258,20 @@ async fn a_cross_origin_send_is_refused() {
     let booking = store.portal_access(ANA).await.unwrap().unwrap().booking;
     assert_eq!(store.thread(&ThreadId::of(&booking.id)).await.unwrap().last_seq, 5, "nothing was stored");
 }
+
+#[tokio::test]
+async fn the_page_loads_the_portal_bundle_and_never_the_app_bundle() {
+    let (app, _) = app(true).await;
+    for path in [format!("/portal/{ANA}"), "/portal/demo-portal-nobody-at-all".to_owned()] {
+        let (_, html) = get(&app, &path).await;
+        assert!(html.contains(r#"href="/pkg/portal.js""#), "{path}: the portal bundle is preloaded");
+        assert!(html.contains(r#""pkg", "portal", "portal""#), "{path}: and hydrates the page");
+        assert!(!html.contains("/pkg/parley.js"), "{path}: the app bundle (dashboard, router) is not loaded");
+    }
+    // Its title comes from the server, with the booking's activity.
+    let (_, html) = get(&app, &format!("/portal/{ANA}")).await;
+    assert!(html.contains("Sunset Sea Kayak Tour · Parley</title>"), "{html}");
+    // Every other page keeps the app bundle.
+    let (_, html) = get(&app, "/login").await;
+    assert!(html.contains("/pkg/parley.js") && !html.contains("/pkg/portal.js"), "{html}");
+}
