@@ -102,6 +102,8 @@ test("an 11 MB file, a sixth file and a file that is not a photo or PDF are refu
 test("on a desktop a file dropped on the composer or pasted into it uploads like a chosen one", async ({ page }) => {
   await signIn(page, staff.jon);
   await inboxRow(page, "Ana Silva").click();
+  // The thread opens in the browser after the click: drop and paste only once its composer is there.
+  await expect(page.locator("form.composer")).toBeVisible();
   await page.evaluate((pdf) => {
     const dropped = new DataTransfer();
     dropped.items.add(new File([pdf], "dropped.pdf", { type: "application/pdf" }));
