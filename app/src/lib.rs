@@ -38,7 +38,7 @@ pub fn portal_shell(options: LeptosOptions) -> impl IntoView {
 
 /// The portal bundle's files beside the app's: `portal.js` and `portal.wasm` in the same `/pkg/`,
 /// their hashed names (release builds) in `portal-hash.txt` next to the server binary.
-pub fn portal_bundle(options: &LeptosOptions) -> LeptosOptions {
+fn portal_bundle(options: &LeptosOptions) -> LeptosOptions {
     let mut bundle = options.clone();
     bundle.output_name = "portal".into();
     bundle.hash_file = "portal-hash.txt".into();
