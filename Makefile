@@ -37,12 +37,13 @@ run: rust-tools build
 
 test: tools lint test-rust build test-e2e test-api
 
-# Formatting, then clippy on both feature sets: the server's (app with "ssr") and the browser's
-# (frontend and portal, which turn on app's "hydrate", for the wasm target).
+# Formatting, then clippy on each feature set as it is built: the server's (app with "ssr"), the
+# app bundle's (frontend: app with "hydrate") and the portal bundle's (portal: app with "csr").
 lint: rust-tools
 	cargo fmt --all --check
 	cargo clippy -p app -p server -p bench --all-targets --features app/ssr -- -D warnings
-	cargo clippy -p frontend -p portal --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p portal --target wasm32-unknown-unknown -- -D warnings
 
 # One cargo invocation for the packages, so their dependencies build once with one feature set.
 # nextest runs every test in a process of its own under a time limit (.config/nextest.toml).

@@ -45,18 +45,24 @@ SESSION=$(awk '$6 == "parley_session" { print $7 }' "$WORK/cookies")
 PORTAL_FORM="token=demo-portal-ana-silva-kayak&after_seq=1000000"
 INBOX_FORM="after=$(( ($(date +%s) + 60) * 1000000000 ))."
 
-post_script() { # body, extra header line
+# Each call's body as its page sends it: postcard for the portal's, the form for the dashboard's.
+"$BENCH" body --endpoint portal_poll --form "$PORTAL_FORM" --out "$WORK/portal.body"
+"$BENCH" body --endpoint inbox_changes --form "$INBOX_FORM" --out "$WORK/inbox.body"
+post_script() { # body file, content type, accept, extra header line
   cat <<LUA
+local file = assert(io.open("$1", "rb"))
 wrk.method = "POST"
-wrk.body = "$1"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["Accept"] = "application/json"
+wrk.body = file:read("*a")
+file:close()
+wrk.headers["Content-Type"] = "$2"
+wrk.headers["Accept"] = "$3"
 wrk.headers["Origin"] = "$BASE"
-$2
+$4
 LUA
 }
-post_script "$PORTAL_FORM" "" > "$WORK/portal.lua"
-post_script "$INBOX_FORM" "wrk.headers[\"Cookie\"] = \"parley_session=$SESSION\"" > "$WORK/inbox.lua"
+post_script "$WORK/portal.body" application/x-postcard application/x-postcard "" > "$WORK/portal.lua"
+post_script "$WORK/inbox.body" application/x-www-form-urlencoded application/json \
+  "wrk.headers[\"Cookie\"] = \"parley_session=$SESSION\"" > "$WORK/inbox.lua"
 
 run_wrk() { # name, url, [script]
   local name=$1 url=$2 script=${3:-}
@@ -83,7 +89,8 @@ for i in $(seq -w 0 19); do SIGN_INS+=(--sign-in-form "email=bench-staff-$i%40pa
   --out "$OUT/rate-portal_poll-sign-in-bursts.json" > /dev/null
 
 # What one empty poll costs on the wire.
-curl -fs -o /dev/null -w '%{size_download}' -H "Origin: $BASE" --data "$PORTAL_FORM" "$BASE/api/portal_poll" > "$OUT/portal-poll-bytes.txt"
+curl -fs -o /dev/null -w '%{size_download}' -H "Origin: $BASE" -H "Content-Type: application/x-postcard" \
+  --data-binary @"$WORK/portal.body" "$BASE/api/portal_poll" > "$OUT/portal-poll-bytes.txt"
 
 echo "== durable sends: one sender, then 200 over 50 threads"
 "$BENCH" sends --url "$BASE" --out "$OUT/sends.json" > /dev/null

@@ -1,6 +1,6 @@
 #![recursion_limit = "256"]
 //! Parley: booking-linked customer chat. One Leptos codebase, rendered on the server ("ssr")
-//! and hydrated in the browser ("hydrate").
+//! and hydrated in the browser ("hydrate"); the portal's own bundle renders its page anew ("csr").
 
 pub mod api;
 pub mod ids;
@@ -27,17 +27,21 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// The document of `/portal/{token}`: the same head, but the portal's own light bundle, which
-/// hydrates `PortalPage` without the app's router or the dashboard.
-pub fn portal_shell(options: LeptosOptions) -> impl IntoView {
+/// renders `PortalPage` over this copy, and the page's data for it to do so.
+pub fn portal_shell(options: LeptosOptions, page: ui::portal::PortalPageData) -> impl IntoView {
     let bundle = portal_bundle(&options);
-    document(options, bundle, || {
+    document(options, bundle, move || {
         provide_meta_context();
-        view! { <ui::portal::PortalPage/> }
+        view! {
+            <ui::portal::PortalPage page=page.clone()/>
+            <ui::portal::PageData page/>
+        }
     })
 }
 
-/// The portal bundle's files beside the app's: `portal.js` and `portal.wasm` in the same `/pkg/`,
-/// their hashed names (release builds) in `portal-hash.txt` next to the server binary.
+/// The portal bundle's files beside the app's: `portal.js`, `portal.wasm` and `portal.css` (only
+/// the styles the portal uses) in the same `/pkg/`, their hashed names (release builds) in
+/// `portal-hash.txt` next to the server binary.
 fn portal_bundle(options: &LeptosOptions) -> LeptosOptions {
     let mut bundle = options.clone();
     bundle.output_name = "portal".into();
@@ -45,7 +49,7 @@ fn portal_bundle(options: &LeptosOptions) -> LeptosOptions {
     bundle
 }
 
-/// `options` names the stylesheet (shared by both bundles), `bundle` the script that hydrates `body`.
+/// `bundle` names the stylesheet and the script that brings `body` to life in the browser.
 fn document<V: IntoView + 'static>(
     options: LeptosOptions,
     bundle: LeptosOptions,
@@ -62,7 +66,7 @@ fn document<V: IntoView + 'static>(
                 <link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Ccircle cx='8' cy='8' r='8' fill='%231a5fd0'/%3E%3C/svg%3E"/>
                 <AutoReload options=options.clone()/>
                 // With hashed file names (release builds), the name of this build's stylesheet.
-                <HashedStylesheet options id="leptos"/>
+                <HashedStylesheet options=bundle.clone() id="leptos"/>
                 <HydrationScripts options=bundle/>
                 <MetaTags/>
             </head>

@@ -68,7 +68,7 @@ enum Command {
         url: String,
         #[arg(long)]
         endpoint: String,
-        /// The form-encoded body.
+        /// The call's fields, form-encoded (sent as the page sends them: `body`).
         #[arg(long)]
         form: String,
         #[arg(long)]
@@ -86,6 +86,16 @@ enum Command {
         /// Each second's sign-ins all at once rather than spread over the second.
         #[arg(long)]
         sign_in_burst: bool,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Writes the body a page sends for this call and these form fields (postcard for the portal's
+    /// calls, the form itself for others), for wrk and curl.
+    Body {
+        #[arg(long)]
+        endpoint: String,
+        #[arg(long)]
+        form: String,
         #[arg(long)]
         out: PathBuf,
     },
@@ -134,6 +144,9 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Scale { db, small, large, long_messages, iterations, out } => {
             write(&out, &scale::run(&db, small, large, long_messages, iterations).await?)?;
+        }
+        Command::Body { endpoint, form, out } => {
+            std::fs::write(&out, rate::PageBody::of(&endpoint, &form).bytes)?;
         }
         Command::Uploads { url, token, pid, photos, out } => {
             write(&out, &uploads::run(&url, &token, pid, photos).await?)?;

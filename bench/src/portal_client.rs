@@ -4,9 +4,12 @@
 use std::time::Duration;
 
 use anyhow::{bail, Context};
+use app::api::portal_wire;
 use app::model::{ChatChangesView, MessageView};
+use serde::de::DeserializeOwned;
 
 use crate::ledger::Stored;
+use crate::rate::PageBody;
 
 #[derive(Clone)]
 pub struct PortalClient {
@@ -20,33 +23,36 @@ impl PortalClient {
         PortalClient { http, base: base.trim_end_matches('/').to_owned() }
     }
 
-    async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> anyhow::Result<String> {
+    /// A call as the portal page makes it: postcard both ways.
+    async fn call<T: DeserializeOwned>(&self, endpoint: &str, form: &[(&str, &str)]) -> anyhow::Result<T> {
+        let body = PageBody::of(endpoint, &serde_urlencoded::to_string(form)?);
         let response = self
             .http
             .post(format!("{}/api/{endpoint}", self.base))
             .header("origin", &self.base)
-            .header("accept", "application/json")
-            .form(form)
+            .header("accept", body.accept)
+            .header("content-type", body.content_type)
+            .body(body.bytes)
             .send()
             .await?;
         let status = response.status();
-        let body = response.text().await?;
+        let answer = response.bytes().await?;
         if !status.is_success() {
-            bail!("{endpoint}: {status}: {body}");
+            let why = portal_wire::as_json(endpoint, false, &answer);
+            bail!("{endpoint}: {status}: {}", why.unwrap_or_else(|| String::from_utf8_lossy(&answer).into_owned()));
         }
-        Ok(body)
+        postcard::from_bytes(&answer)
+            .with_context(|| format!("{endpoint} answered {} bytes of no postcard", answer.len()))
     }
 
     /// Sends a message; `Ok` is the server's acknowledgement: the message as stored.
     pub async fn send(&self, token: &str, client_id: &str, body: &str) -> anyhow::Result<MessageView> {
-        let answer = self.call("portal_send", &[("token", token), ("client_id", client_id), ("body", body)]).await?;
-        serde_json::from_str(&answer).with_context(|| format!("portal_send answered {answer}"))
+        self.call("portal_send", &[("token", token), ("client_id", client_id), ("body", body)]).await
     }
 
     /// What a poll after `after_seq` brings.
     pub async fn poll(&self, token: &str, after_seq: i64) -> anyhow::Result<ChatChangesView> {
-        let answer = self.call("portal_poll", &[("token", token), ("after_seq", &after_seq.to_string())]).await?;
-        serde_json::from_str(&answer).with_context(|| format!("portal_poll answered {answer}"))
+        self.call("portal_poll", &[("token", token), ("after_seq", &after_seq.to_string())]).await
     }
 
     /// Every message of the token's thread, read page by page through the poll.

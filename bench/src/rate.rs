@@ -37,6 +37,30 @@ pub struct SignInLoad {
 /// Connections the load keeps open, as many as wrk's.
 const CONNECTIONS: usize = 32;
 
+/// A server function call's body as a page sends it: postcard for the portal's calls (what the
+/// portal bundle sends), the form itself for the others.
+pub struct PageBody {
+    pub content_type: &'static str,
+    pub accept: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+impl PageBody {
+    pub fn of(endpoint: &str, form: &str) -> PageBody {
+        use app::api::portal_wire;
+        match portal_wire::encode(endpoint, form) {
+            Some(bytes) => {
+                PageBody { content_type: portal_wire::CONTENT_TYPE, accept: portal_wire::CONTENT_TYPE, bytes }
+            }
+            None => PageBody {
+                content_type: "application/x-www-form-urlencoded",
+                accept: "application/json",
+                bytes: form.as_bytes().to_vec(),
+            },
+        }
+    }
+}
+
 /// Sign-ins to run beside the load: forms for `/api/login`, taken in turn, at a rate.
 pub struct SignIns {
     pub forms: Vec<String>,
@@ -60,12 +84,13 @@ pub async fn run(
     let http =
         reqwest::Client::builder().timeout(Duration::from_secs(10)).pool_max_idle_per_host(CONNECTIONS).build()?;
     let connections = Arc::new(Semaphore::new(CONNECTIONS));
+    let body = PageBody::of(endpoint, form);
     let mut request = http
         .post(format!("{}/api/{endpoint}", base.trim_end_matches('/')))
         .header("origin", base)
-        .header("accept", "application/json")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form.to_owned());
+        .header("accept", body.accept)
+        .header("content-type", body.content_type)
+        .body(body.bytes);
     if let Some(cookie) = cookie {
         request = request.header("cookie", cookie);
     }

@@ -176,7 +176,25 @@ export const portal = {
   farid: "/portal/demo-portal-farid-haddad-kayak",
 };
 
-/** Opens a page and waits until the wasm has hydrated it. */
+/** A portal call's body as the portal bundle sends it, in postcard: the call's fields in order, a
+ * text as its UTF-8 length (a varint) and bytes, a list as its length and items. */
+export function postcard(...fields: (string | string[])[]): Buffer {
+  const varint = (n: number) => {
+    const bytes = [];
+    for (; n >= 0x80; n >>>= 7) bytes.push((n & 0x7f) | 0x80);
+    bytes.push(n);
+    return Buffer.from(bytes);
+  };
+  const text = (t: string) => {
+    const utf8 = Buffer.from(t, "utf8");
+    return Buffer.concat([varint(utf8.length), utf8]);
+  };
+  return Buffer.concat(
+    fields.map((f) => (Array.isArray(f) ? Buffer.concat([varint(f.length), ...f.map(text)]) : text(f))),
+  );
+}
+
+/** Opens a page and waits until the wasm has brought it to life (hydrated, or rendered over). */
 export async function openHydrated(page: Page, path: string) {
   await page.goto(path);
   await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1, { timeout: 20_000 });

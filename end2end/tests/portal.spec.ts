@@ -13,6 +13,27 @@ test("the booking and its history are in the page before the wasm runs", async (
   await expect(page.locator(".chat-day").last()).toHaveText(/^(Today|Yesterday)$/);
 });
 
+test("what a customer types before the page comes alive is kept, focus and all", async ({ page }) => {
+  // The bundle is held back until the customer has typed (a slow phone network).
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/pkg/portal*.wasm", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(portal.lena);
+  await composer(page).click();
+  await composer(page).pressSequentially("Typed before the page was live");
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(0);
+  release();
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1, { timeout: 20_000 });
+  await expect(composer(page)).toHaveValue("Typed before the page was live");
+  await expect(composer(page)).toBeFocused();
+  await page.keyboard.type(", and after.");
+  await page.keyboard.press("Enter");
+  await expect(messages(page).filter({ hasText: "Typed before the page was live, and after." })).toHaveCount(1);
+});
+
 test("a customer sends with Enter, sees it, and still sees it after a reload", async ({ page }) => {
   await openHydrated(page, portal.kaito);
   await expect(page.getByText("No messages yet")).toBeVisible();

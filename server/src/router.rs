@@ -1,7 +1,6 @@
 //! Every route the server answers: pages and server functions from `app`, health, static files.
 
 use app::state::AppState;
-use app::ui::portal::LoadedPortalPage;
 use app::{portal_shell, shell, App};
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
@@ -52,9 +51,8 @@ async fn portal_page(State(state): State<AppState>, Path(token): Path<String>, r
     let render = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(state.clone());
-            provide_context(LoadedPortalPage(page.clone()));
         },
-        move || portal_shell(options.clone()),
+        move || portal_shell(options.clone(), page.clone()),
     );
     let mut response = render(request).await;
     if let Some(status) = status {

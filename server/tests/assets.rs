@@ -79,11 +79,9 @@ async fn pages_are_compressed_and_small_poll_answers_are_not() {
     brotli_decompress(&body, &mut html);
     assert!(String::from_utf8(html).unwrap().contains("Ana"), "the page decompresses to the portal");
 
-    let poll = common::server_fn_post("portal_poll")
-        .header("accept", "application/json")
-        .header("accept-encoding", "br, gzip")
-        .body(Body::from("token=demo-portal-ana-silva-kayak&after_seq=1000"))
-        .unwrap();
+    let mut poll =
+        common::server_fn_call("portal_poll", &[("token", "demo-portal-ana-silva-kayak"), ("after_seq", "1000")], None);
+    poll.headers_mut().insert("accept-encoding", "br, gzip".parse().unwrap());
     let (status, headers, body) = fetch(&app, poll).await;
     assert_eq!(status, StatusCode::OK);
     assert!(headers.get("content-encoding").is_none(), "a {}-byte poll answer is sent as it is", body.len());

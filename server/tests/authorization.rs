@@ -130,11 +130,7 @@ fn calls(k: &Kayaks) -> Vec<Call> {
 }
 
 async fn call(app: &Router, cookie: Option<&str>, endpoint: &str, form: &[(&str, String)]) -> (StatusCode, String) {
-    let mut request = common::server_fn_post(endpoint).header("accept", "application/json");
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    common::send(app, request.body(common::form(&form)).unwrap()).await
+    common::send_call(app, endpoint, common::server_fn_call(endpoint, &form, cookie)).await
 }
 
 async fn sign_in(app: &Router, (email, password): (&str, &str)) -> String {

@@ -8,8 +8,7 @@ use app::store::locations::LocationSettings;
 use app::store::messages::NewMessage;
 use app::store::seed::DEMO_PORTAL_TOKEN;
 use app::store::Store;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use common::{app, call, call_ok, get, page_back_to_the_first, send, seqs};
 use serde_json::Value;
 
@@ -246,13 +245,9 @@ async fn markup_in_a_message_is_stored_and_rendered_as_text() {
 #[tokio::test]
 async fn a_cross_origin_send_is_refused() {
     let (app, store) = app(true).await;
-    let form = serde_urlencoded::to_string([("token", ANA), ("client_id", &uuid()), ("body", "csrf")]).unwrap();
-    let request = Request::post("/api/portal_send")
-        .header("host", "parley.test")
-        .header("origin", "https://evil.example")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(form))
-        .unwrap();
+    let mut request =
+        common::server_fn_call("portal_send", &[("token", ANA), ("client_id", &uuid()), ("body", "csrf")], None);
+    request.headers_mut().insert("origin", "https://evil.example".parse().unwrap());
     let (status, _) = send(&app, request).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let booking = store.portal_access(ANA).await.unwrap().unwrap().booking;
@@ -265,8 +260,9 @@ async fn the_page_loads_the_portal_bundle_and_never_the_app_bundle() {
     for path in [format!("/portal/{ANA}"), "/portal/demo-portal-nobody-at-all".to_owned()] {
         let (_, html) = get(&app, &path).await;
         assert!(html.contains(r#"href="/pkg/portal.js""#), "{path}: the portal bundle is preloaded");
-        assert!(html.contains(r#""pkg", "portal", "portal""#), "{path}: and hydrates the page");
-        assert!(!html.contains("/pkg/parley.js"), "{path}: the app bundle (dashboard, router) is not loaded");
+        assert!(html.contains(r#""pkg", "portal", "portal""#), "{path}: and started");
+        assert!(html.contains(r#"href="/pkg/portal.css""#), "{path}: with the portal's own stylesheet");
+        assert!(!html.contains("/pkg/parley."), "{path}: the app bundle (dashboard, router) is not loaded");
     }
     // Its title comes from the server, with the booking's activity.
     let (_, html) = get(&app, &format!("/portal/{ANA}")).await;
@@ -274,4 +270,36 @@ async fn the_page_loads_the_portal_bundle_and_never_the_app_bundle() {
     // Every other page keeps the app bundle.
     let (_, html) = get(&app, "/login").await;
     assert!(html.contains("/pkg/parley.js") && !html.contains("/pkg/portal.js"), "{html}");
+}
+
+#[tokio::test]
+async fn the_page_carries_what_the_portal_shows_and_nothing_more() {
+    let (app, _) = app(true).await;
+    let (_, html) = get(&app, &format!("/portal/{ANA}")).await;
+    let block = html.split(r#"id="portal-page-data">"#).nth(1).and_then(|rest| rest.split("</script>").next());
+    let carried = app::ui::portal::page_data::decode(block.expect("the page has its data block")).expect("it decodes");
+    let view: Value = call_ok(&app, "portal_view", &[("token", ANA)]).await;
+    assert_eq!(serde_json::to_value(carried.expect("the link is good")).unwrap(), view);
+    // A bad link carries only why.
+    let (status, html) = get(&app, "/portal/demo-portal-nobody-at-all").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let block = html.split(r#"id="portal-page-data">"#).nth(1).and_then(|rest| rest.split("</script>").next());
+    assert_eq!(
+        app::ui::portal::page_data::decode(block.unwrap()),
+        Some(Err(app::api::portal::PortalError::LinkNotValid))
+    );
+}
+
+#[tokio::test]
+async fn the_chat_calls_speak_postcard_and_refuse_anything_else() {
+    let (app, _) = app(true).await;
+    let (status, answer) = call(&app, "portal_poll", &[("token", ANA), ("after_seq", "0")]).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    // The same call form-encoded, as before the portal bundle spoke postcard, is not understood.
+    let request =
+        common::server_fn_post("portal_poll").body(common::form(&[("token", ANA), ("after_seq", "0")])).unwrap();
+    let (status, answer) = send(&app, request).await;
+    assert_ne!(status, StatusCode::OK);
+    // Postcard keeps text as it is: the error's words are in the answer's bytes.
+    assert!(answer.contains("The request was not understood."), "{answer}");
 }

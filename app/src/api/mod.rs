@@ -12,6 +12,8 @@ pub mod dash_error;
 pub mod home;
 pub mod inbox;
 pub mod portal;
+#[cfg(feature = "bench")]
+pub mod portal_wire;
 #[cfg(feature = "ssr")]
 pub mod present;
 #[cfg(feature = "ssr")]

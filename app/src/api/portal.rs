@@ -2,7 +2,7 @@
 //! touches only that booking's thread; nothing else the customer sends names a record.
 
 use leptos::prelude::*;
-use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::codec::{Postcard, PostcardEncoding};
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
@@ -31,7 +31,7 @@ pub enum PortalError {
 }
 
 impl FromServerFnError for PortalError {
-    type Encoder = JsonEncoding;
+    type Encoder = PostcardEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match super::CallFailure::from(value) {
@@ -43,7 +43,7 @@ impl FromServerFnError for PortalError {
 }
 
 /// The booking, its newest messages, and whether the customer may write.
-#[server(endpoint = "portal_view")]
+#[server(endpoint = "portal_view", input = Postcard, output = Postcard)]
 pub async fn portal_view(token: String) -> Result<PortalPageView, PortalError> {
     let store = expect_context::<crate::state::AppState>().store;
     load_portal_page(store, &token).await.map_err(guard::status)
@@ -67,7 +67,7 @@ pub async fn load_portal_page(store: crate::store::Store, token: &str) -> Result
 }
 
 /// The messages just before `before_seq`: "Load earlier messages".
-#[server(endpoint = "portal_earlier")]
+#[server(endpoint = "portal_earlier", input = Postcard, output = Postcard)]
 pub async fn portal_earlier(token: String, before_seq: i64) -> Result<EarlierMessagesView, PortalError> {
     let (store, access) = guard::open(&token).await?;
     let thread = store.thread_of_booking(&access.booking.id).await.map_err(guard::store_error)?;
@@ -77,12 +77,12 @@ pub async fn portal_earlier(token: String, before_seq: i64) -> Result<EarlierMes
 
 /// Sends a customer message. The first one creates the booking's thread; a retry with the same
 /// `client_id` returns the message already stored instead of a second one.
-#[server(endpoint = "portal_send")]
+#[server(endpoint = "portal_send", input = Postcard, output = Postcard)]
 pub async fn portal_send(
     token: String,
     client_id: String,
     body: String,
-    /// Files uploaded for this message (`/portal/{token}/files`).
+    /// Files uploaded for this message (`/portal/{token}/files`); none when left out.
     #[server(default)]
     files: Vec<AttachmentId>,
 ) -> Result<MessageView, PortalError> {
@@ -119,11 +119,11 @@ pub async fn portal_send(
 
 /// The messages after `after_seq` and both read cursors: what a poll every 7.5 s asks for.
 /// With no news it reads the token's link and the thread, and sends back a few dozen bytes.
-#[server(endpoint = "portal_poll")]
+#[server(endpoint = "portal_poll", input = Postcard, output = Postcard)]
 pub async fn portal_poll(
     token: String,
     after_seq: i64,
-    /// The last change to sent messages the page has (0 from pages older than unsend).
+    /// The last change to sent messages the page has (0 when left out).
     #[server(default)]
     after_edit: i64,
 ) -> Result<ChatChangesView, PortalError> {
@@ -137,7 +137,7 @@ pub async fn portal_poll(
 }
 
 /// Unsends one of the customer's own messages: its text and files are erased for good.
-#[server(endpoint = "portal_unsend")]
+#[server(endpoint = "portal_unsend", input = Postcard, output = Postcard)]
 pub async fn portal_unsend(token: String, message_id: MessageId) -> Result<MessageView, PortalError> {
     use crate::store::unsend::Unsender;
 
@@ -153,7 +153,7 @@ pub async fn portal_unsend(token: String, message_id: MessageId) -> Result<Messa
 }
 
 /// The customer has seen the conversation (the page is open and visible).
-#[server(endpoint = "portal_mark_read")]
+#[server(endpoint = "portal_mark_read", input = Postcard, output = Postcard)]
 pub async fn portal_mark_read(token: String) -> Result<ReadStateView, PortalError> {
     use crate::api::present::read_state;
     use crate::model::SenderType;

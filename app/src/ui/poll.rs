@@ -2,7 +2,7 @@
 
 use std::future::Future;
 
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 use leptos::prelude::*;
 
 /// How often a page asks the server what changed.
@@ -16,7 +16,7 @@ where
     F: Fn() -> Fut + Clone + 'static,
     Fut: Future<Output = ()> + 'static,
 {
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     {
         use leptos::leptos_dom::helpers::window_event_listener_untyped;
         use send_wrapper::SendWrapper;
@@ -57,17 +57,17 @@ where
             }
         });
     }
-    #[cfg(not(feature = "hydrate"))]
+    #[cfg(not(feature = "browser"))]
     let _ = poll;
 }
 
 /// Whether the person can see the page now (the tab is in front). Always true on the server.
 pub fn page_is_visible() -> bool {
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     {
         document().visibility_state() == web_sys::VisibilityState::Visible
     }
-    #[cfg(not(feature = "hydrate"))]
+    #[cfg(not(feature = "browser"))]
     {
         true
     }

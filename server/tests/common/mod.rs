@@ -35,20 +35,21 @@ pub async fn get(app: &Router, path: &str) -> (StatusCode, String) {
 /// A server function call as a page makes it: a form-encoded POST from the same origin. The
 /// caller adds what else it sends (`accept`, a cookie) and the body (`form`).
 pub fn server_fn_post(endpoint: &str) -> axum::http::request::Builder {
-    Request::post(format!("/api/{endpoint}"))
-        .header("host", "parley.test")
-        .header("origin", "http://parley.test")
-        .header("content-type", "application/x-www-form-urlencoded")
+    same_origin_post(endpoint).header("content-type", "application/x-www-form-urlencoded")
+}
+
+fn same_origin_post(endpoint: &str) -> axum::http::request::Builder {
+    Request::post(format!("/api/{endpoint}")).header("host", "parley.test").header("origin", "http://parley.test")
 }
 
 pub fn form(fields: &impl serde::Serialize) -> Body {
     Body::from(serde_urlencoded::to_string(fields).unwrap())
 }
 
-/// Calls a server function the way the browser does, asking for JSON.
+/// Calls a server function the way a page does: form fields, or postcard for the portal's chat
+/// calls (`app::api::portal_wire`); the answer as JSON either way.
 pub async fn call(app: &Router, endpoint: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
-    let request = server_fn_post(endpoint).header("accept", "application/json").body(form(&fields)).unwrap();
-    send(app, request).await
+    send_call(app, endpoint, server_fn_call(endpoint, &fields, None)).await
 }
 
 /// Like `call`, but the answer must be 200 and is parsed as JSON.
@@ -56,6 +57,36 @@ pub async fn call_ok(app: &Router, endpoint: &str, form: &[(&str, &str)]) -> ser
     let (status, body) = call(app, endpoint, form).await;
     assert_eq!(status, StatusCode::OK, "{endpoint}: {body}");
     serde_json::from_str(&body).unwrap_or_else(|e| panic!("{endpoint}: {e}: {body}"))
+}
+
+/// A server function call with these fields as the page that makes it sends it, with the
+/// session `cookie` if there is one.
+pub fn server_fn_call(endpoint: &str, fields: &impl serde::Serialize, cookie: Option<&str>) -> Request<Body> {
+    let form = serde_urlencoded::to_string(fields).unwrap();
+    let mut request = same_origin_post(endpoint);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    match app::api::portal_wire::encode(endpoint, &form) {
+        Some(bytes) => request
+            .header("content-type", app::api::portal_wire::CONTENT_TYPE)
+            .header("accept", app::api::portal_wire::CONTENT_TYPE)
+            .body(Body::from(bytes)),
+        None => request
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .body(Body::from(form)),
+    }
+    .unwrap()
+}
+
+/// Sends a server function call: the answer's status, and its body as JSON text.
+pub async fn send_call(app: &Router, endpoint: &str, request: Request<Body>) -> (StatusCode, String) {
+    let response = app.clone().oneshot(request).await.expect("the router answers");
+    let status = response.status();
+    let bytes = response.into_body().collect().await.expect("a readable body").to_bytes();
+    let json = app::api::portal_wire::as_json(endpoint, status == StatusCode::OK, &bytes);
+    (status, json.unwrap_or_else(|| String::from_utf8_lossy(&bytes).into_owned()))
 }
 
 /// The seqs of a JSON list of messages, in the order given.

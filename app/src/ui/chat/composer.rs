@@ -22,7 +22,7 @@ struct Chip {
 
 #[derive(Debug, Clone, PartialEq)]
 // The server renders no chips: only the browser's uploads end ready or failed.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[cfg_attr(not(feature = "browser"), allow(dead_code))]
 enum ChipState {
     Uploading,
     Ready(FileView),
@@ -183,9 +183,12 @@ pub fn Composer(
                 "Send"
             </button>
             <ul class="file-chips" data-testid="file-chips">
-                <For each=move || chips.get() key=|chip| chip.key let:chip>
-                    <FileChip chip=chip.clone() on_remove=move |key| chips.update(|c| c.retain(|x| x.key != key))/>
-                </For>
+                // Drawn anew when one comes or goes (a few at most); each keeps its own progress.
+                {move || {
+                    chips.get().into_iter().map(|chip| view! {
+                        <FileChip chip on_remove=move |key| chips.update(|c| c.retain(|x| x.key != key))/>
+                    }).collect_view()
+                }}
             </ul>
             <div id="composer-hint" class="composer-hint">
                 {move || problems.get().into_iter().map(|p| view! { <span class="error" role="alert">{p}</span> }).collect_view()}
@@ -220,12 +223,12 @@ fn FileChip(chip: Chip, #[prop(into)] on_remove: Callback<usize>) -> impl IntoVi
 }
 
 /// A browser file, carried where a `Send` value is asked for (it never leaves the browser's thread).
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 type SendWrapperFile = send_wrapper::SendWrapper<web_sys::File>;
-#[cfg(not(feature = "hydrate"))]
+#[cfg(not(feature = "browser"))]
 type SendWrapperFile = ();
 
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 fn from_list(list: Option<web_sys::FileList>) -> Vec<(ChosenFile, SendWrapperFile)> {
     let Some(list) = list else { return Vec::new() };
     (0..list.length())
@@ -234,7 +237,7 @@ fn from_list(list: Option<web_sys::FileList>) -> Vec<(ChosenFile, SendWrapperFil
         .collect()
 }
 
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 fn chosen_files(ev: &leptos::ev::Event) -> Vec<(ChosenFile, SendWrapperFile)> {
     let input = event_target::<web_sys::HtmlInputElement>(ev);
     let files = from_list(input.files());
@@ -243,24 +246,24 @@ fn chosen_files(ev: &leptos::ev::Event) -> Vec<(ChosenFile, SendWrapperFile)> {
     files
 }
 
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 fn dropped_files(ev: &leptos::ev::DragEvent) -> Vec<(ChosenFile, SendWrapperFile)> {
     from_list(ev.data_transfer().and_then(|d| d.files()))
 }
 
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 fn pasted_files(ev: &leptos::ev::ClipboardEvent) -> Vec<(ChosenFile, SendWrapperFile)> {
     from_list(ev.clipboard_data().and_then(|d| d.files()))
 }
 
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 fn open_picker(picker: NodeRef<leptos::html::Input>) {
     if let Some(input) = picker.get_untracked() {
         input.click();
     }
 }
 
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 fn start_upload(url: String, file: SendWrapperFile, chip: Chip) {
     leptos::task::spawn_local(async move {
         let progress = chip.progress;
@@ -275,23 +278,23 @@ fn start_upload(url: String, file: SendWrapperFile, chip: Chip) {
     });
 }
 
-#[cfg(not(feature = "hydrate"))]
+#[cfg(not(feature = "browser"))]
 fn chosen_files(_: &leptos::ev::Event) -> Vec<(ChosenFile, SendWrapperFile)> {
     Vec::new()
 }
 
-#[cfg(not(feature = "hydrate"))]
+#[cfg(not(feature = "browser"))]
 fn dropped_files(_: &leptos::ev::DragEvent) -> Vec<(ChosenFile, SendWrapperFile)> {
     Vec::new()
 }
 
-#[cfg(not(feature = "hydrate"))]
+#[cfg(not(feature = "browser"))]
 fn pasted_files(_: &leptos::ev::ClipboardEvent) -> Vec<(ChosenFile, SendWrapperFile)> {
     Vec::new()
 }
 
-#[cfg(not(feature = "hydrate"))]
+#[cfg(not(feature = "browser"))]
 fn open_picker(_: NodeRef<leptos::html::Input>) {}
 
-#[cfg(not(feature = "hydrate"))]
+#[cfg(not(feature = "browser"))]
 fn start_upload(_: String, _: SendWrapperFile, _: Chip) {}

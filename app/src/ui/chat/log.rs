@@ -24,6 +24,8 @@ pub fn ChatLog(
     label: String,
 ) -> impl IntoView {
     let log = session.log;
+    // A memo, so the button is drawn again (and loses the focus) only when it comes or goes.
+    let has_earlier = Memo::new(move |_| session.has_earlier.get());
     Effect::new(move || {
         session.chat.messages.track();
         session.chat.outgoing.track();
@@ -45,7 +47,7 @@ pub fn ChatLog(
     view! {
         // Focusable, so that the keyboard can scroll it too.
         <div class="chat-scroll" node_ref=log on:scroll=on_scroll tabindex="0" role="region" aria-label=label>
-            <Show when=move || session.has_earlier.get()>
+            {move || has_earlier.get().then(|| view! {
                 <p class="chat-earlier">
                     <button
                         type="button"
@@ -57,7 +59,7 @@ pub fn ChatLog(
                         {move || if session.loading_earlier() { "Loading…" } else { "Load earlier messages" }}
                     </button>
                 </p>
-            </Show>
+            })}
             {move || session.unsend_problem.get().map(|p| view! { <p class="error chat-problem" role="alert">{p}</p> })}
             <MessageList
                 state=session.chat

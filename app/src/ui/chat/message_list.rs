@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::state::ChatState;
+use super::state::{ChatState, Outgoing};
 use crate::ids::MessageId;
 use crate::model::{FileView, MessageView, SenderType};
 use crate::text::{day_label, file_size};
@@ -12,7 +12,15 @@ use crate::text::{day_label, file_size};
 #[derive(Clone, PartialEq)]
 enum Row {
     Day(String),
-    Message { message: MessageView, own: bool, show_name: bool, seen: bool, unsendable: bool },
+    Message {
+        message: MessageView,
+        own: bool,
+        show_name: bool,
+        seen: bool,
+        unsendable: bool,
+    },
+    /// Sent by this person and not confirmed yet: always last.
+    Outgoing(Outgoing),
 }
 
 impl Row {
@@ -22,6 +30,7 @@ impl Row {
         match self {
             Row::Day(label) => (label.clone(), false, false),
             Row::Message { message, seen, .. } => (message.id.to_string(), *seen, message.deleted),
+            Row::Outgoing(o) => (format!("outgoing {}", o.client_id), o.failed.is_some(), false),
         }
     }
 }
@@ -47,7 +56,7 @@ pub fn MessageList(
     let rows = move || {
         let today = state.today.get();
         let seen_up_to = state.read.get().other_side_read_seq(me);
-        state.messages.with(|messages| {
+        let mut rows = state.messages.with(|messages| {
             let last_own = messages.iter().rev().find(|m| m.sender_type == me).map(|m| m.seq);
             let mut rows = Vec::with_capacity(messages.len() + 4);
             let mut current_day = None;
@@ -62,47 +71,49 @@ pub fn MessageList(
                 rows.push(Row::Message { message: m.clone(), own, show_name: !own || name_own, seen, unsendable });
             }
             rows
-        })
+        });
+        // One list for both, so the page carries one keyed list's code, not two.
+        rows.extend(state.outgoing.get().into_iter().map(Row::Outgoing));
+        rows
     };
-    let is_empty = move || state.messages.with(Vec::is_empty) && state.outgoing.with(Vec::is_empty);
+    let is_empty = Memo::new(move |_| state.messages.with(Vec::is_empty) && state.outgoing.with(Vec::is_empty));
 
     view! {
         <ol class="chat-log" aria-live="polite" data-testid="chat-log">
-            <Show when=is_empty>
-                <li class="chat-empty">{empty_text.clone()}</li>
-            </Show>
+            {move || is_empty.get().then(|| view! { <li class="chat-empty">{empty_text.clone()}</li> })}
             <For each=rows key=Row::key let:row>
-                {render_row(row, &files_url, on_unsend)}
-            </For>
-            <For each=move || state.outgoing.get() key=|o| (o.client_id.clone(), o.failed.is_some()) let:o>
-                <li class="msg own pending" data-testid="outgoing">
-                    <div class="msg-bubble">
-                        {o.files.iter().map(|f| view! { <p class="file-pending">{format!("{} · {}", f.name, file_size(f.size))}</p> }).collect_view()}
-                        {(!o.body.is_empty()).then(|| view! { <p class="msg-body">{o.body.clone()}</p> })}
-                    </div>
-                    <div class="msg-meta">
-                        {match o.failed.clone() {
-                            None => view! { <span>"Sending…"</span> }.into_any(),
-                            Some(reason) => {
-                                let client_id = o.client_id.clone();
-                                view! {
-                                    <span class="error" role="alert">{format!("Not sent: {reason}")}</span>
-                                    <button class="link-button" on:click=move |_| on_retry.run(client_id.clone())>
-                                        "Retry"
-                                    </button>
-                                }.into_any()
-                            }
-                        }}
-                    </div>
-                </li>
+                {render_row(row, &files_url, on_unsend, on_retry)}
             </For>
         </ol>
     }
     .into_any()
 }
 
-fn render_row(row: Row, files_url: &str, on_unsend: Callback<MessageId>) -> impl IntoView {
+fn render_row(row: Row, files_url: &str, on_unsend: Callback<MessageId>, on_retry: Callback<String>) -> impl IntoView {
     match row {
+        Row::Outgoing(o) => view! {
+            <li class="msg own pending" data-testid="outgoing">
+                <div class="msg-bubble">
+                    {o.files.iter().map(|f| view! { <p class="file-pending">{format!("{} · {}", f.name, file_size(f.size))}</p> }).collect_view()}
+                    {(!o.body.is_empty()).then(|| view! { <p class="msg-body">{o.body.clone()}</p> })}
+                </div>
+                <div class="msg-meta">
+                    {match o.failed.clone() {
+                        None => view! { <span>"Sending…"</span> }.into_any(),
+                        Some(reason) => {
+                            let client_id = o.client_id.clone();
+                            view! {
+                                <span class="error" role="alert">{format!("Not sent: {reason}")}</span>
+                                <button class="link-button" on:click=move |_| on_retry.run(client_id.clone())>
+                                    "Retry"
+                                </button>
+                            }.into_any()
+                        }
+                    }}
+                </div>
+            </li>
+        }
+        .into_any(),
         Row::Day(label) => view! { <li class="chat-day"><span>{label}</span></li> }.into_any(),
         Row::Message { message, own, show_name, seen, .. } if message.deleted => {
             let side = if own { "msg own deleted" } else { "msg theirs deleted" };

@@ -32,7 +32,7 @@ pub fn icon_href(unread: i64) -> String {
     format!("data:image/svg+xml,{}", svg.replace('#', "%23").replace('<', "%3C").replace('>', "%3E"))
 }
 
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 mod browser {
     use leptos::prelude::*;
     use wasm_bindgen::{closure::Closure, JsCast, JsValue};
@@ -113,7 +113,7 @@ mod browser {
     }
 }
 
-#[cfg(not(feature = "hydrate"))]
+#[cfg(not(feature = "browser"))]
 mod browser {
     use super::Permission;
 

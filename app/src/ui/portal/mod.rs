@@ -1,8 +1,10 @@
 //! The customer's page, `/portal/{token}`: their booking and their conversation with the team.
 
 mod emails;
+pub mod page_data;
 
 pub use emails::PortalEmailsPage;
+pub use page_data::{PageData, PortalPageData};
 
 use std::future::Future;
 
@@ -18,21 +20,14 @@ use crate::ui::booking::StatusPill;
 use crate::ui::chat::{use_chat_session, ChatChannel, ChatHooks, ChatLog, Composer};
 use crate::ui::page_title::set_page_title;
 
-/// What the server loaded for this page before rendering it (`api::portal::load_portal_page`).
-#[derive(Clone)]
-pub struct LoadedPortalPage(pub Result<PortalPageView, PortalError>);
-
-/// The root of the portal's own bundle: no router, so the token comes from the address itself
-/// (the request's on the server, `location` in the browser; both see the same path). The page's
-/// data travels inside the page (a `SharedValue`), so the browser asks for nothing to hydrate it:
-/// no resource, no suspense, no server function for the first view, all code the bundle leaves out.
+/// The customer's page. The server renders it for the first paint; the portal bundle then renders
+/// it anew in the browser over that copy (`portal/src/lib.rs`) instead of hydrating it, which
+/// keeps hydration's code out of the bundle. No router: the token comes from the address itself
+/// (the request's on the server, `location` in the browser; both see the same path), and the data
+/// travels inside the page (`page_data`), so no request is needed for the first view.
 #[component]
-pub fn PortalPage() -> impl IntoView {
+pub fn PortalPage(page: PortalPageData) -> impl IntoView {
     let token = token_in_address();
-    let page = SharedValue::new(|| {
-        use_context::<LoadedPortalPage>().map(|loaded| loaded.0).unwrap_or(Err(PortalError::Server))
-    })
-    .into_inner();
     match page {
         Ok(portal) => view! { <PortalChat token portal/> }.into_any(),
         Err(err) => view! { <PortalProblem err/> }.into_any(),
@@ -131,6 +126,8 @@ fn PortalChat(token: String, portal: PortalPageView) -> impl IntoView {
         use_chat_session(PortalChannel { token }, SenderType::Customer, opening, can_write, ChatHooks::default());
     let activity = booking.activity.clone();
     set_page_title(move || page_title(session.chat.read.get().unread_for_customer, &activity));
+    // Polls set it every time; the composer is drawn again (a draft lost) only when it changes.
+    let can_write = Memo::new(move |_| session.can_write.get());
 
     view! {
         <main class="portal">
@@ -141,21 +138,24 @@ fn PortalChat(token: String, portal: PortalPageView) -> impl IntoView {
                 empty_text="No messages yet. Ask the team anything about your booking."
             />
             <div class="composer-bar">
-                <Show
-                    when=move || session.can_write.get()
-                    fallback=|| view! {
+                {move || if can_write.get() {
+                    view! {
+                        <Composer
+                            on_send=move |(body, files)| session.send(body, files)
+                            upload_url=session.upload_url.get_value()
+                            placeholder="Write a message…"
+                            label="Message to the team"
+                        />
+                    }
+                    .into_any()
+                } else {
+                    view! {
                         <p class="notice" role="status" data-testid="messaging-off">
                             "Messaging is turned off for this booking. Please contact the business directly."
                         </p>
                     }
-                >
-                    <Composer
-                        on_send=move |(body, files)| session.send(body, files)
-                        upload_url=session.upload_url.get_value()
-                        placeholder="Write a message…"
-                        label="Message to the team"
-                    />
-                </Show>
+                    .into_any()
+                }}
             </div>
         </main>
     }
