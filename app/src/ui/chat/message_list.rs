@@ -1,6 +1,7 @@
 //! The conversation, oldest first, grouped by day, with "Seen" under the latest own message.
 //! Bodies are text nodes: whatever was typed shows as typed and never becomes markup.
 
+use leptos::either::EitherOf4;
 use leptos::prelude::*;
 
 use super::state::{ChatState, Outgoing};
@@ -91,7 +92,7 @@ pub fn MessageList(
 
 fn render_row(row: Row, files_url: &str, on_unsend: Callback<MessageId>, on_retry: Callback<String>) -> impl IntoView {
     match row {
-        Row::Outgoing(o) => view! {
+        Row::Outgoing(o) => EitherOf4::A(view! {
             <li class="msg own pending" data-testid="outgoing">
                 <div class="msg-bubble">
                     {o.files.iter().map(|f| view! { <p class="file-pending">{format!("{} · {}", f.name, file_size(f.size))}</p> }).collect_view()}
@@ -112,12 +113,11 @@ fn render_row(row: Row, files_url: &str, on_unsend: Callback<MessageId>, on_retr
                     }}
                 </div>
             </li>
-        }
-        .into_any(),
-        Row::Day(label) => view! { <li class="chat-day"><span>{label}</span></li> }.into_any(),
+        }),
+        Row::Day(label) => EitherOf4::B(view! { <li class="chat-day"><span>{label}</span></li> }),
         Row::Message { message, own, show_name, seen, .. } if message.deleted => {
             let side = if own { "msg own deleted" } else { "msg theirs deleted" };
-            view! {
+            EitherOf4::C(view! {
                 <li class=side data-seq=message.seq data-testid="message">
                     {show_name.then(|| view! { <div class="msg-name">{message.sender_name.clone()}</div> })}
                     <div class="msg-bubble"><p class="msg-body" data-testid="deleted">"Message deleted"</p></div>
@@ -126,12 +126,11 @@ fn render_row(row: Row, files_url: &str, on_unsend: Callback<MessageId>, on_retr
                         {seen.then(|| view! { <span class="msg-seen" data-testid="seen">" · Seen"</span> })}
                     </div>
                 </li>
-            }
-            .into_any()
+            })
         }
         Row::Message { message, own, show_name, seen, unsendable } => {
             let side = if own { "msg own" } else { "msg theirs" };
-            view! {
+            EitherOf4::D(view! {
                 <li class=side data-seq=message.seq data-testid="message">
                     {show_name.then(|| view! { <div class="msg-name">{message.sender_name.clone()}</div> })}
                     <div class="msg-bubble">
@@ -144,8 +143,7 @@ fn render_row(row: Row, files_url: &str, on_unsend: Callback<MessageId>, on_retr
                         {unsendable.then(|| view! { <MessageMenu id=message.id.clone() on_unsend/> })}
                     </div>
                 </li>
-            }
-            .into_any()
+            })
         }
     }
 }
