@@ -163,7 +163,7 @@ md = [
     "",
     f"Throughput ratios: portal poll / bare = **{budgets['portal_poll_throughput_vs_bare'][0]:.2f}**, "
     f"inbox poll / bare = **{budgets['inbox_poll_throughput_vs_bare'][0]:.2f}**. "
-    f"An empty portal poll answers {report['empty_poll']['portal_poll_body_bytes']} bytes of JSON.",
+    f"An empty portal poll answers {report['empty_poll']['portal_poll_body_bytes']} bytes (postcard, as the portal bundle asks for it).",
     "",
     "At a fixed rate (open loop: latency counted from when each request was due):",
     "",

@@ -18,6 +18,7 @@ use serde::Serialize;
 use tower::ServiceExt;
 
 use crate::dataset::{self, LONG_THREAD_TOKEN, SHORT_THREAD_TOKEN};
+use crate::rate::PageBody;
 use crate::stats::{summarize, Summary};
 
 const WARM_UP: usize = 30;
@@ -116,18 +117,18 @@ impl Probes {
         form: &[(&str, &str)],
         staff: bool,
     ) -> anyhow::Result<Summary> {
-        let body = serde_urlencoded::to_string(form)?;
+        let body = PageBody::of(endpoint, &serde_urlencoded::to_string(form)?);
         let mut samples = Vec::with_capacity(iterations);
         for i in 0..WARM_UP + iterations {
             let mut request = Request::post(format!("/api/{endpoint}"))
                 .header("host", "bench.parley.test")
                 .header("origin", "http://bench.parley.test")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .header("accept", "application/json");
+                .header("content-type", body.content_type)
+                .header("accept", body.accept);
             if staff {
                 request = request.header("cookie", &self.cookie);
             }
-            let request = request.body(Body::from(body.clone()))?;
+            let request = request.body(Body::from(body.bytes.clone()))?;
             let start = Instant::now();
             let response = self.app.clone().oneshot(request).await?;
             let status = response.status();
