@@ -38,7 +38,7 @@ fi
 
 # Optimized once with the function names kept (what `make bench` gives twiggy), then the names
 # stripped for the browser: the code is the same.
-wasm-opt --gufa -Oz --converge -g --enable-bulk-memory --enable-nontrapping-float-to-int "$work/portal_bg.wasm" -o "$front/portal-named.wasm"
+wasm-opt -Oz --converge -g --enable-bulk-memory --enable-nontrapping-float-to-int "$work/portal_bg.wasm" -o "$front/portal-named.wasm"
 wasm-opt --strip-debug --strip-producers "$front/portal-named.wasm" -o "$work/portal.wasm"
 esbuild "$work/portal.js" --minify --format=esm --log-level=warning --outfile="$work/portal.min.js"
 mv "$work/portal.min.js" "$work/portal.js"
