@@ -61,6 +61,7 @@ record_ids! {
     EmailId => "email",
     /// Random and long: a file's address must not be guessable.
     AttachmentId => "attachment",
+    SavedReplyId => "saved_reply",
 }
 
 impl ThreadId {

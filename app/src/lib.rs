@@ -6,6 +6,7 @@ pub mod api;
 pub mod ids;
 pub mod model;
 pub mod paths;
+pub mod reply_template;
 pub mod text;
 pub mod ui;
 

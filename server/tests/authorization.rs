@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use app::ids::{ApiKeyId, BookingId, CustomerId, EndpointId, LocationId, MessageId, ThreadId};
+use app::ids::{ApiKeyId, BookingId, CustomerId, EndpointId, LocationId, MessageId, SavedReplyId, ThreadId};
 use app::store::seed::DEMO_PORTAL_TOKEN;
 use app::store::Store;
 use axum::http::{header, StatusCode};
@@ -36,6 +36,7 @@ struct Kayaks {
     endpoint: EndpointId,
     api_key: ApiKeyId,
     first_message: MessageId,
+    saved_reply: SavedReplyId,
 }
 
 impl Kayaks {
@@ -48,6 +49,7 @@ impl Kayaks {
             endpoint: EndpointId::new(""),
             api_key: ApiKeyId::new(""),
             first_message: MessageId::new(""),
+            saved_reply: SavedReplyId::new(""),
         }
     }
 }
@@ -60,8 +62,11 @@ async fn kayaks(store: &Store) -> Kayaks {
         .unwrap();
     let (api_key, _) = store.create_api_key(&access.location.id, "Key").await.unwrap();
     let first_message = store.messages_after(&ThreadId::of(&access.booking.id), 0, 1).await.unwrap()[0].id.clone();
+    let reply = app::store::saved_replies::NewSavedReply { name: "Dock", text: "Meet at the dock." };
+    let saved_reply = store.create_saved_reply(&access.location.id, reply).await.unwrap().id;
     Kayaks {
         first_message,
+        saved_reply,
         location: access.location.id,
         booking: access.booking.id,
         customer: access.customer.id,
@@ -94,6 +99,14 @@ fn calls(k: &Kayaks) -> Vec<Call> {
         ("portal_emails", PortalToken, vec![token()]),
         ("portal_set_emails", PortalToken, vec![token(), ("on", s("false"))]),
         ("me", Staff, vec![]),
+        ("saved_replies", Staff, vec![]),
+        ("create_saved_reply", Staff, vec![("name", s("Parking")), ("text", s("Park by the {location} sign."))]),
+        (
+            "update_saved_reply",
+            StaffOfItsLocation,
+            vec![("reply_id", k.saved_reply.to_string()), ("name", s("Dock")), ("text", s("Changed."))],
+        ),
+        ("delete_saved_reply", StaffOfItsLocation, vec![("reply_id", k.saved_reply.to_string())]),
         ("inbox_start", Staff, vec![]),
         ("inbox_page", Staff, vec![("unread_only", s("false")), ("search", s(""))]),
         ("inbox_changes", Staff, vec![("after", s("0."))]),
@@ -147,9 +160,10 @@ async fn snapshot(store: &Store, k: &Kayaks) -> String {
     let location = store.location(&k.location).await.unwrap();
     let endpoints = store.webhook_endpoints(&k.location).await.unwrap();
     let keys = store.api_keys(&k.location).await.unwrap();
+    let replies = store.saved_replies(&k.location).await.unwrap();
     let alerts = store.staff_by_email(JON.0).await.unwrap().map(|jon| jon.alerts);
     format!(
-        "{thread:?} {location:?} {endpoints:?} {keys:?} {alerts:?} {:?}",
+        "{thread:?} {location:?} {endpoints:?} {keys:?} {replies:?} {alerts:?} {:?}",
         store.portal_access(DEMO_PORTAL_TOKEN).await.unwrap()
     )
 }

@@ -16,6 +16,7 @@ pub mod portal;
 pub mod portal_wire;
 #[cfg(feature = "ssr")]
 pub mod present;
+pub mod saved_replies;
 #[cfg(feature = "ssr")]
 pub mod scope;
 pub mod settings;

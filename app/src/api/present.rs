@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
-use crate::model::{BookingView, MessageView, ReadStateView};
+use crate::model::{BookingDetailsView, BookingView, MessageView, ReadStateView};
 use crate::store::bookings::{BookingRecord, CustomerRecord};
 use crate::store::locations::LocationRecord;
 use crate::store::messages::MessageRecord;
@@ -72,6 +72,27 @@ pub fn booking_summary(
         start_time: clock_time(starts.time()),
         duration: duration_label(booking.duration_minutes),
         party_size: booking.party_size,
+    }
+}
+
+/// A booking's details as a saved reply fills them in (`reply_template`), in the location's zone.
+pub fn booking_details(
+    booking: &BookingRecord,
+    customer: &CustomerRecord,
+    location: &LocationRecord,
+    today: NaiveDate,
+) -> BookingDetailsView {
+    let summary = booking_summary(booking, customer, location, today);
+    BookingDetailsView {
+        first_name: customer.first_name.clone(),
+        last_name: customer.last_name.clone(),
+        activity: summary.activity,
+        date: summary.date,
+        start_time: summary.start_time,
+        duration: summary.duration,
+        party_size: booking.party_size.to_string(),
+        confirmation_code: summary.confirmation_code,
+        location: summary.location_name,
     }
 }
 

@@ -11,7 +11,7 @@ use crate::model::{ChatChangesView, EarlierMessagesView, MessageView, ReadStateV
 /// A thread with its booking and its newest messages.
 #[server(endpoint = "thread_view")]
 pub async fn get_thread(thread_id: ThreadId) -> Result<ThreadView, DashError> {
-    use super::present::{booking_summary, local_date, zone};
+    use super::present::{booking_details, booking_summary, local_date, zone};
 
     let (ctx, entry) = super::scope::thread_entry(&thread_id).await?;
     let location = ctx.store.location(&entry.thread.location_id).await?;
@@ -24,6 +24,7 @@ pub async fn get_thread(thread_id: ThreadId) -> Result<ThreadView, DashError> {
         booking: booking_summary(&entry.booking, &entry.customer, &location, today),
         customer_email: entry.customer.email.clone(),
         customer_phone: entry.customer.phone.clone(),
+        details: booking_details(&entry.booking, &entry.customer, &location, today),
         opening: super::conversation::opening(&ctx.store, Some(&entry.thread), tz).await?,
     })
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{AttachmentId, BookingId, CustomerId, MessageId, ThreadId};
 
 use super::booking::BookingView;
+use super::saved_reply::BookingDetailsView;
 
 /// Who wrote a message; stored as 0 (customer) and 1 (operator), as integrators know it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -171,5 +172,7 @@ pub struct ThreadView {
     pub booking: BookingView,
     pub customer_email: Option<String>,
     pub customer_phone: Option<String>,
+    /// What a saved reply fills in for this booking.
+    pub details: BookingDetailsView,
     pub opening: ChatOpeningView,
 }

@@ -7,9 +7,11 @@ mod dashboard;
 pub mod day;
 mod home;
 mod integrations;
+mod saved_reply;
 
 pub use booking::*;
 pub use chat::*;
 pub use dashboard::*;
 pub use home::*;
 pub use integrations::*;
+pub use saved_reply::*;

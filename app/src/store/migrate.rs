@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/008_email_alerts.surql"),
     include_str!("migrations/009_attachments.surql"),
     include_str!("migrations/010_unsend.surql"),
+    include_str!("migrations/011_saved_replies.surql"),
 ];
 
 #[derive(SurrealValue)]

@@ -25,6 +25,7 @@ pub mod inbox;
 pub mod locations;
 pub mod messages;
 pub mod reach;
+pub mod saved_replies;
 pub mod secrets;
 pub mod seed;
 pub mod sessions;

@@ -279,3 +279,38 @@ pub(super) const MESSAGES: &[DemoMessage] = &[
     DemoMessage { booking: 3, staff: None, minutes_ago: 4 * 60 + 8, body: "He has done a kayak camp before." },
     DemoMessage { booking: 3, staff: None, minutes_ago: 62, body: "Also, what happens if we get seasick?" },
 ];
+
+pub(super) struct DemoSavedReply {
+    pub(super) location: usize,
+    pub(super) name: &'static str,
+    pub(super) text: &'static str,
+}
+
+/// What each location answers all day, with the booking's details to fill in.
+pub(super) const SAVED_REPLIES: [DemoSavedReply; 5] = [
+    DemoSavedReply {
+        location: 0,
+        name: "Meeting point",
+        text: "Hi {first_name}! We meet at the boathouse on Pier 3, 20 minutes before {start_time} on {date}. Look for the blue flag.",
+    },
+    DemoSavedReply {
+        location: 0,
+        name: "What to bring",
+        text: "Bring water, sunscreen and clothes that can get wet. We provide dry bags, paddles and life jackets for all {party_size} of you.",
+    },
+    DemoSavedReply {
+        location: 0,
+        name: "Weather check",
+        text: "We check the forecast at noon on the day. If the {activity} cannot go ahead we will tell you here and move booking {confirmation_code} at no cost.",
+    },
+    DemoSavedReply {
+        location: 1,
+        name: "Arrival",
+        text: "Hi {first_name}, please arrive 10 minutes before {start_time}: the game starts on time and lasts {duration}.",
+    },
+    DemoSavedReply {
+        location: 1,
+        name: "Group size",
+        text: "Your room at {location} takes up to 6 players; your booking is for {party_size}.",
+    },
+];

@@ -1,6 +1,6 @@
-//! Demo data for `--demo`: two locations, three staff, a dozen bookings and a few conversations
-//! with history over several days and unread messages on both sides. Portal tokens are fixed
-//! so that the start page, the README and the end-to-end tests can link to them.
+//! Demo data for `--demo`: two locations, three staff, a dozen bookings, a few conversations
+//! with history over several days and unread messages on both sides, and saved replies. Portal
+//! tokens are fixed so that the start page, the README and the end-to-end tests can link to them.
 
 mod data;
 
@@ -9,13 +9,14 @@ use chrono_tz::Tz;
 
 use super::bookings::{NewBooking, NewCustomer};
 use super::messages::NewMessage;
+use super::saved_replies::NewSavedReply;
 use super::staff::NewStaff;
 use super::{Store, StoreError};
 use crate::ids::LocationId;
 use crate::model::{DemoGuideView, DemoLoginView, DemoPortalView, SenderType};
 use crate::text::sender_display_name;
 pub use data::DEMO_PORTAL_TOKEN;
-use data::{DemoLocation, BOOKINGS, LOCATIONS, MESSAGES, STAFF};
+use data::{DemoLocation, BOOKINGS, LOCATIONS, MESSAGES, SAVED_REPLIES, STAFF};
 
 /// Whether seeding wrote anything (a database that had data is left alone).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +98,9 @@ pub async fn seed_demo(store: &Store) -> Result<Seeded, StoreError> {
                 at,
             })
             .await?;
+    }
+    for r in &SAVED_REPLIES {
+        store.create_saved_reply(&locations[r.location].id, NewSavedReply { name: r.name, text: r.text }).await?;
     }
     Ok(Seeded::Created)
 }

@@ -97,7 +97,7 @@ impl ChatChannel for ThreadChannel {
 #[component]
 fn OpenThread(view: ThreadView) -> impl IntoView {
     let dash = expect_context::<DashState>();
-    let ThreadView { thread_id, booking_id, customer_id, booking, customer_email, customer_phone, opening } = view;
+    let ThreadView { thread_id, booking_id, customer_id, booking, customer_email, customer_phone, opening, .. } = view;
     let panel_open = RwSignal::new(false);
 
     // The list's row and the unread count follow the thread's read state and replies at once.
