@@ -74,3 +74,36 @@ test("create an API key in Settings; it works once, is shown once, and can be re
   expect(refused.status()).toBe(401);
   expect((await refused.json()).error.code).toBe("unauthorized");
 });
+
+test("saved replies: the demo's are listed, one is added, a brace naming no detail is refused by its name, edited and deleted", async ({ page }) => {
+  await signIn(page, staff.jon);
+  await page.getByRole("link", { name: "Settings" }).click();
+  const list = page.getByTestId("saved-replies");
+  await expect(list).toContainText("Meeting point");
+  await expect(list).toContainText("{first_name}");
+
+  const form = page.getByTestId("saved-reply-form");
+  await form.getByLabel("Name").fill("Parking");
+  await form.getByLabel("Text").fill("Hi {firstname}, park by the {location} sign.");
+  await form.getByRole("button", { name: "Add reply" }).click();
+  await expect(page.getByRole("alert")).toContainText("{firstname} is not a booking detail.");
+  await expect(list).not.toContainText("Parking");
+
+  await form.getByLabel("Text").fill("Hi {first_name}, park by the {location} sign.");
+  await form.getByRole("button", { name: "Add reply" }).click();
+  await expect(list.getByRole("listitem").filter({ hasText: "Parking" })).toContainText("park by the {location} sign.");
+  await expect(form.getByLabel("Name")).toHaveValue("");
+  await page.screenshot({ path: "test-results/settings-saved-replies.png", fullPage: true });
+
+  await list.getByRole("button", { name: "Edit Parking" }).click();
+  await expect(form.getByLabel("Text")).toHaveValue("Hi {first_name}, park by the {location} sign.");
+  await form.getByLabel("Text").fill("Park on Harbor Street, {first_name}.");
+  await form.getByRole("button", { name: "Save changes" }).click();
+  await expect(list).toContainText("Park on Harbor Street, {first_name}.");
+
+  await page.reload();
+  await expect(page.getByTestId("saved-replies")).toContainText("Park on Harbor Street");
+  await page.getByTestId("saved-replies").getByRole("button", { name: "Delete Parking" }).click();
+  await expect(page.getByTestId("saved-replies")).not.toContainText("Parking");
+  await expect(page.getByTestId("saved-replies")).toContainText("Meeting point");
+});

@@ -8,6 +8,7 @@ pub mod customer;
 pub mod desktop;
 pub mod notifications;
 pub mod save_status;
+pub mod saved_replies;
 pub mod settings;
 pub mod shell;
 pub mod state;

@@ -32,6 +32,7 @@ pub fn SettingsPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <super::saved_replies::SavedRepliesSection/>
             <super::webhooks::WebhooksSection/>
             <super::api_keys::ApiKeysSection/>
         </main>
