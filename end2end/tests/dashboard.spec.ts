@@ -249,3 +249,34 @@ test("moving around the dashboard happens without page loads; URLs, reload and B
   await expect(page.locator(".thread-customer")).toHaveText("Ben Okafor");
   expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBeUndefined();
 });
+
+test("typing / lists the saved replies; the keyboard picks one, filled in for the booking, to edit and send", async ({ page }) => {
+  await signIn(page, staff.jon);
+  await inboxRow(page, "Ana Silva").click();
+  await reply(page).pressSequentially("/");
+  const picker = page.getByRole("listbox", { name: "Saved replies" });
+  await expect(picker.getByRole("option")).toHaveText([/Meeting point/, /Weather check/, /What to bring/]);
+  await reply(page).pressSequentially("w");
+  await expect(picker.getByRole("option")).toHaveText([/Weather check/, /What to bring/]);
+  await reply(page).press("ArrowDown");
+  await expect(picker.getByRole("option", { selected: true })).toContainText("What to bring");
+  await reply(page).press("Escape");
+  await expect(picker).toHaveCount(0);
+  await expect(reply(page)).toHaveValue("/w");
+
+  await reply(page).fill("");
+  await reply(page).pressSequentially("/meet");
+  await expect(picker.getByRole("option")).toHaveCount(1);
+  await expect(picker.getByRole("option")).toContainText("Hi Ana! We meet at the boathouse");
+  await page.screenshot({ path: "test-results/dashboard-saved-reply-picker.png" });
+  await reply(page).press("Enter");
+  await expect(picker).toHaveCount(0);
+  const filled = /^Hi Ana! We meet at the boathouse on Pier 3, 20 minutes before 17:30 on \w+day, \w{3} \d+\. Look for the blue flag\.$/;
+  await expect(reply(page)).toHaveValue(filled);
+  await reply(page).press("End");
+  await reply(page).pressSequentially(" See you there!");
+  await reply(page).press("Enter");
+  const sent = messages(page).filter({ hasText: "Look for the blue flag. See you there!" });
+  await expect(sent).toHaveCount(1);
+  await expect(sent).not.toContainText("{");
+});

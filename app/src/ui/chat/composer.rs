@@ -41,8 +41,20 @@ pub fn Composer(
     upload_url: Option<String>,
     #[prop(into)] placeholder: String,
     #[prop(into)] label: String,
+    /// The draft, when the page around reads or changes it too (a saved reply put in); otherwise
+    /// the composer's own.
+    #[prop(optional)]
+    draft: Option<RwSignal<String>>,
+    /// Sees each key in the text first, and says whether it used it (the saved-reply list takes
+    /// the arrows, Enter and Escape while it is open).
+    #[prop(optional, into)]
+    on_key: Option<Callback<KeyboardEvent, bool>>,
+    /// Shown above the text (the saved-reply list). Passed in, not built in, so the portal's
+    /// bundle carries none of it.
+    #[prop(optional, into)]
+    above: Option<ViewFn>,
 ) -> impl IntoView {
-    let text = RwSignal::new(String::new());
+    let text = draft.unwrap_or_else(|| RwSignal::new(String::new()));
     let chips = RwSignal::new(Vec::<Chip>::new());
     let problems = RwSignal::new(Vec::<String>::new());
     let next_key = StoredValue::new(0usize);
@@ -76,6 +88,10 @@ pub fn Composer(
         }
     };
     let on_keydown = move |ev: KeyboardEvent| {
+        if on_key.is_some_and(|used| used.run(ev.clone())) {
+            ev.prevent_default();
+            return;
+        }
         if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
             ev.prevent_default();
             submit();
@@ -135,6 +151,8 @@ pub fn Composer(
                 }
             }
         >
+            // First, so that it spans the row above the text and its buttons.
+            {above.map(|above| above.run())}
             {upload_url.is_some().then(|| {
                 let add_files = add_files.clone();
                 view! {

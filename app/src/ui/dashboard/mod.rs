@@ -7,6 +7,7 @@ pub mod conversations;
 pub mod customer;
 pub mod desktop;
 pub mod notifications;
+pub mod reply_picker;
 pub mod save_status;
 pub mod saved_replies;
 pub mod settings;

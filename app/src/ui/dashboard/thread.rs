@@ -6,9 +6,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::conversations::InboxRows;
+use super::reply_picker::reply_picker;
 use super::shell::DashTitle;
 use super::state::DashState;
 use crate::api::dash_error::DashError;
+use crate::api::saved_replies::list_saved_replies;
 use crate::api::threads::{
     get_thread, thread_earlier, thread_mark_read, thread_mark_unread, thread_poll, thread_reply, thread_unsend,
 };
@@ -97,7 +99,8 @@ impl ChatChannel for ThreadChannel {
 #[component]
 fn OpenThread(view: ThreadView) -> impl IntoView {
     let dash = expect_context::<DashState>();
-    let ThreadView { thread_id, booking_id, customer_id, booking, customer_email, customer_phone, opening, .. } = view;
+    let ThreadView { thread_id, booking_id, customer_id, booking, customer_email, customer_phone, details, opening } =
+        view;
     let panel_open = RwSignal::new(false);
 
     // The list's row and the unread count follow the thread's read state and replies at once.
@@ -134,7 +137,13 @@ fn OpenThread(view: ThreadView) -> impl IntoView {
         }
     });
 
-    let details = booking.clone();
+    // The location's saved replies, asked for in the browser only: the list opens on typing.
+    let saved = LocalResource::new(list_saved_replies);
+    let replies = Signal::derive(move || saved.get().and_then(Result::ok).unwrap_or_default());
+    let draft = RwSignal::new(String::new());
+    let picker = reply_picker(draft, replies, details);
+
+    let booking_facts = booking.clone();
     view! {
         <DashTitle page=booking.customer_name.clone()/>
         <div class="thread">
@@ -169,7 +178,7 @@ fn OpenThread(view: ThreadView) -> impl IntoView {
                 <Show when=move || panel_open.get()>
                     <aside class="booking-panel" aria-label="Booking details" data-testid="booking-panel">
                         <h2>"Booking"</h2>
-                        <BookingFacts booking=details.clone() email=customer_email.clone() phone=customer_phone.clone()/>
+                        <BookingFacts booking=booking_facts.clone() email=customer_email.clone() phone=customer_phone.clone()/>
                         <p class="muted">{format!("Booking id {booking_id}")}</p>
                         <button type="button" class="button" on:click=move |_| panel_open.set(false)>"Close"</button>
                     </aside>
@@ -179,8 +188,11 @@ fn OpenThread(view: ThreadView) -> impl IntoView {
                 <Composer
                     on_send=move |(body, files)| session.send(body, files)
                     upload_url=session.upload_url.get_value()
-                    placeholder="Reply to the customer…"
+                    placeholder="Reply to the customer… (/ for saved replies)"
                     label="Reply"
+                    draft
+                    on_key=picker.on_key
+                    above=picker.view
                 />
             </div>
         </div>
