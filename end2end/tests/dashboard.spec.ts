@@ -253,6 +253,9 @@ test("moving around the dashboard happens without page loads; URLs, reload and B
 test("typing / lists the saved replies; the keyboard picks one, filled in for the booking, to edit and send", async ({ page }) => {
   await signIn(page, staff.jon);
   await inboxRow(page, "Ana Silva").click();
+  // Rendered by the server this time, then hydrated: the list still comes.
+  await page.reload();
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1, { timeout: 20_000 });
   await reply(page).pressSequentially("/");
   const picker = page.getByRole("listbox", { name: "Saved replies" });
   await expect(picker.getByRole("option")).toHaveText([/Meeting point/, /Weather check/, /What to bring/]);

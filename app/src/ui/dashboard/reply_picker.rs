@@ -45,6 +45,10 @@ pub fn reply_picker(
         chosen.set(0);
     };
     let on_key = Callback::new(move |ev: KeyboardEvent| {
+        // Keys that finish an input method's word are the word's, not the list's.
+        if ev.is_composing() {
+            return false;
+        }
         let Some(list) = shown.get_untracked() else { return false };
         match ev.key().as_str() {
             "Escape" => closed_at.set(Some(draft.get_untracked())),

@@ -137,9 +137,13 @@ fn OpenThread(view: ThreadView) -> impl IntoView {
         }
     });
 
-    // The location's saved replies, asked for in the browser only: the list opens on typing.
-    let saved = LocalResource::new(list_saved_replies);
-    let replies = Signal::derive(move || saved.get().and_then(Result::ok).unwrap_or_default());
+    // The location's saved replies, asked for once in the browser: an action, not a resource, so
+    // the server renders the thread without them and hydration finds the same page.
+    let load_replies = Action::new(|_: &()| list_saved_replies());
+    Effect::new(move || {
+        load_replies.dispatch(());
+    });
+    let replies = Signal::derive(move || load_replies.value().get().and_then(Result::ok).unwrap_or_default());
     let draft = RwSignal::new(String::new());
     let picker = reply_picker(draft, replies, details);
 
