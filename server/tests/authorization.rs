@@ -9,8 +9,9 @@ use std::collections::BTreeSet;
 use app::ids::{ApiKeyId, BookingId, CustomerId, EndpointId, LocationId, MessageId, SavedReplyId, ThreadId};
 use app::store::seed::DEMO_PORTAL_TOKEN;
 use app::store::Store;
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::Router;
+use common::sign_in;
 
 const JON: (&str, &str) = ("jon@parley.demo", "demo-jon-2026"); // the kayak location
 const DESK: (&str, &str) = ("desk@parley.demo", "demo-desk-2026"); // the escape rooms only
@@ -144,14 +145,6 @@ fn calls(k: &Kayaks) -> Vec<Call> {
 
 async fn call(app: &Router, cookie: Option<&str>, endpoint: &str, form: &[(&str, String)]) -> (StatusCode, String) {
     common::send_call(app, endpoint, common::server_fn_call(endpoint, &form, cookie)).await
-}
-
-async fn sign_in(app: &Router, (email, password): (&str, &str)) -> String {
-    let form = [("email", email.to_owned()), ("password", password.to_owned())];
-    let request = common::server_fn_post("login").body(common::form(&form)).unwrap();
-    let response = tower::ServiceExt::oneshot(app.clone(), request).await.unwrap();
-    let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
-    cookie.split(';').next().unwrap().to_owned()
 }
 
 /// What the kayak location holds, to see that a refused call changed nothing.

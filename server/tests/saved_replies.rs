@@ -7,22 +7,14 @@ use app::ids::ThreadId;
 use app::model::{BookingStatus, ThreadView};
 use app::store::bookings::{NewBooking, NewCustomer};
 use app::store::staff::NewStaff;
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::Router;
 use chrono::{TimeZone, Utc};
-use common::app;
+use common::{app, sign_in};
 use serde_json::Value;
 
 const JON: (&str, &str) = ("jon@parley.demo", "demo-jon-2026"); // kayaks only
 const DESK: (&str, &str) = ("desk@parley.demo", "demo-desk-2026"); // escape rooms only
-
-async fn sign_in(app: &Router, (email, password): (&str, &str)) -> String {
-    let form = [("email", email.to_owned()), ("password", password.to_owned())];
-    let request = common::server_fn_post("login").body(common::form(&form)).unwrap();
-    let response = tower::ServiceExt::oneshot(app.clone(), request).await.unwrap();
-    let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
-    cookie.split(';').next().unwrap().to_owned()
-}
 
 async fn call(app: &Router, cookie: &str, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
     common::send_call(app, endpoint, common::server_fn_call(endpoint, &form, Some(cookie))).await

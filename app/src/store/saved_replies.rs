@@ -52,8 +52,16 @@ impl NewSavedReply<'_> {
     }
 }
 
-fn taken(name: &str) -> StoreError {
-    StoreError::Invalid(format!("There is already a saved reply named \"{name}\"."))
+/// What a create or an update of a reply named `name` came to: the reply, not found (another
+/// location's), or refused because the location has a reply of that name already.
+fn stored(row: Result<Option<SavedReplyRecord>, surrealdb::Error>, name: &str) -> Result<SavedReplyRecord, StoreError> {
+    match row {
+        Ok(row) => row.ok_or(StoreError::NotFound),
+        Err(err) if is_duplicate_in(&err, "saved_reply_name") => {
+            Err(StoreError::Invalid(format!("There is already a saved reply named \"{name}\".")))
+        }
+        Err(err) => Err(err.into()),
+    }
 }
 
 impl Store {
@@ -83,11 +91,7 @@ impl Store {
             })
             .await
             .and_then(|mut response| response.take::<Option<SavedReplyRecord>>(0));
-        match row {
-            Ok(row) => row.ok_or(StoreError::NotFound),
-            Err(err) if is_duplicate_in(&err, "saved_reply_name") => Err(taken(&name)),
-            Err(err) => Err(err.into()),
-        }
+        stored(row, &name)
     }
 
     /// Changes one of the location's saved replies; another location's is not found.
@@ -109,11 +113,7 @@ impl Store {
             })
             .await
             .and_then(|mut response| response.take::<Option<SavedReplyRecord>>(0));
-        match row {
-            Ok(row) => row.ok_or(StoreError::NotFound),
-            Err(err) if is_duplicate_in(&err, "saved_reply_name") => Err(taken(&name)),
-            Err(err) => Err(err.into()),
-        }
+        stored(row, &name)
     }
 
     /// Deletes one of the location's saved replies; another location's is not found.

@@ -46,6 +46,15 @@ pub fn form(fields: &impl serde::Serialize) -> Body {
     Body::from(serde_urlencoded::to_string(fields).unwrap())
 }
 
+/// Signs a staff member in as the sign-in page does; the `Cookie` header value to send afterwards.
+pub async fn sign_in(app: &Router, (email, password): (&str, &str)) -> String {
+    let fields = [("email", email), ("password", password)];
+    let request = server_fn_post("login").body(form(&fields)).unwrap();
+    let response = app.clone().oneshot(request).await.expect("the router answers");
+    let cookie = response.headers()[axum::http::header::SET_COOKIE].to_str().unwrap();
+    cookie.split(';').next().unwrap().to_owned()
+}
+
 /// Calls a server function the way a page does: form fields, or postcard for the portal's chat
 /// calls (`app::api::portal_wire`); the answer as JSON either way.
 pub async fn call(app: &Router, endpoint: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
