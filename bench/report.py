@@ -41,7 +41,7 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
 
-bare, portal, inbox = wrk("bare"), wrk("portal_poll"), wrk("inbox_poll")
+bare, portal, inbox, thread = wrk("bare"), wrk("portal_poll"), wrk("inbox_poll"), wrk("thread_poll")
 overload = wrk("overload")
 rss_before_kb, rss_after_kb, overload_connections = map(int, (out / "overload-rss.txt").read_text().split())
 overload.update(connections=overload_connections, server_rss_mb_before=rss_before_kb / 1024, server_rss_mb_after=rss_after_kb / 1024)
@@ -87,6 +87,7 @@ long_vs_short = {size: scale[size]["portal_poll_long_thread"]["p50_ms"] / scale[
 budgets = {
     "portal_poll_throughput_vs_bare": (portal["requests_per_s"] / bare["requests_per_s"], ">= 0.40"),
     "inbox_poll_throughput_vs_bare": (inbox["requests_per_s"] / bare["requests_per_s"], ">= 0.40"),
+    "thread_poll_throughput_vs_bare": (thread["requests_per_s"] / bare["requests_per_s"], ">= 0.40"),
     "portal_poll_p99_ms_at_2000_per_s": (rate_portal["latency"]["p99_ms"], "< 5"),
     "inbox_poll_p99_ms_at_2000_per_s": (rate_inbox["latency"]["p99_ms"], "< 5"),
     "portal_poll_p99_ms_at_2000_per_s_during_20_sign_ins_per_s": (rate_sign_ins["latency"]["p99_ms"], "< 10"),
@@ -117,7 +118,7 @@ met = {name: meets(value, rule) for name, (value, rule) in budgets.items()}
 report = {
     "machine": machine,
     "empty_poll": {"load": {"tool": "wrk (Debian)", "threads": 2, "connections": connections, "duration": duration},
-                   "bare": bare, "portal_poll": portal, "inbox_poll": inbox,
+                   "bare": bare, "portal_poll": portal, "inbox_poll": inbox, "thread_poll": thread,
                    "fixed_rate": {"portal_poll": rate_portal, "inbox_poll": rate_inbox,
                                   "portal_poll_during_sign_ins": rate_sign_ins, "portal_poll_during_sign_in_bursts": rate_bursts},
                    "portal_poll_body_bytes": int((out / "portal-poll-bytes.txt").read_text()),
@@ -160,9 +161,11 @@ md = [
     row("bare `GET /api/ping` (no database)", bare),
     row("portal poll, nothing new", portal),
     row("inbox poll, nothing new", inbox),
+    row("open thread's poll, nothing new (notes, who is replying)", thread),
     "",
     f"Throughput ratios: portal poll / bare = **{budgets['portal_poll_throughput_vs_bare'][0]:.2f}**, "
-    f"inbox poll / bare = **{budgets['inbox_poll_throughput_vs_bare'][0]:.2f}**. "
+    f"inbox poll / bare = **{budgets['inbox_poll_throughput_vs_bare'][0]:.2f}**, "
+    f"thread poll / bare = **{budgets['thread_poll_throughput_vs_bare'][0]:.2f}**. "
     f"An empty portal poll answers {report['empty_poll']['portal_poll_body_bytes']} bytes (postcard, as the portal bundle asks for it).",
     "",
     "At a fixed rate (open loop: latency counted from when each request was due):",
@@ -245,6 +248,6 @@ md = [
     f"{lh['cumulative_layout_shift']:.3f} | {lh['speed_index_ms']:.0f} ms | {lh['total_byte_weight']:,} bytes |",
 ]
 (out / "report.md").write_text("\n".join(md) + "\n")
-misbehaved = (bare["errors"] + portal["errors"] + inbox["errors"] + rate_portal["errors"] + rate_inbox["errors"] + rate_sign_ins["errors"] + rate_sign_ins["sign_ins"]["failed"] + rate_bursts["errors"] + rate_bursts["sign_ins"]["failed"]
+misbehaved = (bare["errors"] + portal["errors"] + inbox["errors"] + thread["errors"] + rate_portal["errors"] + rate_inbox["errors"] + rate_sign_ins["errors"] + rate_sign_ins["sign_ins"]["failed"] + rate_bursts["errors"] + rate_bursts["sign_ins"]["failed"]
               + single["errors"] + many["errors"] + uploads["errors"] + uploads["concurrent_pdfs"]["errors"] + uploads["concurrent_photos"]["errors"] + v["lost"] + v["duplicated"] + v["seq_mismatch"] + v["threads_with_gaps"])
 sys.exit(1 if misbehaved else 0)

@@ -48,6 +48,11 @@ INBOX_FORM="after=$(( ($(date +%s) + 60) * 1000000000 ))."
 # Each call's body as its page sends it: postcard for the portal's, the form for the dashboard's.
 "$BENCH" body --endpoint portal_poll --form "$PORTAL_FORM" --out "$WORK/portal.body"
 "$BENCH" body --endpoint inbox_changes --form "$INBOX_FORM" --out "$WORK/inbox.body"
+# The team's open thread (Ana's): its poll also says who is replying and brings new notes.
+THREAD_ID=$(curl -fs -H "Origin: $BASE" -H "Cookie: parley_session=$SESSION" -H 'Accept: application/json' \
+  --data 'unread_only=false&search=Ana+Silva' "$BASE/api/inbox_page" \
+  | python3 -c 'import json, sys; print(json.load(sys.stdin)["rows"][0]["thread_id"])')
+THREAD_FORM="thread_id=$THREAD_ID&after_seq=1000000&after_edit=1000000&after_note=1000000"
 post_script() { # body file, content type, accept, extra header line
   cat <<LUA
 local file = assert(io.open("$1", "rb"))
@@ -63,6 +68,9 @@ LUA
 post_script "$WORK/portal.body" application/x-postcard application/x-postcard "" > "$WORK/portal.lua"
 post_script "$WORK/inbox.body" application/x-www-form-urlencoded application/json \
   "wrk.headers[\"Cookie\"] = \"parley_session=$SESSION\"" > "$WORK/inbox.lua"
+printf '%s' "$THREAD_FORM" > "$WORK/thread.body"
+post_script "$WORK/thread.body" application/x-www-form-urlencoded application/json \
+  "wrk.headers[\"Cookie\"] = \"parley_session=$SESSION\"" > "$WORK/thread.lua"
 
 run_wrk() { # name, url, [script]
   local name=$1 url=$2 script=${3:-}
@@ -73,6 +81,7 @@ echo "== empty polls against the bare endpoint (wrk, $CONNECTIONS connections, $
 run_wrk bare "$BASE/api/ping"
 run_wrk portal_poll "$BASE/api/portal_poll" "$WORK/portal.lua"
 run_wrk inbox_poll "$BASE/api/inbox_changes" "$WORK/inbox.lua"
+run_wrk thread_poll "$BASE/api/thread_poll" "$WORK/thread.lua"
 
 echo "== empty polls at a fixed 2,000 a second"
 "$BENCH" rate --url "$BASE" --endpoint portal_poll --form "$PORTAL_FORM" --out "$OUT/rate-portal_poll.json" > /dev/null

@@ -62,6 +62,7 @@ record_ids! {
     /// Random and long: a file's address must not be guessable.
     AttachmentId => "attachment",
     SavedReplyId => "saved_reply",
+    NoteId => "note",
 }
 
 impl ThreadId {

@@ -190,6 +190,16 @@ pub fn sender_display_name(first: Option<&str>, last: Option<&str>) -> String {
     }
 }
 
+/// Who is writing a reply besides this person: "Jon is replying…", "Jon and Maya are replying…",
+/// "Jon, Maya and Ana are replying…"; nothing when nobody is.
+pub fn replying_label(names: &[String]) -> Option<String> {
+    match names {
+        [] => None,
+        [one] => Some(format!("{one} is replying…")),
+        [rest @ .., last] => Some(format!("{} and {last} are replying…", rest.join(", "))),
+    }
+}
+
 const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 fn weekday_name(day: Weekday) -> &'static str {
@@ -206,6 +216,15 @@ fn weekday_name(day: Weekday) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn who_is_replying_reads_as_a_sentence() {
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(super::replying_label(&[]), None);
+        assert_eq!(super::replying_label(&names(&["Jon"])).unwrap(), "Jon is replying…");
+        assert_eq!(super::replying_label(&names(&["Jon", "Maya"])).unwrap(), "Jon and Maya are replying…");
+        assert_eq!(super::replying_label(&names(&["Jon", "Maya", "Ana"])).unwrap(), "Jon, Maya and Ana are replying…");
+    }
+
     use super::*;
 
     fn date(y: i32, m: u32, d: u32) -> Date {

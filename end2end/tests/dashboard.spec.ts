@@ -283,3 +283,56 @@ test("typing / lists the saved replies; the keyboard picks one, filled in for th
   await expect(sent).toHaveCount(1);
   await expect(sent).not.toContainText("{");
 });
+
+test("a note is written on the Note tab, shows apart to the team and never in the portal", async ({ page, openPage }) => {
+  await signIn(page, staff.jon);
+  await inboxRow(page, "Ana Silva").click();
+  await page.getByRole("tab", { name: "Note" }).click();
+  const note = page.getByRole("textbox", { name: "Note" });
+  await note.fill("Owner agreed to a free upgrade; tell her at check-in.");
+  await note.press("Enter");
+  const shown = page.getByTestId("note").filter({ hasText: "free upgrade" });
+  await expect(shown).toHaveCount(1);
+  await expect(shown.locator(".msg-name")).toHaveText("Note · Jon Reyes");
+  // Back to replying: a reply after the note, which the customer does get.
+  await page.getByRole("tab", { name: "Reply" }).click();
+  await reply(page).fill("See you on Thursday!");
+  await reply(page).press("Enter");
+  await expect(messages(page).filter({ hasText: "See you on Thursday!" })).toHaveCount(1);
+  await page.screenshot({ path: "test-results/dashboard-note.png" });
+
+  // A colleague sees the note on opening the thread; the customer never does.
+  const maya = await openPage({ viewport: { width: 1366, height: 800 } });
+  await signIn(maya, staff.maya);
+  await inboxRow(maya, "Ana Silva").click();
+  await expect(maya.getByTestId("note").filter({ hasText: "free upgrade" })).toHaveCount(1);
+
+  const phone = await openPage({ viewport: { width: 375, height: 667 } });
+  await openHydrated(phone, portal.ana);
+  await expect(messages(phone).filter({ hasText: "See you on Thursday!" })).toHaveCount(1);
+  await expect(phone.getByText("free upgrade")).toHaveCount(0);
+  expect(await phone.content()).not.toContain("free upgrade");
+  // Nor after a poll.
+  await phone.waitForResponse((r) => r.url().endsWith("/api/portal_poll"), { timeout: ONE_POLL });
+  expect(await phone.content()).not.toContain("free upgrade");
+  await expect(phone.getByTestId("note")).toHaveCount(0);
+});
+
+test("a colleague typing in the same thread shows as replying within one poll", async ({ page, openPage }) => {
+  await signIn(page, staff.maya);
+  await inboxRow(page, "Ben Okafor").click();
+  const jon = await openPage({ viewport: { width: 1366, height: 800 } });
+  await signIn(jon, staff.jon);
+  await inboxRow(jon, "Ben Okafor").click();
+  await expect(jon.getByTestId("replying")).toHaveText("");
+
+  await reply(jon).pressSequentially("Yes, we have", { delay: 50 });
+  await expect(page.getByTestId("replying")).toHaveText("Jon is replying…", { timeout: ONE_POLL });
+  await page.screenshot({ path: "test-results/dashboard-replying.png" });
+  // Never to himself, and never in his way: he sends while it shows for Maya.
+  await expect(jon.getByTestId("replying")).toHaveText("");
+  await reply(jon).pressSequentially(" life jackets in every size.");
+  await reply(jon).press("Enter");
+  await expect(messages(page).filter({ hasText: "life jackets in every size" })).toHaveCount(1, { timeout: ONE_POLL });
+  await expect(page.getByTestId("replying")).toHaveText("");
+});

@@ -123,6 +123,8 @@ fn calls(k: &Kayaks) -> Vec<Call> {
         ("thread_view", StaffOfItsLocation, vec![thread()]),
         ("thread_earlier", StaffOfItsLocation, vec![thread(), ("before_seq", s("5"))]),
         ("thread_poll", StaffOfItsLocation, vec![thread(), ("after_seq", s("0"))]),
+        ("thread_note", StaffOfItsLocation, vec![thread(), client_id(), ("body", s("Not yours"))]),
+        ("thread_typing", StaffOfItsLocation, vec![thread()]),
         ("thread_mark_read", StaffOfItsLocation, vec![thread()]),
         ("thread_mark_unread", StaffOfItsLocation, vec![thread()]),
         ("thread_reply", StaffOfItsLocation, vec![thread(), client_id(), ("body", s("Not yours"))]),

@@ -228,6 +228,38 @@ async fn a_customer_is_emailed_once_per_unread_stretch_after_the_delay() {
 }
 
 #[tokio::test]
+async fn a_teams_note_is_never_in_a_customer_email() {
+    use app::store::notes::NewNote;
+
+    let (_app, store, t0) = demo_after_its_emails(&[]).await;
+    let smtp = SmtpCapture::start(0);
+    let mailer = smtp.mailer(&store);
+    let thread = ana_thread(&store).await;
+    read(&store, &thread, SenderType::Customer).await;
+    say(&store, &thread, SenderType::Operator, "Your kayak is ready", t0 + Duration::minutes(1)).await;
+    let maya = store.staff_by_email("maya@parley.demo").await.unwrap().unwrap();
+    for (n, body) in ["NOTE-ONLY: she asked for a discount", "NOTE-ONLY: owner said no"].into_iter().enumerate() {
+        let client_id = format!("note-{n}");
+        let note = NewNote {
+            thread_id: &thread,
+            staff_id: &maya.id,
+            author_name: "Maya Lindqvist",
+            body,
+            client_id: &client_id,
+            at: t0 + Duration::minutes(2),
+        };
+        store.add_note(note).await.unwrap();
+    }
+    say(&store, &thread, SenderType::Operator, "Bring a hat", t0 + Duration::minutes(3)).await;
+    pass(&mailer, t0 + Duration::minutes(30)).await;
+    let sent = smtp.take();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(text(&sent[0]).contains("> Bring a hat"), "the messages around the notes: {}", text(&sent[0]));
+    let whole = sent[0].to_string();
+    assert!(!whole.contains("NOTE-ONLY"), "a note in the customer's email: {whole}");
+}
+
+#[tokio::test]
 async fn no_email_when_the_customer_reads_before_the_delay() {
     let (_app, store, t0) = demo_after_its_emails(&[]).await;
     let smtp = SmtpCapture::start(0);

@@ -3,10 +3,11 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
-use crate::model::{BookingDetailsView, BookingView, MessageView, ReadStateView};
+use crate::model::{BookingDetailsView, BookingView, MessageView, NoteView, ReadStateView};
 use crate::store::bookings::{BookingRecord, CustomerRecord};
 use crate::store::locations::LocationRecord;
 use crate::store::messages::MessageRecord;
+use crate::store::notes::NoteRecord;
 use crate::store::threads::ThreadRecord;
 use crate::text::{clock_time, duration_label, long_date};
 
@@ -30,6 +31,20 @@ pub fn chat_message(message: MessageRecord, tz: Tz) -> MessageView {
         files: message.files.into_iter().map(file_view).collect(),
         deleted: message.deleted_at.is_some(),
         client_id: message.client_id,
+        day: local.date_naive(),
+        time: clock_time(local.time()),
+    }
+}
+
+pub fn note_view(note: NoteRecord, tz: Tz) -> NoteView {
+    let local = note.created_at.with_timezone(&tz);
+    NoteView {
+        id: note.id,
+        note_seq: note.note_seq,
+        after_seq: note.after_seq,
+        author_name: note.author_name,
+        body: note.body,
+        client_id: note.client_id,
         day: local.date_naive(),
         time: clock_time(local.time()),
     }

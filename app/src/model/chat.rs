@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{AttachmentId, BookingId, CustomerId, MessageId, ThreadId};
 
 use super::booking::BookingView;
+use super::note::NoteView;
 use super::saved_reply::BookingDetailsView;
 
 /// Who wrote a message; stored as 0 (customer) and 1 (operator), as integrators know it.
@@ -175,4 +176,28 @@ pub struct ThreadView {
     /// What a saved reply fills in for this booking.
     pub details: BookingDetailsView,
     pub opening: ChatOpeningView,
+    /// The team's notes among the opening's messages, oldest first.
+    pub notes: Vec<NoteView>,
+    /// The thread's newest note: polls ask for the ones after it.
+    pub note_seq: i64,
+}
+
+/// A team poll of a thread: what the customer's poll brings too, and the team's own news.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThreadChangesView {
+    #[serde(flatten)]
+    pub chat: ChatChangesView,
+    /// Notes after the poll's note seq, oldest first.
+    pub notes: Vec<NoteView>,
+    pub note_seq: i64,
+    /// Colleagues who typed a reply in the last few seconds, by name.
+    pub replying: Vec<String>,
+}
+
+/// "Load earlier messages" in the team's thread: the page, and the notes among it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThreadEarlierView {
+    #[serde(flatten)]
+    pub page: EarlierMessagesView,
+    pub notes: Vec<NoteView>,
 }

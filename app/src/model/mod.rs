@@ -7,6 +7,7 @@ mod dashboard;
 pub mod day;
 mod home;
 mod integrations;
+mod note;
 mod saved_reply;
 
 pub use booking::*;
@@ -14,4 +15,5 @@ pub use chat::*;
 pub use dashboard::*;
 pub use home::*;
 pub use integrations::*;
+pub use note::*;
 pub use saved_reply::*;

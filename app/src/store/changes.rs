@@ -19,6 +19,9 @@ pub(crate) enum Scope<'a> {
     Location(&'a str),
     /// A staff session, by its token's hash.
     Session(&'a str),
+    /// Who of the team is typing in a thread, by the thread's id: apart from `Booking`, so that
+    /// typing ends no kept read of the thread itself.
+    Typing(&'a str),
     /// Rows of a table that no kept read depends on (webhooks, API keys, the sign-in throttle…),
     /// named so that every write says what it changes.
     Table(&'static str),

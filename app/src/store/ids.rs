@@ -5,7 +5,7 @@ use surrealdb::types::{Error, Kind, RecordId, RecordIdKey, SurrealValue, Value};
 
 use crate::ids::{
     ApiKeyId, AttachmentId, BookingId, CustomerId, DeliveryId, EmailId, EndpointId, EventId, LocationId, MessageId,
-    SavedReplyId, StaffId, ThreadId,
+    NoteId, SavedReplyId, StaffId, ThreadId,
 };
 
 /// The record `table:key` of a table without an id type (a throttle, a migration's own rows).
@@ -69,7 +69,8 @@ stored_as_records!(
     EventId,
     EmailId,
     AttachmentId,
-    SavedReplyId
+    SavedReplyId,
+    NoteId
 );
 
 /// The model's enums, stored as the values integrators know: a sender as 0 or 1, a status as text.

@@ -9,6 +9,7 @@ use super::changes::Scope;
 use super::error::is_duplicate_in;
 use super::ids::Record;
 use super::retry::retrying;
+use super::typing::typing_row;
 use super::{Store, StoreError};
 use crate::ids::{AttachmentId, MessageId, StaffId, ThreadId};
 use crate::model::SenderType;
@@ -106,6 +107,7 @@ fn append_sql(sender: SenderType, with_files: bool) -> String {
                 staff: $staff, sender_name: $sender_name, body: $body, client_id: $client_id, created_at: $at,
                 files: {files} }};
             {link_files}
+            IF $typing != NONE {{ DELETE $typing }};
             CREATE event CONTENT {{ type: 'message.created', location: $t.location, thread: $thread,
                 message: $m.id, created_at: $at }};
             RETURN $m;
@@ -131,7 +133,12 @@ impl Store {
             if let Some(message) = self.message_by_client_id(new.thread_id, new.client_id).await? {
                 return Ok(Appended { message, created: false });
             }
-            let changes = [Scope::Booking(new.thread_id), Scope::Location(&location_id)];
+            // A staff member's reply ends their "is replying…" (typing.rs).
+            let typing = new.staff_id.map(|staff| typing_row(new.thread_id, staff));
+            let mut changes = vec![Scope::Booking(new.thread_id), Scope::Location(&location_id)];
+            if typing.is_some() {
+                changes.push(Scope::Typing(new.thread_id));
+            }
             let stored = self
                 .write(&changes, sql.as_str(), |q| {
                     q.bind(("thread", thread.clone()))
@@ -143,6 +150,7 @@ impl Store {
                         .bind(("body", body.clone()))
                         .bind(("client_id", new.client_id.to_owned()))
                         .bind(("files", new.files.iter().map(Record::record).collect::<Vec<_>>()))
+                        .bind(("typing", typing.clone()))
                 })
                 .await
                 .and_then(|mut response| response.take::<Option<MessageRecord>>(0));

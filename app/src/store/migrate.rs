@@ -20,6 +20,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/009_attachments.surql"),
     include_str!("migrations/010_unsend.surql"),
     include_str!("migrations/011_saved_replies.surql"),
+    include_str!("migrations/012_notes.surql"),
+    include_str!("migrations/013_typing.surql"),
 ];
 
 #[derive(SurrealValue)]

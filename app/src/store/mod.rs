@@ -24,6 +24,7 @@ pub mod emails;
 pub mod inbox;
 pub mod locations;
 pub mod messages;
+pub mod notes;
 pub mod reach;
 pub mod saved_replies;
 pub mod secrets;
@@ -33,6 +34,7 @@ pub mod sign_in;
 pub mod staff;
 pub mod sync;
 pub mod threads;
+pub mod typing;
 pub mod unsend;
 pub mod webhooks;
 

@@ -19,6 +19,7 @@ use super::keyset::Position;
 use super::locations::LocationRecord;
 use super::sessions::Session;
 use super::threads::ThreadRecord;
+use super::typing::TypingRecord;
 use super::{Store, StoreError};
 
 /// Entries per kind: enough for every open portal and dashboard of a busy server, bounded so a
@@ -38,6 +39,8 @@ pub(crate) struct ReadCache {
     pub(crate) unread_threads: KeptReads<i64>,
     /// By location: a position in its changes after which none of its threads has changed.
     pub(crate) quiet_since: KeptReads<Position>,
+    /// By thread id: who of the team typed in it and when (old entries too; readers filter by time).
+    pub(crate) typing: KeptReads<Vec<TypingRecord>>,
 }
 
 impl ReadCache {
@@ -50,6 +53,7 @@ impl ReadCache {
             locations: KeptReads::new(PER_LOCATION_ENTRIES),
             unread_threads: KeptReads::new(PER_LOCATION_ENTRIES),
             quiet_since: KeptReads::new(PER_LOCATION_ENTRIES),
+            typing: KeptReads::new(PER_CONNECTION_ENTRIES),
         }
     }
 }

@@ -44,6 +44,11 @@ impl StaffRecord {
     pub fn display_name(&self) -> String {
         sender_display_name(self.first_name.as_deref(), self.last_name.as_deref())
     }
+
+    /// What colleagues call them: "Jon is replying…" (their signature when they have no first name).
+    pub fn short_name(&self) -> String {
+        sender_display_name(self.first_name.as_deref(), None)
+    }
 }
 
 /// What it takes to add a staff member.

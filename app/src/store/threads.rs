@@ -41,6 +41,8 @@ pub struct ThreadRecord {
     pub unread_for_customer: i64,
     /// How many changes to messages already sent (unsends) the thread has had.
     pub edit_seq: i64,
+    /// How many staff notes the thread has (`notes.rs`).
+    pub last_note_seq: i64,
 }
 
 impl Store {

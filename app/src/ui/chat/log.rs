@@ -22,6 +22,9 @@ pub fn ChatLog(
     /// What the log is called for assistive technology.
     #[prop(into)]
     label: String,
+    /// The team's notes among the messages.
+    #[prop(optional)]
+    notes: Option<RwSignal<Vec<crate::model::NoteView>>>,
 ) -> impl IntoView {
     let log = session.log;
     // A memo, so the button is drawn again (and loses the focus) only when it comes or goes.
@@ -29,6 +32,9 @@ pub fn ChatLog(
     Effect::new(move || {
         session.chat.messages.track();
         session.chat.outgoing.track();
+        if let Some(notes) = notes {
+            notes.track();
+        }
         let Some(el) = log.get() else { return };
         let kept = session.take_kept_distance();
         let follow = session.follow.get_value();
@@ -70,6 +76,7 @@ pub fn ChatLog(
                 may_unsend=move |message: crate::model::MessageView| session.may_unsend(&message)
                 on_unsend=move |id| session.unsend(id)
                 empty_text
+                notes
             />
         </div>
     }

@@ -1,12 +1,12 @@
 //! The conversation, oldest first, grouped by day, with "Seen" under the latest own message.
 //! Bodies are text nodes: whatever was typed shows as typed and never becomes markup.
 
-use leptos::either::EitherOf4;
+use leptos::either::EitherOf5;
 use leptos::prelude::*;
 
 use super::state::{ChatState, Outgoing};
 use crate::ids::MessageId;
-use crate::model::{FileView, MessageView, SenderType};
+use crate::model::{FileView, MessageView, NoteView, SenderType};
 use crate::text::{day_label, file_size};
 
 /// One line of the log.
@@ -22,6 +22,8 @@ enum Row {
     },
     /// Sent by this person and not confirmed yet: always last.
     Outgoing(Outgoing),
+    /// A team note, among the messages (the team's view only).
+    Note(NoteView),
 }
 
 impl Row {
@@ -32,6 +34,7 @@ impl Row {
             Row::Day(label) => (label.clone(), false, false),
             Row::Message { message, seen, .. } => (message.id.to_string(), *seen, message.deleted),
             Row::Outgoing(o) => (format!("outgoing {}", o.client_id), o.failed.is_some(), false),
+            Row::Note(note) => (format!("note {}", note.id), false, false),
         }
     }
 }
@@ -53,23 +56,38 @@ pub fn MessageList(
     /// Shown when there are no messages yet.
     #[prop(into)]
     empty_text: String,
+    /// The team's notes, oldest first, each placed after the message it follows.
+    #[prop(default = None)]
+    notes: Option<RwSignal<Vec<NoteView>>>,
 ) -> impl IntoView {
     let rows = move || {
         let today = state.today.get();
         let seen_up_to = state.read.get().other_side_read_seq(me);
+        let mut notes = notes.map(|n| n.get()).unwrap_or_default().into_iter().peekable();
         let mut rows = state.messages.with(|messages| {
             let last_own = messages.iter().rev().find(|m| m.sender_type == me).map(|m| m.seq);
             let mut rows = Vec::with_capacity(messages.len() + 4);
             let mut current_day = None;
-            for m in messages {
-                if current_day != Some(m.day) {
-                    current_day = Some(m.day);
-                    rows.push(Row::Day(day_label(m.day, today)));
+            let mut day_of = |day, rows: &mut Vec<Row>| {
+                if current_day != Some(day) {
+                    current_day = Some(day);
+                    rows.push(Row::Day(day_label(day, today)));
                 }
+            };
+            for m in messages {
+                while let Some(note) = notes.next_if(|n| n.after_seq < m.seq) {
+                    day_of(note.day, &mut rows);
+                    rows.push(Row::Note(note));
+                }
+                day_of(m.day, &mut rows);
                 let own = m.sender_type == me;
                 let seen = own && Some(m.seq) == last_own && seen_up_to >= m.seq;
                 let unsendable = may_unsend.run(m.clone());
                 rows.push(Row::Message { message: m.clone(), own, show_name: !own || name_own, seen, unsendable });
+            }
+            for note in notes {
+                day_of(note.day, &mut rows);
+                rows.push(Row::Note(note));
             }
             rows
         });
@@ -77,6 +95,7 @@ pub fn MessageList(
         rows.extend(state.outgoing.get().into_iter().map(Row::Outgoing));
         rows
     };
+    // Notes do not count: with only notes, the customer still has no messages.
     let is_empty = Memo::new(move |_| state.messages.with(Vec::is_empty) && state.outgoing.with(Vec::is_empty));
 
     view! {
@@ -92,7 +111,14 @@ pub fn MessageList(
 
 fn render_row(row: Row, files_url: &str, on_unsend: Callback<MessageId>, on_retry: Callback<String>) -> impl IntoView {
     match row {
-        Row::Outgoing(o) => EitherOf4::A(view! {
+        Row::Note(note) => EitherOf5::E(view! {
+            <li class="msg note" data-testid="note">
+                <div class="msg-name">{format!("Note · {}", note.author_name)}</div>
+                <div class="msg-bubble"><p class="msg-body">{note.body}</p></div>
+                <div class="msg-meta"><time>{note.time}</time></div>
+            </li>
+        }),
+        Row::Outgoing(o) => EitherOf5::A(view! {
             <li class="msg own pending" data-testid="outgoing">
                 <div class="msg-bubble">
                     {o.files.iter().map(|f| view! { <p class="file-pending">{format!("{} · {}", f.name, file_size(f.size))}</p> }).collect_view()}
@@ -114,10 +140,10 @@ fn render_row(row: Row, files_url: &str, on_unsend: Callback<MessageId>, on_retr
                 </div>
             </li>
         }),
-        Row::Day(label) => EitherOf4::B(view! { <li class="chat-day"><span>{label}</span></li> }),
+        Row::Day(label) => EitherOf5::B(view! { <li class="chat-day"><span>{label}</span></li> }),
         Row::Message { message, own, show_name, seen, .. } if message.deleted => {
             let side = if own { "msg own deleted" } else { "msg theirs deleted" };
-            EitherOf4::C(view! {
+            EitherOf5::C(view! {
                 <li class=side data-seq=message.seq data-testid="message">
                     {show_name.then(|| view! { <div class="msg-name">{message.sender_name.clone()}</div> })}
                     <div class="msg-bubble"><p class="msg-body" data-testid="deleted">"Message deleted"</p></div>
@@ -130,7 +156,7 @@ fn render_row(row: Row, files_url: &str, on_unsend: Callback<MessageId>, on_retr
         }
         Row::Message { message, own, show_name, seen, unsendable } => {
             let side = if own { "msg own" } else { "msg theirs" };
-            EitherOf4::D(view! {
+            EitherOf5::D(view! {
                 <li class=side data-seq=message.seq data-testid="message">
                     {show_name.then(|| view! { <div class="msg-name">{message.sender_name.clone()}</div> })}
                     <div class="msg-bubble">

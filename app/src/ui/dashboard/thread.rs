@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::conversations::InboxRows;
+use super::notes::{note_writer, TeamNotes};
 use super::reply_picker::reply_picker;
+use super::replying::{announce_typing, Replying};
 use super::shell::DashTitle;
 use super::state::DashState;
 use crate::api::dash_error::DashError;
@@ -41,10 +43,14 @@ pub fn ThreadPanel() -> impl IntoView {
     }
 }
 
-/// A dashboard thread's server functions, for the chat session.
+/// A dashboard thread's server functions, for the chat session. The team's polls and earlier
+/// pages bring notes and who is replying too: those go to the page's own signals here, and the
+/// session gets what a customer's chat would.
 #[derive(Clone)]
 struct ThreadChannel {
     thread_id: ThreadId,
+    notes: TeamNotes,
+    replying: RwSignal<Vec<String>>,
 }
 
 impl ChatChannel for ThreadChannel {
@@ -55,7 +61,16 @@ impl ChatChannel for ThreadChannel {
         after_seq: i64,
         after_edit: i64,
     ) -> impl Future<Output = Result<ChatChangesView, DashError>> + Send + 'static {
-        thread_poll(self.thread_id.clone(), after_seq, after_edit)
+        let (notes, replying) = (self.notes, self.replying);
+        let poll = thread_poll(self.thread_id.clone(), after_seq, after_edit, notes.after());
+        async move {
+            let news = poll.await?;
+            notes.polled(news.notes, news.note_seq);
+            if replying.try_with_untracked(|r| *r != news.replying) == Some(true) {
+                replying.try_set(news.replying);
+            }
+            Ok(news.chat)
+        }
     }
 
     fn unsend(&self, message_id: MessageId) -> impl Future<Output = Result<MessageView, DashError>> + Send + 'static {
@@ -92,15 +107,31 @@ impl ChatChannel for ThreadChannel {
         &self,
         before_seq: i64,
     ) -> impl Future<Output = Result<EarlierMessagesView, DashError>> + Send + 'static {
-        thread_earlier(self.thread_id.clone(), before_seq)
+        let notes = self.notes;
+        let earlier = thread_earlier(self.thread_id.clone(), before_seq);
+        async move {
+            let page = earlier.await?;
+            notes.receive(page.notes);
+            Ok(page.page)
+        }
     }
 }
 
 #[component]
 fn OpenThread(view: ThreadView) -> impl IntoView {
     let dash = expect_context::<DashState>();
-    let ThreadView { thread_id, booking_id, customer_id, booking, customer_email, customer_phone, details, opening } =
-        view;
+    let ThreadView {
+        thread_id,
+        booking_id,
+        customer_id,
+        booking,
+        customer_email,
+        customer_phone,
+        details,
+        opening,
+        notes,
+        note_seq,
+    } = view;
     let panel_open = RwSignal::new(false);
 
     // The list's row and the unread count follow the thread's read state and replies at once.
@@ -125,7 +156,9 @@ fn OpenThread(view: ThreadView) -> impl IntoView {
             })
         });
     });
-    let channel = ThreadChannel { thread_id: thread_id.clone() };
+    let notes = TeamNotes::new(notes, note_seq);
+    let replying = RwSignal::new(Vec::new());
+    let channel = ThreadChannel { thread_id: thread_id.clone(), notes, replying };
     let hooks = ChatHooks { on_read: Some(on_read), on_sent: Some(on_sent) };
     let session = use_chat_session(channel, SenderType::Operator, opening, true, hooks);
     let mark_unread = Action::new(move |thread_id: &ThreadId| {
@@ -146,6 +179,54 @@ fn OpenThread(view: ThreadView) -> impl IntoView {
     let replies = Signal::derive(move || load_replies.value().get().and_then(Result::ok).unwrap_or_default());
     let draft = RwSignal::new(String::new());
     let picker = reply_picker(draft, replies, details);
+
+    // The composer writes a reply, or on its Note tab a note only the team sees.
+    let writing_note = RwSignal::new(false);
+    let note_problem = RwSignal::new(None::<String>);
+    let add_note = note_writer(thread_id.clone(), notes, draft, note_problem);
+    announce_typing(thread_id.clone(), draft, writing_note);
+    let composer = move || {
+        let (on_key, above) = (picker.on_key, picker.view.clone());
+        if writing_note.get() {
+            view! {
+                <Composer
+                    on_send=move |(body, _): (String, Vec<crate::model::FileView>)| { add_note.dispatch(body); }
+                    placeholder="Write a note for the team… (the customer never sees it)"
+                    label="Note"
+                    draft
+                    on_key
+                    above
+                />
+            }
+            .into_any()
+        } else {
+            view! {
+                <Composer
+                    on_send=move |(body, files)| session.send(body, files)
+                    upload_url=session.upload_url.get_value()
+                    placeholder="Reply to the customer… (/ for saved replies)"
+                    label="Reply"
+                    draft
+                    on_key
+                    above
+                />
+            }
+            .into_any()
+        }
+    };
+    let tab = move |note: bool, label: &'static str| {
+        view! {
+            <button
+                type="button"
+                role="tab"
+                class="composer-tab"
+                aria-selected=move || (writing_note.get() == note).to_string()
+                on:click=move |_| writing_note.set(note)
+            >
+                {label}
+            </button>
+        }
+    };
 
     let booking_facts = booking.clone();
     view! {
@@ -175,6 +256,7 @@ fn OpenThread(view: ThreadView) -> impl IntoView {
             <div class="thread-body">
                 <ChatLog
                     session
+                    notes=notes.list
                     name_own=true
                     label="Conversation"
                     empty_text="No messages yet. Write the first one: the customer sees it the next time they open their booking."
@@ -188,16 +270,16 @@ fn OpenThread(view: ThreadView) -> impl IntoView {
                     </aside>
                 </Show>
             </div>
-            <div class="composer-bar">
-                <Composer
-                    on_send=move |(body, files)| session.send(body, files)
-                    upload_url=session.upload_url.get_value()
-                    placeholder="Reply to the customer… (/ for saved replies)"
-                    label="Reply"
-                    draft
-                    on_key=picker.on_key
-                    above=picker.view
-                />
+            <div class="composer-bar" class:writing-note=move || writing_note.get()>
+                <div class="composer-top">
+                    <div class="composer-tabs" role="tablist" aria-label="Write">
+                        {tab(false, "Reply")}
+                        {tab(true, "Note")}
+                    </div>
+                    <Replying names=replying/>
+                </div>
+                {composer}
+                {move || note_problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
             </div>
         </div>
     }
