@@ -63,6 +63,7 @@ record_ids! {
     AttachmentId => "attachment",
     SavedReplyId => "saved_reply",
     NoteId => "note",
+    BroadcastId => "broadcast",
 }
 
 impl ThreadId {

@@ -190,6 +190,11 @@ pub fn sender_display_name(first: Option<&str>, last: Option<&str>) -> String {
     }
 }
 
+/// How far a broadcast is read: "14 of 18 seen".
+pub fn seen_summary(seen: usize, recipients: usize) -> String {
+    format!("{seen} of {recipients} seen")
+}
+
 /// Who is writing a reply besides this person: "Jon is replying…", "Jon and Maya are replying…",
 /// "Jon, Maya and Ana are replying…"; nothing when nobody is.
 pub fn replying_label(names: &[String]) -> Option<String> {

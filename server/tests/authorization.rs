@@ -6,7 +6,9 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use app::ids::{ApiKeyId, BookingId, CustomerId, EndpointId, LocationId, MessageId, SavedReplyId, ThreadId};
+use app::ids::{
+    ApiKeyId, BookingId, BroadcastId, CustomerId, EndpointId, LocationId, MessageId, SavedReplyId, ThreadId,
+};
 use app::store::seed::DEMO_PORTAL_TOKEN;
 use app::store::Store;
 use axum::http::StatusCode;
@@ -38,6 +40,9 @@ struct Kayaks {
     api_key: ApiKeyId,
     first_message: MessageId,
     saved_reply: SavedReplyId,
+    broadcast: BroadcastId,
+    /// Ana's departure: (activity, start in RFC 3339).
+    departure: (String, String),
 }
 
 impl Kayaks {
@@ -51,6 +56,8 @@ impl Kayaks {
             api_key: ApiKeyId::new(""),
             first_message: MessageId::new(""),
             saved_reply: SavedReplyId::new(""),
+            broadcast: BroadcastId::new(""),
+            departure: (String::new(), String::new()),
         }
     }
 }
@@ -65,7 +72,26 @@ async fn kayaks(store: &Store) -> Kayaks {
     let first_message = store.messages_after(&ThreadId::of(&access.booking.id), 0, 1).await.unwrap()[0].id.clone();
     let reply = app::store::saved_replies::NewSavedReply { name: "Dock", text: "Meet at the dock." };
     let saved_reply = store.create_saved_reply(&access.location.id, reply).await.unwrap().id;
+    let jon = store.staff_by_email(JON.0).await.unwrap().unwrap();
+    let broadcast = store
+        .create_broadcast(app::store::broadcasts::NewBroadcast {
+            location_id: &access.location.id,
+            staff_id: &jon.id,
+            sender_name: "Jon Reyes",
+            activity: &access.booking.activity,
+            starts_at: access.booking.starts_at,
+            body: "Meet at the dock.",
+            booking_ids: std::slice::from_ref(&access.booking.id),
+            client_id: "authorization-fixture",
+            at: chrono::Utc::now(),
+        })
+        .await
+        .unwrap()
+        .id;
+    let starts_at = access.booking.starts_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     Kayaks {
+        broadcast,
+        departure: (access.booking.activity.clone(), starts_at),
         first_message,
         saved_reply,
         location: access.location.id,
@@ -108,6 +134,25 @@ fn calls(k: &Kayaks) -> Vec<Call> {
             vec![("reply_id", k.saved_reply.to_string()), ("name", s("Dock")), ("text", s("Changed."))],
         ),
         ("delete_saved_reply", StaffOfItsLocation, vec![("reply_id", k.saved_reply.to_string())]),
+        ("departures", Staff, vec![]),
+        (
+            "departure",
+            StaffOfItsLocation,
+            vec![("activity", k.departure.0.clone()), ("starts_at", k.departure.1.clone())],
+        ),
+        (
+            "send_broadcast",
+            StaffOfItsLocation,
+            vec![
+                client_id(),
+                ("activity", k.departure.0.clone()),
+                ("starts_at", k.departure.1.clone()),
+                ("body", s("Not yours")),
+                ("booking_ids[0]", k.booking.to_string()),
+            ],
+        ),
+        ("broadcasts", Staff, vec![]),
+        ("broadcast", StaffOfItsLocation, vec![("broadcast_id", k.broadcast.to_string())]),
         ("inbox_start", Staff, vec![]),
         ("inbox_page", Staff, vec![("unread_only", s("false")), ("search", s(""))]),
         ("inbox_changes", Staff, vec![("after", s("0."))]),
@@ -156,9 +201,10 @@ async fn snapshot(store: &Store, k: &Kayaks) -> String {
     let endpoints = store.webhook_endpoints(&k.location).await.unwrap();
     let keys = store.api_keys(&k.location).await.unwrap();
     let replies = store.saved_replies(&k.location).await.unwrap();
+    let broadcasts = store.broadcasts(&k.location, 50).await.unwrap();
     let alerts = store.staff_by_email(JON.0).await.unwrap().map(|jon| jon.alerts);
     format!(
-        "{thread:?} {location:?} {endpoints:?} {keys:?} {replies:?} {alerts:?} {:?}",
+        "{thread:?} {location:?} {endpoints:?} {keys:?} {replies:?} {broadcasts:?} {alerts:?} {:?}",
         store.portal_access(DEMO_PORTAL_TOKEN).await.unwrap()
     )
 }

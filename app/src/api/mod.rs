@@ -4,6 +4,7 @@ pub mod alerts;
 pub mod api_keys;
 pub mod auth;
 pub mod bookings;
+pub mod broadcasts;
 #[cfg(feature = "ssr")]
 mod conversation;
 #[cfg(feature = "ssr")]

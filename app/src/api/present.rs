@@ -150,3 +150,66 @@ pub fn booking_row(
         status: booking.status,
     }
 }
+
+pub fn departure_view(
+    departure: &crate::store::departures::DepartureRecord,
+    tz: Tz,
+    today: NaiveDate,
+) -> crate::model::DepartureView {
+    let starts = departure.starts_at.with_timezone(&tz);
+    crate::model::DepartureView {
+        activity: departure.activity.clone(),
+        starts_at: departure.starts_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        date: long_date(starts.date_naive(), today),
+        start_time: clock_time(starts.time()),
+        confirmed: departure.confirmed,
+        cancelled: departure.cancelled,
+    }
+}
+
+pub fn departure_booking(booking: &BookingRecord, customer: &CustomerRecord) -> crate::model::DepartureBookingView {
+    crate::model::DepartureBookingView {
+        booking_id: booking.id.clone(),
+        customer_name: customer.full_name(),
+        confirmation_code: booking.confirmation_code.clone(),
+        party_size: booking.party_size,
+        status: booking.status,
+    }
+}
+
+pub fn broadcast_summary(
+    broadcast: &crate::store::broadcasts::BroadcastRecord,
+    recipients: &[crate::store::broadcasts::RecipientRecord],
+    location: &LocationRecord,
+) -> crate::model::BroadcastSummaryView {
+    let tz = zone(location);
+    let today = local_date(Utc::now(), tz);
+    let (starts, sent) = (broadcast.starts_at.with_timezone(&tz), broadcast.created_at.with_timezone(&tz));
+    crate::model::BroadcastSummaryView {
+        id: broadcast.id.clone(),
+        activity: broadcast.activity.clone(),
+        date: long_date(starts.date_naive(), today),
+        start_time: clock_time(starts.time()),
+        sender_name: broadcast.sender_name.clone(),
+        sent_at: format!("{}, {}", crate::text::short_date(sent.date_naive(), today), clock_time(sent.time())),
+        recipients: recipients.len(),
+        seen: recipients.iter().filter(|r| r.seen()).count(),
+    }
+}
+
+pub fn recipient_view(
+    recipient: &crate::store::broadcasts::RecipientRecord,
+    booking: &BookingRecord,
+    customer: &CustomerRecord,
+) -> crate::model::RecipientView {
+    crate::model::RecipientView {
+        booking_id: booking.id.clone(),
+        thread_id: crate::ids::ThreadId::of(&booking.id),
+        customer_name: customer.full_name(),
+        confirmation_code: booking.confirmation_code.clone(),
+        status: booking.status,
+        sent: recipient.sent(),
+        seen: recipient.seen(),
+        replied: recipient.replied(),
+    }
+}

@@ -2,6 +2,7 @@
 //! database types. One file per part of the app; everything is re-exported here.
 
 mod booking;
+mod broadcast;
 mod chat;
 mod dashboard;
 pub mod day;
@@ -11,6 +12,7 @@ mod note;
 mod saved_reply;
 
 pub use booking::*;
+pub use broadcast::*;
 pub use chat::*;
 pub use dashboard::*;
 pub use home::*;

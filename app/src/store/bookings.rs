@@ -55,10 +55,10 @@ pub struct PortalAccess {
 
 /// A booking with its customer, read along the link.
 #[derive(SurrealValue)]
-struct BookingWithCustomer {
+pub(super) struct BookingWithCustomer {
     #[surreal(flatten)]
-    booking: BookingRecord,
-    customer_row: CustomerRecord,
+    pub(super) booking: BookingRecord,
+    pub(super) customer_row: CustomerRecord,
 }
 
 pub struct NewCustomer<'a> {

@@ -4,8 +4,8 @@
 use surrealdb::types::{Error, Kind, RecordId, RecordIdKey, SurrealValue, Value};
 
 use crate::ids::{
-    ApiKeyId, AttachmentId, BookingId, CustomerId, DeliveryId, EmailId, EndpointId, EventId, LocationId, MessageId,
-    NoteId, SavedReplyId, StaffId, ThreadId,
+    ApiKeyId, AttachmentId, BookingId, BroadcastId, CustomerId, DeliveryId, EmailId, EndpointId, EventId, LocationId,
+    MessageId, NoteId, SavedReplyId, StaffId, ThreadId,
 };
 
 /// The record `table:key` of a table without an id type (a throttle, a migration's own rows).
@@ -70,7 +70,8 @@ stored_as_records!(
     EmailId,
     AttachmentId,
     SavedReplyId,
-    NoteId
+    NoteId,
+    BroadcastId
 );
 
 /// The model's enums, stored as the values integrators know: a sender as 0 or 1, a status as text.

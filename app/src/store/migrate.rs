@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/011_saved_replies.surql"),
     include_str!("migrations/012_notes.surql"),
     include_str!("migrations/013_typing.surql"),
+    include_str!("migrations/014_broadcasts.surql"),
 ];
 
 #[derive(SurrealValue)]

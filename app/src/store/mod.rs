@@ -18,8 +18,10 @@ pub mod api_keys;
 pub mod attachments;
 pub mod blobs;
 pub mod bookings;
+pub mod broadcasts;
 #[cfg(any(test, feature = "bench"))]
 pub mod bulk;
+pub mod departures;
 pub mod emails;
 pub mod inbox;
 pub mod locations;

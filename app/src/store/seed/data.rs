@@ -1,4 +1,4 @@
-//! The demo's data: two locations, three staff, a dozen bookings and a few conversations with
+//! The demo's data: two locations, three staff, sixteen bookings (five on one departure) and a few conversations with
 //! history over several days and unread messages on both sides.
 
 use crate::model::BookingStatus;
@@ -74,7 +74,7 @@ pub(super) const STAFF: [DemoStaff; 3] = [
 /// The fixed portal token of the first demo booking (Ana Silva's kayak tour); tests use it.
 pub const DEMO_PORTAL_TOKEN: &str = "demo-portal-ana-silva-kayak";
 
-pub(super) const BOOKINGS: [DemoBooking; 12] = [
+pub(super) const BOOKINGS: [DemoBooking; 16] = [
     DemoBooking {
         token: DEMO_PORTAL_TOKEN,
         first_name: "Ana",
@@ -254,6 +254,67 @@ pub(super) const BOOKINGS: [DemoBooking; 12] = [
         duration_minutes: 240,
         party_size: 2,
         status: BookingStatus::Confirmed,
+    },
+    // On Ana's departure: several bookings to message at once (Bookings → Message a departure).
+    DemoBooking {
+        token: "demo-portal-olivia-brown-kayak",
+        first_name: "Olivia",
+        last_name: "Brown",
+        email: "olivia.brown@example.com",
+        phone: None,
+        location: 0,
+        activity: "Sunset Sea Kayak Tour",
+        code: "KAY2B7-4410",
+        day: 2,
+        start: (17, 30),
+        duration_minutes: 150,
+        party_size: 3,
+        status: BookingStatus::Confirmed,
+    },
+    DemoBooking {
+        token: "demo-portal-pablo-ruiz-kayak",
+        first_name: "Pablo",
+        last_name: "Ruiz",
+        email: "pablo.ruiz@example.com",
+        phone: None,
+        location: 0,
+        activity: "Sunset Sea Kayak Tour",
+        code: "KAY5M1-2287",
+        day: 2,
+        start: (17, 30),
+        duration_minutes: 150,
+        party_size: 2,
+        status: BookingStatus::Confirmed,
+    },
+    DemoBooking {
+        token: "demo-portal-quinn-murphy-kayak",
+        first_name: "Quinn",
+        last_name: "Murphy",
+        email: "quinn.murphy@example.com",
+        phone: None,
+        location: 0,
+        activity: "Sunset Sea Kayak Tour",
+        code: "KAY9D4-3075",
+        day: 2,
+        start: (17, 30),
+        duration_minutes: 150,
+        party_size: 1,
+        status: BookingStatus::Confirmed,
+    },
+    DemoBooking {
+        token: "demo-portal-rosa-diaz-kayak",
+        first_name: "Rosa",
+        last_name: "Diaz",
+        email: "rosa.diaz@example.com",
+        phone: None,
+        location: 0,
+        activity: "Sunset Sea Kayak Tour",
+        code: "KAY3H8-1964",
+        day: 2,
+        start: (17, 30),
+        duration_minutes: 150,
+        party_size: 2,
+        status: BookingStatus::Cancelled,
     },
 ];
 

@@ -1,4 +1,4 @@
-//! Demo data for `--demo`: two locations, three staff, a dozen bookings, a few conversations
+//! Demo data for `--demo`: two locations, three staff, sixteen bookings, a few conversations
 //! with history over several days and unread messages on both sides, and saved replies. Portal
 //! tokens are fixed so that the start page, the README and the end-to-end tests can link to them.
 
