@@ -48,6 +48,7 @@ overload.update(connections=overload_connections, server_rss_mb_before=rss_befor
 rate_portal, rate_inbox = load("rate-portal_poll.json"), load("rate-inbox_poll.json")
 rate_sign_ins, rate_bursts = load("rate-portal_poll-sign-ins.json"), load("rate-portal_poll-sign-in-bursts.json")
 scale, sends, uploads = load("scale.json"), load("sends.json"), load("uploads.json")
+broadcast = load("broadcast.json")
 
 
 def read_weights(name: str) -> tuple[list[dict], dict]:
@@ -100,6 +101,9 @@ budgets = {
     "concurrent_send_errors": (sends["concurrent"]["errors"], "== 0"),
     "acknowledged_lost_or_duplicated": (sends["verdict"]["lost"] + sends["verdict"]["duplicated"] + sends["verdict"]["seq_mismatch"], "== 0"),
     "threads_with_seq_gaps": (sends["verdict"]["threads_with_gaps"], "== 0"),
+    "broadcast_200_bookings_seconds": (broadcast["seconds"], "< 5"),
+    "broadcast_bookings_not_sent": (broadcast["bookings"] - broadcast["sent"], "== 0"),
+    "other_send_p50_during_broadcast_vs_alone": (broadcast["other_sends_during"]["p50_ms"] / broadcast["other_sends_alone"]["p50_ms"], "<= 3"),
     "portal_page_brotli_bytes": (totals["brotli"], f"<= {130 * KB}"),
     "portal_lighthouse_performance_score": (lh["score"], ">= 95"),
     "app_bundle_wasm_brotli_bytes": (app_wasm_brotli, f"<= {APP_WASM_BROTLI_BEFORE}"),
@@ -125,6 +129,7 @@ report = {
                    "overload": overload},
     "scaling": {**scale, "ratios_p50_large_vs_small": scaling, "long_vs_short_thread_poll_p50": long_vs_short},
     "sends": sends,
+    "broadcast": broadcast,
     "uploads": uploads,
     "page_weight": {"files": weights, "total": totals, "headers": asset_headers,
                     "app_bundle": {"files": app_weights, "total": app_totals}, "portal_wasm_twiggy_top": twiggy},
@@ -205,6 +210,14 @@ md = [
     f"{v['lost']} lost, {v['duplicated']} duplicated, {v['seq_mismatch']} under another seq; "
     f"{v['threads_with_gaps']} of {v['threads_checked']} threads with a gap in their seqs.",
     "",
+    "## A message to a whole departure (send_broadcast over HTTP)",
+    "",
+    f"{broadcast['bookings']} bookings, none with a conversation yet: every thread started and its message stored "
+    f"(fsync on each) in **{broadcast['seconds']:.2f} s**; {broadcast['sent']} of {broadcast['bookings']} then sent. "
+    f"Another customer sending in their own conversation meanwhile: p50 {broadcast['other_sends_during']['p50_ms']:.2f} ms, "
+    f"p99 {broadcast['other_sends_during']['p99_ms']:.2f} ms over {broadcast['other_sends_during']['count']} sends, against "
+    f"p50 {broadcast['other_sends_alone']['p50_ms']:.2f} ms, p99 {broadcast['other_sends_alone']['p99_ms']:.2f} ms alone just before.",
+    "",
     "## Uploads (portal upload over HTTP, files in a local directory)",
     "",
     f"A {uploads['photo_bytes'] / 1e6:.1f} MB phone photo ({uploads['photo_pixels'][0]}x{uploads['photo_pixels'][1]}), received, decoded, "
@@ -249,5 +262,6 @@ md = [
 ]
 (out / "report.md").write_text("\n".join(md) + "\n")
 misbehaved = (bare["errors"] + portal["errors"] + inbox["errors"] + thread["errors"] + rate_portal["errors"] + rate_inbox["errors"] + rate_sign_ins["errors"] + rate_sign_ins["sign_ins"]["failed"] + rate_bursts["errors"] + rate_bursts["sign_ins"]["failed"]
-              + single["errors"] + many["errors"] + uploads["errors"] + uploads["concurrent_pdfs"]["errors"] + uploads["concurrent_photos"]["errors"] + v["lost"] + v["duplicated"] + v["seq_mismatch"] + v["threads_with_gaps"])
+              + single["errors"] + many["errors"] + uploads["errors"] + uploads["concurrent_pdfs"]["errors"] + uploads["concurrent_photos"]["errors"] + v["lost"] + v["duplicated"] + v["seq_mismatch"] + v["threads_with_gaps"]
+              + broadcast["bookings"] - broadcast["sent"])
 sys.exit(1 if misbehaved else 0)

@@ -104,6 +104,9 @@ curl -fs -o /dev/null -w '%{size_download}' -H "Origin: $BASE" -H "Content-Type:
 echo "== durable sends: one sender, then 200 over 50 threads"
 "$BENCH" sends --url "$BASE" --out "$OUT/sends.json" > /dev/null
 
+echo "== a message to a 200-booking departure, beside another customer's sends"
+"$BENCH" broadcast --url "$BASE" --session "$SESSION" --out "$OUT/broadcast.json" > /dev/null
+
 echo "== uploads: a 5 MB photo, then ten 10 MB files at once"
 "$BENCH" uploads --url "$BASE" --token demo-portal-ben-okafor-kayak --pid "$SERVER" --out "$OUT/uploads.json" > /dev/null
 

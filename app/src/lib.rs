@@ -117,6 +117,8 @@ pub fn App() -> impl IntoView {
                     </ParentRoute>
                     <Route path=path!("bookings") view=ui::dashboard::bookings::BookingsPage/>
                     <Route path=path!("bookings/:id") view=ui::dashboard::bookings::BookingPage/>
+                    <Route path=path!("departure") view=ui::dashboard::broadcasts::DeparturePage/>
+                    <Route path=path!("broadcasts/:id") view=ui::dashboard::broadcasts::BroadcastPage/>
                     <Route path=path!("customers/:id") view=ui::dashboard::customer::CustomerPage/>
                     <Route path=path!("settings") view=ui::dashboard::settings::SettingsPage/>
                 </ParentRoute>

@@ -24,6 +24,11 @@ pub const SHORT_THREAD_TOKEN: &str = "bench-portal-short-thread";
 pub const SIGN_IN_STAFF: usize = 20;
 pub const SIGN_IN_PASSWORD: &str = "bench-password-2026";
 
+/// The departure a broadcast is timed on: this many confirmed bookings of one activity at one
+/// start time, none of them with a conversation yet (the broadcast starts every one).
+pub const DEPARTURE_BOOKINGS: usize = 200;
+pub const DEPARTURE_ACTIVITY: &str = "Bench Harbour Cruise";
+
 /// The email of the i-th staff account for the sign-in load.
 pub fn sign_in_email(i: usize) -> String {
     format!("bench-staff-{i:02}@parley.demo")
@@ -65,10 +70,39 @@ pub async fn prepare(store: &Store, threads: usize, long_messages: usize) -> any
         };
         store.create_staff(new).await?;
     }
+    add_departure(store, &location).await?;
     if long_messages > 0 {
         store.generate_messages(&ThreadId::new(generated_key(0)), long_messages, Utc::now()).await?;
     }
     Ok(location)
+}
+
+/// `DEPARTURE_BOOKINGS` bookings of `DEPARTURE_ACTIVITY`, three days from now on the hour.
+async fn add_departure(store: &Store, location: &LocationId) -> anyhow::Result<()> {
+    use app::model::BookingStatus;
+    use app::store::bookings::{NewBooking, NewCustomer};
+    use chrono::{DurationRound, TimeDelta};
+
+    let starts_at = (Utc::now() + TimeDelta::days(3)).duration_trunc(TimeDelta::hours(1))?;
+    for i in 0..DEPARTURE_BOOKINGS {
+        let last_name = format!("Guest {i:03}");
+        let customer = NewCustomer { first_name: "Bench", last_name: &last_name, email: None, phone: None };
+        let customer = store.create_customer(customer).await?;
+        let code = format!("CRU{i:03}-2026");
+        store
+            .create_booking(NewBooking {
+                location_id: location,
+                customer_id: &customer.id,
+                confirmation_code: &code,
+                activity: DEPARTURE_ACTIVITY,
+                starts_at,
+                duration_minutes: 120,
+                party_size: 2,
+                status: BookingStatus::Confirmed,
+            })
+            .await?;
+    }
+    Ok(())
 }
 
 /// The demo location the generated data goes to.

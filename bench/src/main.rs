@@ -1,6 +1,7 @@
 //! `parley-bench`: the measurements of `make bench` and `make soak` that need more than wrk and
 //! curl. Each subcommand writes its figures as JSON for bench/report.py.
 
+mod broadcast;
 mod dataset;
 mod ledger;
 mod portal_client;
@@ -46,6 +47,16 @@ enum Command {
         long_messages: usize,
         #[arg(long, default_value_t = 500)]
         iterations: usize,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// A message to the dataset's 200-booking departure, timed, beside another customer's sends.
+    Broadcast {
+        #[arg(long)]
+        url: String,
+        /// A staff session token (the `parley_session` cookie's value) at the dataset's location.
+        #[arg(long)]
+        session: String,
         #[arg(long)]
         out: PathBuf,
     },
@@ -150,6 +161,9 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Uploads { url, token, pid, photos, out } => {
             write(&out, &uploads::run(&url, &token, pid, photos).await?)?;
+        }
+        Command::Broadcast { url, session, out } => {
+            write(&out, &broadcast::run(&url, &session).await?)?;
         }
         Command::Sends { url, single, senders, per_sender, out } => {
             write(&out, &sends::run(&url, single, senders, per_sender).await?)?;

@@ -6,7 +6,7 @@ test("the home page is server-rendered, then hydrated: the demo bookings narrow 
   await expect(page.getByRole("heading", { level: 1, name: "Parley" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Ana Silva" })).toHaveAttribute("href", "/portal/demo-portal-ana-silva-kayak");
   const links = page.getByTestId("demo-portals").getByRole("link");
-  await expect(links).toHaveCount(12);
+  await expect(links).toHaveCount(16);
 
   await openHydrated(page, "/");
   await page.getByLabel("Find a booking").fill("escape room");
@@ -16,7 +16,7 @@ test("the home page is server-rendered, then hydrated: the demo bookings narrow 
   await page.getByLabel("Find a booking").fill("okafor");
   await expect(links).toHaveText(["Ben Okafor"]);
   await page.getByLabel("Find a booking").fill("");
-  await expect(links).toHaveCount(12);
+  await expect(links).toHaveCount(16);
 });
 
 test("an unknown page says so with status 404", async ({ page }) => {

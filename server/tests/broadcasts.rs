@@ -255,3 +255,55 @@ async fn a_broadcast_that_cannot_be_sent_says_why_and_sends_nothing() {
     let location = store.portal_access(DEMO_PORTAL_TOKEN).await.unwrap().unwrap().location.id;
     assert!(store.broadcasts(&location, 10).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn the_rest_api_lists_broadcasts_and_each_bookings_state_for_its_own_location_only() {
+    use axum::body::Body;
+    use axum::http::Request;
+
+    let (app, store) = common::app(true).await;
+    let jon = sign_in(&app, JON).await;
+    let (activity, starts_at, bookings) = sunset_departure(&app, &jon).await;
+    let confirmed = booking_ids(&bookings, "Confirmed");
+    let client_id = uuid::Uuid::new_v4().to_string();
+    let fields = send_fields(&client_id, &activity, &starts_at, "Hi {first_name}", &confirmed);
+    let id = staff_ok(&app, &jon, "send_broadcast", &fields).await.as_str().unwrap().to_owned();
+    common::call_ok(&app, "portal_mark_read", &[("token", OLIVIA)]).await;
+
+    let kayaks = store.portal_access(DEMO_PORTAL_TOKEN).await.unwrap().unwrap().location.id;
+    let rooms = store.portal_access("demo-portal-chloe-martin-escape").await.unwrap().unwrap().location.id;
+    let (_, key) = store.create_api_key(&kayaks, "CRM").await.unwrap();
+    let (_, other_key) = store.create_api_key(&rooms, "Other").await.unwrap();
+    let get = |key: String, path: String| {
+        let app = app.clone();
+        async move {
+            let request =
+                Request::get(path).header("authorization", format!("Bearer {key}")).body(Body::empty()).unwrap();
+            let (status, body) = common::send(&app, request).await;
+            (status, serde_json::from_str::<Value>(&body).unwrap())
+        }
+    };
+    let (status, list) = get(key.clone(), "/api/v1/broadcasts".into()).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let first = &list["items"][0];
+    assert_eq!(first["id"], id.as_str());
+    assert_eq!(
+        (first["recipients"].as_u64(), first["sent"].as_u64(), first["seen"].as_u64()),
+        (Some(4), Some(4), Some(1))
+    );
+    assert_eq!(first["body"], "Hi {first_name}");
+
+    let (status, detail) = get(key.clone(), format!("/api/v1/broadcasts/{id}")).await;
+    assert_eq!(status, StatusCode::OK, "{detail}");
+    let states = detail["bookings"].as_array().unwrap();
+    assert_eq!(states.len(), 4);
+    assert!(states.iter().all(|b| b["sent"] == true && b["message_seq"].as_i64().is_some()));
+    assert_eq!(states.iter().filter(|b| b["seen"] == true).count(), 1);
+
+    let (status, list) = get(other_key.clone(), "/api/v1/broadcasts".into()).await;
+    assert_eq!((status, list["items"].as_array().unwrap().len()), (StatusCode::OK, 0));
+    let (status, _) = get(other_key, format!("/api/v1/broadcasts/{id}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = get(key, "/api/v1/broadcasts?limit=0".into()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

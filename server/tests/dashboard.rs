@@ -324,7 +324,7 @@ async fn bookings_are_listed_searched_and_opened() {
     let access = store.portal_access(DEMO_PORTAL_TOKEN).await.unwrap().unwrap();
     let jon = sign_in(&app, JON).await;
     let all = json(&app, &jon, "bookings", &[("search", ""), ("date", "")]).await;
-    assert_eq!(all.as_array().unwrap().len(), 7);
+    assert_eq!(all.as_array().unwrap().len(), 11);
     let found = json(&app, &jon, "bookings", &[("search", "KAY7Q2"), ("date", "")]).await;
     assert_eq!(found[0]["customer_name"], "Ana Silva");
     let (status, body, _) = call(&app, Some(&jon), "bookings", &[("search", ""), ("date", "24/11/2026")]).await;

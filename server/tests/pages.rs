@@ -43,7 +43,7 @@ async fn home_info_server_function_answers_json() {
     let (status, body) = call(&app, "home_info", &[]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let json: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(json["demo"]["portals"].as_array().map(Vec::len), Some(12));
+    assert_eq!(json["demo"]["portals"].as_array().map(Vec::len), Some(16));
     assert_eq!(json["demo"]["staff"].as_array().map(Vec::len), Some(3));
 }
 

@@ -266,6 +266,8 @@ async fn the_openapi_document_matches_the_routes() {
     documented.sort();
     let expected = [
         ("DELETE", "/api/v1/threads/{id}/messages/{message_id}"),
+        ("GET", "/api/v1/broadcasts"),
+        ("GET", "/api/v1/broadcasts/{id}"),
         ("GET", "/api/v1/files/{id}"),
         ("GET", "/api/v1/messages"),
         ("GET", "/api/v1/threads"),
@@ -278,8 +280,29 @@ async fn the_openapi_document_matches_the_routes() {
     assert_eq!(documented, expected.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect::<Vec<_>>());
     // Every documented operation is served (not 404/405 for a valid key), and nothing else is.
     let (_, file) = upload(&f.app, &format!("/api/v1/threads/{}/files", f.thread), &f.key, "probe.pdf", PDF).await;
+    let booking = f.thread.booking();
+    let thread = f.store.thread(&f.thread).await.unwrap();
+    let broadcast = f
+        .store
+        .create_broadcast(app::store::broadcasts::NewBroadcast {
+            location_id: &thread.location_id,
+            staff_id: &app::ids::StaffId::new("probe"),
+            sender_name: "Probe",
+            activity: "Probe",
+            starts_at: chrono::Utc::now(),
+            body: "probe",
+            booking_ids: std::slice::from_ref(&booking),
+            client_id: "probe",
+            at: chrono::Utc::now(),
+        })
+        .await
+        .unwrap();
     for (method, path) in &documented {
-        let id = if path.starts_with("/api/v1/files/") { file["id"].as_str().unwrap() } else { f.thread.as_str() };
+        let id = match path {
+            p if p.starts_with("/api/v1/files/") => file["id"].as_str().unwrap(),
+            p if p.starts_with("/api/v1/broadcasts/") => broadcast.id.as_str(),
+            _ => f.thread.as_str(),
+        };
         let first = f.store.messages_after(&f.thread, 0, 1).await.unwrap()[0].id.to_string();
         let path = path.replace("{id}", id).replace("{message_id}", &first);
         let body = (method == "POST").then(|| json!({ "booking_id": f.thread, "text": "probe", "client_id": uuid() }));

@@ -316,7 +316,7 @@ mod tests {
         assert_eq!(store.broadcast(&location.id, &broadcast.id).await.unwrap(), broadcast);
         let other = LocationId::new("elsewhere");
         assert!(matches!(store.broadcast(&other, &broadcast.id).await, Err(StoreError::NotFound)));
-        assert_eq!(store.broadcasts(&location.id, 10).await.unwrap(), [broadcast.clone()]);
+        assert_eq!(store.broadcasts(&location.id, 10).await.unwrap(), std::slice::from_ref(&broadcast));
         assert!(store.broadcasts(&other, 10).await.unwrap().is_empty());
         let stray = [(BookingId::new("stray"), "Hello".to_owned())];
         assert!(matches!(store.deliver_broadcast(&broadcast, &stray, at(1)).await, Err(StoreError::Invalid(_))));

@@ -59,7 +59,7 @@ fn parse_cursor(cursor: Option<&str>) -> Result<Option<Position>, ApiError> {
         .transpose()
 }
 
-fn parse_limit(limit: Option<u8>) -> Result<usize, ApiError> {
+pub(super) fn parse_limit(limit: Option<u8>) -> Result<usize, ApiError> {
     match limit {
         None => Ok(DEFAULT_LIMIT),
         Some(n @ 1..=100) => Ok(usize::from(n)),

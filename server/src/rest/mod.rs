@@ -2,6 +2,7 @@
 //! error shape, and an OpenAPI 3.1 document generated from the handlers themselves.
 
 mod auth;
+mod broadcasts;
 mod dto;
 mod error;
 mod extract;
@@ -60,7 +61,9 @@ pub fn router(state: RestState) -> Router {
                 .routes(routes!(handlers::delete_thread_message))
                 .routes(routes!(handlers::upload_file))
                 .routes(routes!(handlers::get_file))
-                .routes(routes!(handlers::list_messages)),
+                .routes(routes!(handlers::list_messages))
+                .routes(routes!(broadcasts::list_broadcasts))
+                .routes(routes!(broadcasts::get_broadcast)),
         )
         .split_for_parts();
     routes

@@ -20,6 +20,7 @@ pub fn BookingsPage() -> impl IntoView {
         <DashTitle page="Bookings"/>
         <main class="page bookings">
             <h1>"Bookings"</h1>
+            <super::broadcasts::DepartureChooser/>
             <form class="bookings-search" on:submit=|ev| ev.prevent_default()>
                 <label for="booking-search">"Customer or confirmation code"</label>
                 <input id="booking-search" type="search" placeholder="Ana Silva, KAY7Q2…"

@@ -3,6 +3,7 @@
 pub mod alerts;
 pub mod api_keys;
 pub mod bookings;
+pub mod broadcasts;
 pub mod conversations;
 pub mod customer;
 pub mod desktop;
