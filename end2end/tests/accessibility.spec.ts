@@ -37,4 +37,13 @@ test("every dashboard page has no serious accessibility problem", async ({ page 
   await page.goto("/dashboard/settings");
   await expect(page.getByRole("heading", { name: "Settings", level: 1 })).toBeVisible();
   await expectAccessible(page);
+
+  await openHydrated(page, "/dashboard/bookings");
+  await page.getByRole("button", { name: "Write to this departure" }).click();
+  await expect(page.getByRole("heading", { name: "Message a departure", level: 1 })).toBeVisible();
+  await expectAccessible(page); // a departure's bookings and the message
+  await page.getByLabel("Message", { exact: true }).fill("See you at the dock at {start_time}.");
+  await page.getByRole("button", { name: /^Send to \d+ bookings?$/ }).click();
+  await expect(page.getByTestId("broadcast-summary")).toContainText("seen");
+  await expectAccessible(page); // the broadcast's page
 });
