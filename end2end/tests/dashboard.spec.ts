@@ -263,8 +263,12 @@ test("typing / lists the saved replies; the keyboard picks one, filled in for th
   await expect(picker.getByRole("option")).toHaveText([/Weather check/, /What to bring/]);
   await reply(page).press("ArrowDown");
   await expect(picker.getByRole("option", { selected: true })).toContainText("What to bring");
+  // The focus stays in the text, which names the chosen option for a screen reader.
+  const chosenId = await picker.getByRole("option", { selected: true }).getAttribute("id");
+  await expect(reply(page)).toHaveAttribute("aria-activedescendant", chosenId!);
   await reply(page).press("Escape");
   await expect(picker).toHaveCount(0);
+  await expect(reply(page)).not.toHaveAttribute("aria-activedescendant");
   await expect(reply(page)).toHaveValue("/w");
 
   await reply(page).fill("");

@@ -115,4 +115,32 @@ mod tests {
             assert!(store.replying(&thread.id, &maya, at(1)).await.unwrap().is_empty(), "{backend}");
         }
     }
+
+    #[tokio::test]
+    async fn polls_of_a_thread_nobody_types_in_read_who_is_typing_from_memory() {
+        let store = Store::open_in_memory().await.unwrap();
+        let (_, thread) = thread_fixture(&store, "TYP002-0001").await;
+        let maya = StaffId::new("maya");
+        assert!(store.replying(&thread.id, &maya, at(0)).await.unwrap().is_empty());
+
+        // A row the store did not write: a poll that still answers without it read no database.
+        store
+            .db
+            .behind_the_stores_back(
+                "CREATE typing SET thread = (SELECT VALUE id FROM thread LIMIT 1)[0], staff = staff:jon,
+                 name = 'Jon', at = d'2026-11-24T09:00:00Z'",
+            )
+            .await
+            .unwrap()
+            .check()
+            .unwrap();
+        for _ in 0..3 {
+            assert!(store.replying(&thread.id, &maya, at(0)).await.unwrap().is_empty(), "kept");
+        }
+        // Someone types through the store: the next poll reads again and sees both.
+        store.note_typing(&thread.id, &StaffId::new("ana"), "Ana", at(0)).await.unwrap();
+        let mut names = store.replying(&thread.id, &maya, at(0)).await.unwrap();
+        names.sort();
+        assert_eq!(names, ["Ana", "Jon"]);
+    }
 }

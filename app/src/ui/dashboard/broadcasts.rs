@@ -143,7 +143,7 @@ fn BroadcastForm(detail: DepartureDetailView) -> impl IntoView {
         load_replies.dispatch(());
     });
     let replies = Signal::derive(move || load_replies.value().get().and_then(Result::ok).unwrap_or_default());
-    let picker = reply_picker(draft, replies, details_in_braces());
+    let picker = reply_picker(draft, replies, details_in_braces(), "broadcast-text");
     // One id per form: a double click or a retry sends the same broadcast, stored once.
     let client_id = StoredValue::new(uuid::Uuid::new_v4().to_string());
     let (activity, starts_at) =

@@ -24,10 +24,14 @@ fn matches(draft: &str, replies: &[SavedReplyView]) -> Option<Vec<SavedReplyView
     Some(replies.iter().filter(|r| r.name.to_lowercase().contains(&query)).cloned().collect())
 }
 
+/// `text_id` is the id of the text the list belongs to: while the list is open, the text names the
+/// chosen option as its active descendant, so a screen reader follows the arrows while the focus
+/// stays in the text.
 pub fn reply_picker(
     draft: RwSignal<String>,
     replies: Signal<Vec<SavedReplyView>>,
     details: BookingDetailsView,
+    text_id: &'static str,
 ) -> ReplyPicker {
     let chosen = RwSignal::new(0usize);
     // Escape closes the list until the draft changes.
@@ -38,6 +42,22 @@ pub fn reply_picker(
             return None;
         }
         replies.with(|r| matches(&draft, r))
+    });
+    let option_id = move |i: usize| format!("{text_id}-reply-{i}");
+    let list_id = format!("{text_id}-replies");
+    // Set on the text from here, so the composer (the portal's too) carries none of it.
+    Effect::new({
+        let list_id = list_id.clone();
+        move || {
+            let active = shown.get().filter(|l| !l.is_empty()).map(|l| option_id(chosen.get().min(l.len() - 1)));
+            let Some(text) = document().get_element_by_id(text_id) else { return };
+            let _ = match active {
+                Some(id) => {
+                    text.set_attribute("aria-activedescendant", &id).and(text.set_attribute("aria-controls", &list_id))
+                }
+                None => text.remove_attribute("aria-activedescendant").and(text.remove_attribute("aria-controls")),
+            };
+        }
     });
     let details = StoredValue::new(details);
     let put_in = move |reply: &SavedReplyView| {
@@ -60,19 +80,20 @@ pub fn reply_picker(
         }
         true
     });
+    let list_id = StoredValue::new(list_id);
     let view = ViewFn::from(move || {
         view! {
             {move || shown.get().map(|list| {
                 let current = chosen.get().min(list.len().saturating_sub(1));
                 view! {
-                    <ul class="reply-picker" role="listbox" aria-label="Saved replies" data-testid="reply-picker">
+                    <ul class="reply-picker" id=list_id.get_value() role="listbox" aria-label="Saved replies" data-testid="reply-picker">
                         {if list.is_empty() {
                             view! { <li class="muted">"No saved reply has that name."</li> }.into_any()
                         } else {
                             list.into_iter().enumerate().map(|(i, reply)| {
                                 let preview = details.with_value(|d| fill(&reply.text, d));
                                 view! {
-                                    <li role="option" aria-selected=(i == current).to_string()
+                                    <li role="option" id=option_id(i) aria-selected=(i == current).to_string()
                                         // Before the text loses the focus: it stays in the text.
                                         on:mousedown=move |ev| { ev.prevent_default(); put_in(&reply); }>
                                         <strong>{reply.name.clone()}</strong>

@@ -178,7 +178,7 @@ fn OpenThread(view: ThreadView) -> impl IntoView {
     });
     let replies = Signal::derive(move || load_replies.value().get().and_then(Result::ok).unwrap_or_default());
     let draft = RwSignal::new(String::new());
-    let picker = reply_picker(draft, replies, details);
+    let picker = reply_picker(draft, replies, details, "composer-text");
 
     // The composer writes a reply, or on its Note tab a note only the team sees.
     let writing_note = RwSignal::new(false);
