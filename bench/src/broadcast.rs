@@ -69,12 +69,18 @@ pub async fn run(base: &str, session: &str) -> anyhow::Result<BroadcastReport> {
     let base = base.trim_end_matches('/').to_owned();
     let http = reqwest::Client::builder().timeout(Duration::from_secs(120)).build()?;
     let staff = StaffClient { http, base: base.clone(), cookie: format!("parley_session={session}") };
-    let departures = staff.call("departures", &[]).await?;
-    let departure = departures
-        .as_array()
-        .and_then(|all| all.iter().find(|d| d["activity"] == DEPARTURE_ACTIVITY))
-        .context("the dataset's departure is not listed")?;
-    let starts_at = departure["starts_at"].as_str().context("a start")?.to_owned();
+    // The dataset put it three days out; the location's day may be a day behind UTC's.
+    let mut starts_at = None;
+    for days in [3, 2, 4] {
+        let date = (chrono::Utc::now() + chrono::TimeDelta::days(days)).date_naive().to_string();
+        let listed = staff.call("departures", &[("date".to_owned(), date)]).await?;
+        let found = listed.as_array().and_then(|all| all.iter().find(|d| d["activity"] == DEPARTURE_ACTIVITY).cloned());
+        if let Some(departure) = found {
+            starts_at = departure["starts_at"].as_str().map(str::to_owned);
+            break;
+        }
+    }
+    let starts_at = starts_at.context("the dataset's departure is not listed on its day")?;
     let form =
         vec![("activity".to_owned(), DEPARTURE_ACTIVITY.to_owned()), ("starts_at".to_owned(), starts_at.clone())];
     let detail = staff.call("departure", &form).await?;

@@ -8,6 +8,8 @@ const olivia = "/portal/demo-portal-olivia-brown-kayak";
 test("a message to a departure reaches each ticked booking filled in, and its page counts who has seen it", async ({ page, openPage }) => {
   await signIn(page, staff.jon);
   await page.getByRole("link", { name: "Bookings" }).click();
+  await expect(page.getByRole("heading", { name: "Message a departure" })).toBeVisible();
+  await page.screenshot({ path: "test-results/bookings-departures.png" });
   const departure = page.getByLabel("Departure", { exact: true });
   const options = await departure.locator("option").evaluateAll((els) =>
     els.map((el) => ({ value: (el as HTMLOptionElement).value, text: el.textContent ?? "" })),

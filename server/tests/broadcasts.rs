@@ -30,6 +30,12 @@ async fn staff_ok(app: &Router, cookie: &str, endpoint: &str, fields: &[(&str, S
 /// Ana's departure as the page names it: (activity, starts_at), and its bookings.
 async fn sunset_departure(app: &Router, jon: &str) -> (String, String, Vec<Value>) {
     let departures = staff_ok(app, jon, "departures", &[]).await;
+    // The same departure on its own day, in the location's time zone.
+    let day = staff_ok(app, jon, "departures", &[("date", departures_day(&departures))]).await;
+    assert!(
+        day.as_array().unwrap().iter().any(|d| d["activity"] == "Sunset Sea Kayak Tour" && d["confirmed"] == 4),
+        "{day}"
+    );
     let sunset = departures
         .as_array()
         .unwrap()
@@ -43,6 +49,14 @@ async fn sunset_departure(app: &Router, jon: &str) -> (String, String, Vec<Value
     let fields = [("activity", activity.to_owned()), ("starts_at", starts_at.to_owned())];
     let detail = staff_ok(app, jon, "departure", &fields).await;
     (activity.to_owned(), starts_at.to_owned(), detail["bookings"].as_array().unwrap().clone())
+}
+
+/// The day of the demo's sunset departure (Ana's, two days from now): from its start, shown in
+/// the location's zone on the page, as the UI's date field gives it.
+fn departures_day(departures: &Value) -> String {
+    let sunset = departures.as_array().unwrap().iter().find(|d| d["confirmed"] == 4).unwrap();
+    let starts: chrono::DateTime<chrono::Utc> = sunset["starts_at"].as_str().unwrap().parse().unwrap();
+    starts.with_timezone(&chrono_tz::America::Los_Angeles).date_naive().to_string()
 }
 
 fn booking_ids(bookings: &[Value], status: &str) -> Vec<String> {

@@ -11,7 +11,7 @@ use crate::model::{BookingDetailView, BookingRowView, CustomerView};
 /// `date` (YYYY-MM-DD, optional) keeps those starting that day in the location's time zone.
 #[server(endpoint = "bookings")]
 pub async fn get_bookings(search: String, date: String) -> Result<Vec<BookingRowView>, DashError> {
-    use chrono::{NaiveDate, TimeZone};
+    use chrono::NaiveDate;
 
     let (ctx, location) = super::scope::current_location().await?;
     let tz = super::present::zone(&location);
@@ -20,10 +20,9 @@ pub async fn get_bookings(search: String, date: String) -> Result<Vec<BookingRow
         day => {
             let day = NaiveDate::parse_from_str(day, "%Y-%m-%d")
                 .map_err(|_| DashError::Invalid("Use a date like 2026-11-24.".into()).with_status())?;
-            let start = |d: NaiveDate| tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default()).earliest();
-            match (start(day), day.succ_opt().and_then(start)) {
-                (Some(from), Some(to)) => Some((from.to_utc(), to.to_utc())),
-                _ => return Err(DashError::Invalid("That date does not exist here.".into()).with_status()),
+            match super::present::day_window(day, tz) {
+                Some(window) => Some(window),
+                None => return Err(DashError::Invalid("That date does not exist here.".into()).with_status()),
             }
         }
     };

@@ -9,18 +9,26 @@ use super::dash_error::DashError;
 use crate::ids::{BookingId, BroadcastId};
 use crate::model::{BroadcastSummaryView, BroadcastView, DepartureDetailView, DepartureView};
 
-/// The location's departures from the start of today on, soonest first.
+/// The location's departures on `date` (YYYY-MM-DD, in the location's time zone), or from the
+/// start of today on when it is empty; soonest first.
 #[server(endpoint = "departures")]
-pub async fn departures() -> Result<Vec<DepartureView>, DashError> {
-    use super::present::{departure_view, local_date, zone};
-    use chrono::TimeZone;
+pub async fn departures(#[server(default)] date: String) -> Result<Vec<DepartureView>, DashError> {
+    use super::present::{day_window, departure_view, local_date, zone};
 
     let (ctx, location) = super::scope::current_location().await?;
     let tz = zone(&location);
     let today = local_date(chrono::Utc::now(), tz);
-    let midnight = today.and_hms_opt(0, 0, 0).and_then(|m| tz.from_local_datetime(&m).earliest());
-    let from = midnight.map_or_else(chrono::Utc::now, |m| m.to_utc());
-    let departures = ctx.store.departures(&location.id, from).await?;
+    let (from, to) = match date.trim() {
+        "" => (day_window(today, tz).map_or_else(chrono::Utc::now, |(from, _)| from), None),
+        day => {
+            let day = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                .map_err(|_| DashError::Invalid("Use a date like 2026-11-24.".into()).with_status())?;
+            let (from, to) = day_window(day, tz)
+                .ok_or_else(|| DashError::Invalid("That date does not exist here.".into()).with_status())?;
+            (from, Some(to))
+        }
+    };
+    let departures = ctx.store.departures(&location.id, from, to).await?;
     Ok(departures.iter().map(|d| departure_view(d, tz, today)).collect())
 }
 

@@ -20,6 +20,14 @@ pub fn local_date(at: DateTime<Utc>, tz: Tz) -> NaiveDate {
     at.with_timezone(&tz).date_naive()
 }
 
+/// A local day as a UTC window: from its first moment to the next day's; `None` for a day the
+/// zone cannot place (out of range).
+pub fn day_window(day: NaiveDate, tz: Tz) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    use chrono::TimeZone;
+    let start = |d: NaiveDate| tz.from_local_datetime(&d.and_hms_opt(0, 0, 0)?).earliest().map(|t| t.to_utc());
+    Some((start(day)?, start(day.succ_opt()?)?))
+}
+
 pub fn chat_message(message: MessageRecord, tz: Tz) -> MessageView {
     let local = message.created_at.with_timezone(&tz);
     MessageView {

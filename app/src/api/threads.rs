@@ -75,15 +75,21 @@ pub async fn thread_poll(
     let tz = super::present::zone(&location);
     let chat = super::conversation::changes(&ctx.store, Some(&thread), (after_seq, after_edit), true, tz).await?;
     // Read only when the thread says there are some: an empty poll stays a poll of kept reads.
+    const NOTES_PER_POLL: usize = 1000;
     let notes = match thread.last_note_seq > after_note {
-        true => ctx.store.notes_after(&thread.id, after_note.max(0), 1000).await?,
+        true => ctx.store.notes_after(&thread.id, after_note.max(0), NOTES_PER_POLL).await?,
         false => Vec::new(),
+    };
+    // A full page may not be all of them: the next poll asks from its last one.
+    let note_seq = match notes.last() {
+        Some(last) if notes.len() == NOTES_PER_POLL => last.note_seq,
+        _ => thread.last_note_seq,
     };
     let replying = ctx.store.replying(&thread.id, &ctx.session.staff.id, chrono::Utc::now()).await?;
     Ok(ThreadChangesView {
         chat,
         notes: notes.into_iter().map(|n| super::present::note_view(n, tz)).collect(),
-        note_seq: thread.last_note_seq,
+        note_seq,
         replying,
     })
 }

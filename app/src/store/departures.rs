@@ -24,17 +24,24 @@ pub struct DepartureRecord {
 const DEPARTURE_BOOKINGS: i64 = 5_000;
 
 impl Store {
-    /// The location's departures starting at or after `from`, soonest first.
+    /// The location's departures starting from `from` and before `to`, soonest first: as many as
+    /// the first `DEPARTURE_BOOKINGS` bookings of that time make (a busy location's page names a day).
     pub async fn departures(
         &self,
         location_id: &LocationId,
         from: DateTime<Utc>,
+        to: Option<DateTime<Utc>>,
     ) -> Result<Vec<DepartureRecord>, StoreError> {
         let rows: Vec<BookingRecord> = self
             .db
-            .read("SELECT * FROM booking WHERE location = $location AND starts_at >= $from ORDER BY starts_at LIMIT $limit")
+            .read(match to {
+                Some(_) => "SELECT * FROM booking WHERE location = $location AND starts_at >= $from AND starts_at < $to
+                            ORDER BY starts_at LIMIT $limit",
+                None => "SELECT * FROM booking WHERE location = $location AND starts_at >= $from ORDER BY starts_at LIMIT $limit",
+            })
             .bind(("location", location_id.record()))
             .bind(("from", from))
+            .bind(("to", to))
             .bind(("limit", DEPARTURE_BOOKINGS))
             .await?
             .take(0)?;
@@ -137,7 +144,7 @@ pub(crate) mod tests {
         book(&store, &location.id, ("Di", "Eng"), "Kayak", ten, BookingStatus::Confirmed).await;
         book(&store, &location.id, ("Ed", "Fox"), "Kayak", at(-60), BookingStatus::Confirmed).await;
 
-        let departures = store.departures(&location.id, at(0)).await.unwrap();
+        let departures = store.departures(&location.id, at(0), None).await.unwrap();
         let seen: Vec<_> =
             departures.iter().map(|d| (d.activity.as_str(), d.starts_at, d.confirmed, d.cancelled)).collect();
         let fixtures = at(7 * 24 * 60); // the fixture's own booking
@@ -146,6 +153,8 @@ pub(crate) mod tests {
             [("Kayak", nine, 2, 1), ("Picnic", nine, 1, 0), ("Kayak", ten, 1, 0), ("Sea kayak tour", fixtures, 1, 0)]
         );
         assert!(departures.iter().all(|d| d.starts_at >= at(0)), "none that left already");
+        let one_hour = store.departures(&location.id, nine, Some(ten)).await.unwrap();
+        assert_eq!(one_hour.iter().map(|d| d.activity.as_str()).collect::<Vec<_>>(), ["Kayak", "Picnic"]);
 
         let names: Vec<String> = store
             .departure_bookings(&location.id, "Kayak", nine)

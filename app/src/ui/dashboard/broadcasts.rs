@@ -26,7 +26,9 @@ fn departure_href(activity: &str, starts_at: &str) -> String {
 /// On the Bookings page: the coming departures to choose from, and the messages sent to them.
 #[component]
 pub fn DepartureChooser() -> impl IntoView {
-    let list = Resource::new(|| (), |_| departures());
+    // A day to look at (a busy location has many departures); empty: from today on.
+    let day = RwSignal::new(String::new());
+    let list = Resource::new(move || day.get(), departures);
     let sent = Resource::new(|| (), |_| broadcasts());
     // What the list shows chosen: nothing until the person picks, which is its first departure.
     let chosen = RwSignal::new(None::<String>);
@@ -35,12 +37,16 @@ pub fn DepartureChooser() -> impl IntoView {
         <section class="card departures" aria-labelledby="departures-heading">
             <h2 id="departures-heading">"Message a departure"</h2>
             <p class="muted">"One message into the conversation of every booking of an activity at one start time."</p>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <label class="departure-day" for="departure-day">"Day"</label>
+            <input id="departure-day" class="departure-day" type="date" aria-describedby="departure-day-hint"
+                on:change=move |ev| { chosen.set(None); day.set(event_target_value(&ev)); }/>
+            <span id="departure-day-hint" class="muted">" Empty: from today on."</span>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || {
                     let navigate = navigate.clone();
                     Suspend::new(async move {
                     match list.await {
-                        Ok(list) if list.is_empty() => view! { <p class="muted">"No departures from today on."</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="muted">"No departures then."</p> }.into_any(),
                         Ok(list) => {
                             let hrefs: Vec<String> = list.iter().map(|d| departure_href(&d.activity, &d.starts_at)).collect();
                             let first = hrefs[0].clone();
@@ -65,7 +71,7 @@ pub fn DepartureChooser() -> impl IntoView {
                         Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
                     }
                 })}}
-            </Suspense>
+            </Transition>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     sent.await.ok().filter(|s| !s.is_empty()).map(|sent| view! {
