@@ -41,15 +41,19 @@ test: tools lint test-rust build test-e2e test-api
 # app bundle's (frontend: app with "hydrate") and the portal bundle's (portal: app with "csr").
 lint: rust-tools
 	cargo fmt --all --check
-	cargo clippy -p app -p server -p bench --all-targets --features app/ssr -- -D warnings
+	cargo clippy -p app -p server -p bench -p surreal-server --all-targets --features app/ssr -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 	cargo clippy -p portal --target wasm32-unknown-unknown -- -D warnings
 
-# One cargo invocation for the packages, so their dependencies build once with one feature set.
+# The same packages and features in each cargo invocation, so their dependencies build once with
+# one feature set (SurrealDB's server, tools/surreal-server, shares Parley's surrealdb-core build).
 # nextest runs every test in a process of its own under a time limit (.config/nextest.toml).
-# The mail tests start aiosmtpd with the tools' Python, the storage tests its moto_server.
+# The mail tests start aiosmtpd with the tools' Python, the storage tests its moto_server, the
+# store tests a SurrealDB server (PARLEY_SURREAL_BIN) for their ws:// runs.
+RUST_TESTED := -p app -p server -p bench -p surreal-server --features app/ssr
 test-rust: rust-tools python-tools
-	PARLEY_TEST_PYTHON=$(PYTHON) cargo nextest run -p app -p server -p bench --features app/ssr
+	cargo build $(RUST_TESTED) --all-targets
+	PARLEY_TEST_PYTHON=$(PYTHON) PARLEY_SURREAL_BIN=$(PROFILE_DIR)/surreal-server cargo nextest run $(RUST_TESTED)
 
 # cargo-leptos builds the server and the app bundle; the portal page's own bundle is built beside it.
 build: rust-tools

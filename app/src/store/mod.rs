@@ -64,9 +64,19 @@ impl Store {
     /// Opens `url` and selects Parley's namespace and database. An embedded surrealkv store is
     /// opened with `sync=every` (each commit is fsynced) unless the URL says otherwise.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
+        Store::open_as(url, None).await
+    }
+
+    /// `open`, signed in as a database user first (a SurrealDB server with authentication on).
+    pub async fn open_as(url: &str, user: Option<&DbUser>) -> Result<Store, StoreError> {
         let url = durable_url(url);
         let connect = async {
             let db = any::connect(url.as_str()).await?;
+            if let Some(user) = user {
+                // The SDK signs in again with these after a reconnect.
+                let root = surrealdb::opt::auth::Root { username: user.name.clone(), password: user.password.clone() };
+                db.signin(root).await?;
+            }
             db.use_ns("parley").use_db("parley").await?;
             Ok::<_, surrealdb::Error>(db)
         };
@@ -88,6 +98,20 @@ impl Store {
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.db.read("RETURN 1").await?.check()?;
         Ok(())
+    }
+}
+
+/// Who Parley signs in as on a SurrealDB server (`PARLEY_DB_USER`, `PARLEY_DB_PASS`).
+#[derive(Clone)]
+pub struct DbUser {
+    pub name: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for DbUser {
+    /// The password never reaches a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DbUser").field("name", &self.name).finish_non_exhaustive()
     }
 }
 

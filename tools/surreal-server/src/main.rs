@@ -1,0 +1,7 @@
+//! `surreal-server start --user … --pass … --bind 127.0.0.1:PORT memory` (or `surrealkv://DIR`):
+//! SurrealDB's own server, as its `surreal` binary runs it. `init` builds its own runtime, so
+//! `main` is a plain function.
+
+fn main() -> std::process::ExitCode {
+    surrealdb_server::init(surrealdb_server::core::CommunityComposer())
+}
