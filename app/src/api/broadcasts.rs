@@ -186,10 +186,25 @@ pub async fn broadcast(broadcast_id: BroadcastId) -> Result<BroadcastView, DashE
     let (ctx, location) = super::scope::current_location().await?;
     let broadcast = ctx.store.broadcast(&location.id, &broadcast_id).await?;
     let recipients = ctx.store.broadcast_recipients(&broadcast).await?;
+    // The page polls: its bookings come in one read of the departure, not two reads per booking.
+    // One that has moved to another departure since is read on its own.
+    let mut on_departure: std::collections::HashMap<_, _> = ctx
+        .store
+        .departure_bookings(&location.id, &broadcast.activity, broadcast.starts_at)
+        .await?
+        .into_iter()
+        .map(|(b, c)| (b.id.clone(), (b, c)))
+        .collect();
     let mut rows = Vec::with_capacity(recipients.len());
     for recipient in &recipients {
-        let booking = ctx.store.booking(&recipient.booking_id).await?;
-        let customer = ctx.store.customer(&booking.customer_id).await?;
+        let (booking, customer) = match on_departure.remove(&recipient.booking_id) {
+            Some(found) => found,
+            None => {
+                let booking = ctx.store.booking(&recipient.booking_id).await?;
+                let customer = ctx.store.customer(&booking.customer_id).await?;
+                (booking, customer)
+            }
+        };
         rows.push(super::present::recipient_view(recipient, &booking, &customer));
     }
     Ok(BroadcastView {

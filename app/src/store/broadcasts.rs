@@ -190,18 +190,21 @@ impl Store {
     /// Where each booking of the broadcast stands, in the broadcast's order.
     pub async fn broadcast_recipients(&self, broadcast: &BroadcastRecord) -> Result<Vec<RecipientRecord>, StoreError> {
         let threads: Vec<_> = broadcast.booking_ids.iter().map(|b| ThreadId::of(b).record()).collect();
-        let found: Vec<RecipientRecord> = self
+        let found: std::collections::HashMap<BookingId, RecipientRecord> = self
             .db
             .read(RECIPIENTS)
             .bind(("threads", threads))
             .bind(("client_id", broadcast.message_client_id()))
             .await?
-            .take(0)?;
+            .take::<Vec<RecipientRecord>>(0)?
+            .into_iter()
+            .map(|r| (r.booking_id.clone(), r))
+            .collect();
         Ok(broadcast
             .booking_ids
             .iter()
             .map(|booking_id| {
-                found.iter().find(|r| &r.booking_id == booking_id).cloned().unwrap_or(RecipientRecord {
+                found.get(booking_id).cloned().unwrap_or(RecipientRecord {
                     booking_id: booking_id.clone(),
                     seq: None,
                     customer_read_seq: 0,
