@@ -16,8 +16,6 @@ pub struct AppState {
     pub demo: bool,
     /// Webhook endpoints may point at loopback and private addresses (tests, local development).
     pub allow_private_webhooks: bool,
-    /// How old an inbox change must be before a poll returns it (`CHANGES_SETTLE`; tests use zero).
-    pub changes_settle: std::time::Duration,
     /// How many REST API requests a key may make.
     pub api_limit: RateLimit,
     /// Email goes out through SMTP; without it, what would be sent is only logged.
@@ -41,7 +39,6 @@ impl AppState {
             store,
             demo: false,
             allow_private_webhooks: false,
-            changes_settle: crate::store::inbox::CHANGES_SETTLE,
             api_limit: RateLimit { burst: 60, per_second: 20 },
             sends_email: false,
             blobs: Blobs::in_memory(),

@@ -11,7 +11,9 @@ pub struct Config {
     #[arg(long, env = "PARLEY_ADDR", default_value = "127.0.0.1:3000")]
     pub addr: SocketAddr,
 
-    /// Database: surrealkv://PATH (embedded, durable), mem:// (tests) or ws://HOST:PORT.
+    /// Database: surrealkv://PATH (embedded, durable), mem:// (tests) or ws://HOST:PORT (a SurrealDB
+    /// server that several Parley servers share; its user comes from the environment only, as
+    /// PARLEY_DB_USER and PARLEY_DB_PASS, so that it never shows in a process list).
     #[arg(long, env = "PARLEY_DB", default_value = "surrealkv://data/parley.db")]
     pub db: String,
 
@@ -96,6 +98,16 @@ impl Config {
     }
 }
 
+/// Who to sign in to a SurrealDB server as, from `PARLEY_DB_USER` and `PARLEY_DB_PASS` (read
+/// through `var`): both or neither. Not flags, so the password never appears in argv.
+pub fn db_user(var: impl Fn(&str) -> Option<String>) -> Result<Option<app::store::DbUser>, String> {
+    match (var("PARLEY_DB_USER"), var("PARLEY_DB_PASS")) {
+        (Some(name), Some(password)) if !name.is_empty() => Ok(Some(app::store::DbUser { name, password })),
+        (None, None) => Ok(None),
+        _ => Err("set both PARLEY_DB_USER and PARLEY_DB_PASS to sign in to the database, or neither".into()),
+    }
+}
+
 /// A value that holds a credential: it is never printed.
 #[derive(Clone)]
 pub struct Secret(pub String);
@@ -151,6 +163,21 @@ mod tests {
         assert_eq!(c.addr.port(), 8080);
         assert_eq!(c.db, "mem://");
         assert!(c.demo);
+    }
+
+    #[test]
+    fn the_database_user_comes_from_both_variables_or_neither() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string())
+        };
+        assert!(db_user(env(&[])).unwrap().is_none());
+        let user = db_user(env(&[("PARLEY_DB_USER", "parley"), ("PARLEY_DB_PASS", "hunter2")])).unwrap().unwrap();
+        assert_eq!((user.name.as_str(), user.password.as_str()), ("parley", "hunter2"));
+        assert!(!format!("{user:?}").contains("hunter2"));
+        for half in [&[("PARLEY_DB_USER", "parley")][..], &[("PARLEY_DB_PASS", "hunter2")][..]] {
+            let err = db_user(env(half)).unwrap_err();
+            assert!(err.contains("PARLEY_DB_USER and PARLEY_DB_PASS"), "{err}");
+        }
     }
 
     #[test]

@@ -31,7 +31,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let mut leptos_options = get_configuration(None).context("cannot read the LEPTOS_* settings")?.leptos_options;
     leptos_options.site_addr = config.addr;
 
-    let store = Store::open(&config.db).await.with_context(|| format!("cannot open the database at {}", config.db))?;
+    let db_user = server::config::db_user(|name| std::env::var(name).ok()).map_err(anyhow::Error::msg)?;
+    let store = Store::open_as(&config.db, db_user.as_ref())
+        .await
+        .with_context(|| format!("cannot open the database at {}", config.db))?;
     store.migrate().await.context("cannot migrate the database schema")?;
     if config.demo {
         let seeded = seed::seed_demo(&store).await.context("cannot seed the demo data")?;

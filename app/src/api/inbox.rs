@@ -37,33 +37,30 @@ pub async fn get_inbox_page(
 /// at a time: while `more` is set, the caller asks again from the new `next` at once.
 #[server(endpoint = "inbox_changes")]
 pub async fn get_inbox_changes(after: String) -> Result<InboxChangesView, DashError> {
-    use crate::store::keyset::Position;
+    use crate::store::inbox::ChangeCursor;
 
     let (ctx, location) = super::scope::current_location().await?;
-    let position =
-        Position::decode(&after).ok_or_else(|| DashError::Invalid("Bad changes position.".into()).with_status())?;
-    let settle = expect_context::<crate::state::AppState>().changes_settle;
-    let changes = ctx.store.inbox_changes(&location.id, &position, settle, 100).await?;
+    let cursor =
+        ChangeCursor::decode(&after).ok_or_else(|| DashError::Invalid("Bad changes position.".into()).with_status())?;
+    let changes = ctx.store.inbox_changes(&location.id, &cursor, 100).await?;
     let now = chrono::Utc::now();
     let tz = super::present::zone(&location);
     Ok(InboxChangesView {
         rows: changes.entries.iter().map(|e| super::present::inbox_row(e, tz, now)).collect(),
-        next: changes.last.unwrap_or(position).encode(),
+        next: changes.next.encode(),
         more: changes.more,
         status: status(&ctx.store, &location, now).await?,
     })
 }
 
 /// Where a dashboard that opens starts: the unread count, and the position to follow changes from.
+/// It is read before the page's list, so a change in between comes once more (and replaces its
+/// row with itself) rather than not at all.
 #[server(endpoint = "inbox_start")]
 pub async fn get_inbox_start() -> Result<InboxStartView, DashError> {
-    use crate::store::keyset::Position;
-
     let (ctx, location) = super::scope::current_location().await?;
+    let from = ctx.store.inbox_cursor(&location.id).await?;
     let now = chrono::Utc::now();
-    // A little before now: a change that committed while the page loaded is not missed; one the
-    // page already shows comes once more and replaces its row with itself.
-    let from = Position::start(now - chrono::Duration::seconds(10));
     Ok(InboxStartView { status: status(&ctx.store, &location, now).await?, changes: from.encode() })
 }
 

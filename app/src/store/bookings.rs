@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 // `Value` is named by the derive's flatten code.
 use surrealdb::types::{SurrealValue, Value};
 
-use super::changes::Scope;
+use super::changes::{stamps_of, Scope};
 use super::ids::Record;
 use super::locations::LocationRecord;
 use super::secrets::{is_plausible_token, new_token, token_hash};
@@ -234,13 +234,13 @@ impl Store {
         }
         let hash = token_hash(token);
         let load = || self.read_portal_access(&hash);
-        self.remembered(
+        self.remembered_by(
             |c| &c.portal,
             &hash,
             load,
-            |clock, reading, access: &Option<PortalAccess>| {
+            |access: &Option<PortalAccess>| {
                 let access = access.as_ref()?;
-                clock.finish_read(reading, &[Scope::Booking(&access.booking.id), Scope::Location(&access.location.id)])
+                Some(stamps_of(&[Scope::Booking(&access.booking.id), Scope::Location(&access.location.id)]))
             },
         )
         .await

@@ -1,6 +1,7 @@
 //! The one way into the database. A query that only reads goes through `Database::read`; every
-//! write goes through `Store::write`, which names what the write changes and, once it has run, ends
-//! the kept reads that depend on it (read_cache.rs). No other path reaches the connection, and in
+//! write goes through `Store::write`, which names what the write changes and records new stamps for
+//! it in the write's own transaction, ending the kept reads that depend on it on every server
+//! (changes.rs, read_cache.rs). No other path reaches the connection, and in
 //! debug builds (every test) `read` refuses a query that writes, so a new write cannot skip naming
 //! what it changes.
 
@@ -10,7 +11,7 @@ use surrealdb::engine::any::Any;
 use surrealdb::method::Query;
 use surrealdb::{IndexedResults, Surreal};
 
-use super::changes::Scope;
+use super::changes::{stamping, within_transaction, Scope};
 use super::Store;
 
 /// The connection, shared: each clone of a `Surreal` handle would open a new SurrealDB session
@@ -36,8 +37,8 @@ impl Database {
         Arc::ptr_eq(&self.0, &other.0)
     }
 
-    /// Writes behind the store's back, as only another process could: for tests of what the store
-    /// does about that.
+    /// Writes without moving a stamp, as no write through a store does: for tests that show a
+    /// kept read answering from memory.
     #[cfg(test)]
     pub(crate) fn behind_the_stores_back(&self, sql: &str) -> Query<'_, Any> {
         self.0.query(sql.to_owned())
@@ -45,17 +46,21 @@ impl Database {
 }
 
 impl Store {
-    /// Runs a query that writes `changes` (with its parameters bound by `bind`), then ends every
-    /// kept read of them, whether or not it succeeded: a call that failed may still have committed.
+    /// Runs a query that writes `changes` (with its parameters bound by `bind`), with new stamps
+    /// for them in the same transaction: it ends every kept read of them if and only if it commits.
     pub(crate) async fn write(
         &self,
         changes: &[Scope<'_>],
         sql: impl Into<String>,
         bind: impl FnOnce(Query<'_, Any>) -> Query<'_, Any>,
     ) -> Result<IndexedResults, surrealdb::Error> {
-        let result = bind(self.db.0.query(sql.into())).await;
-        self.touched(changes);
-        result
+        let sql = sql.into();
+        match stamping(changes) {
+            Some((stamp, rows)) => {
+                bind(self.db.0.query(within_transaction(&sql, stamp)).bind(("changed_scopes", rows))).await
+            }
+            None => bind(self.db.0.query(sql)).await,
+        }
     }
 }
 

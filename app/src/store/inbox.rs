@@ -2,15 +2,12 @@
 //! first, filtered and searched, and what changed since a poll's cursor. One query per page:
 //! the booking and customer come along through the thread's record links.
 
-use std::time::Duration;
-
-use chrono::{DateTime, Utc};
 // `Value` is named by the derive's flatten code.
 use surrealdb::types::{SurrealValue, Value};
 
 use super::bookings::{BookingRecord, CustomerRecord};
-use super::changes::Scope;
-use super::ids::Record;
+use super::changes::location_stamp_key;
+use super::ids::{record, Record};
 use super::keyset::{after_condition, cut, Position};
 use super::threads::ThreadRecord;
 use super::{Store, StoreError};
@@ -38,29 +35,48 @@ pub struct InboxQuery {
 
 const ENTRY_FIELDS: &str = "*, booking.* AS booking_row, booking.customer.* AS customer_row";
 
+/// A position in a location's changes: after every change up to `seq` (the count of its stamp,
+/// changes.rs), or, when a page ended inside the changes of one write, only after thread `after`
+/// among those numbered `seq`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeCursor {
+    pub seq: i64,
+    pub after: Option<String>,
+}
+
+impl ChangeCursor {
+    pub fn encode(&self) -> String {
+        match &self.after {
+            Some(id) => format!("{}.{id}", self.seq),
+            None => self.seq.to_string(),
+        }
+    }
+
+    pub fn decode(s: &str) -> Option<Self> {
+        let (seq, after) = match s.split_once('.') {
+            Some((seq, id)) => (seq, Some(id)),
+            None => (s, None),
+        };
+        let seq: i64 = seq.parse().ok().filter(|n| *n >= 0)?;
+        let plausible = |id: &str| {
+            !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        };
+        if after.is_some_and(|id| !plausible(id)) {
+            return None;
+        }
+        Some(ChangeCursor { seq, after: after.map(str::to_owned) })
+    }
+}
+
 /// A page of what changed in a location's inbox.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangesPage {
     /// Oldest change first.
     pub entries: Vec<InboxEntry>,
-    /// The position of the last change returned; the next page starts after it.
-    pub last: Option<Position>,
-    /// More settled changes wait after `last`: ask again at once.
+    /// Where the next poll starts.
+    pub next: ChangeCursor,
+    /// More changes wait after `next`: ask again at once.
     pub more: bool,
-}
-
-/// A change is returned once it is this old by the database's clock. A thread's `updated_at` is
-/// stamped as its write runs, and the write commits a moment later: a change stamped before the
-/// last one a poll returned, but committed after that poll, would fall behind its cursor and be
-/// lost. Holding back the last moment's changes until every write stamped in it has committed
-/// (writes take milliseconds; a write still running after this long is not expected) closes that
-/// window, at the cost of showing a change at most this much later.
-pub const CHANGES_SETTLE: Duration = Duration::from_secs(1);
-
-#[derive(SurrealValue)]
-struct ChangesRecord {
-    until: DateTime<Utc>,
-    rows: Vec<InboxEntry>,
 }
 
 impl Store {
@@ -117,48 +133,63 @@ impl Store {
         Ok(cut(entries, limit, |e| Position { at: e.thread.last_message_at, id: e.thread.id.to_string() }))
     }
 
-    /// The location's threads that changed after `after` (by `updated_at`, then id), oldest change
-    /// first, at most `limit`, and only changes older than `settle` by the database's clock (see
-    /// `CHANGES_SETTLE`; tests pass zero). That nothing at all changed is remembered: until the
-    /// location's next write, a poll from that position on is answered without a query.
+    /// Where a poll of the location's changes starts: after every change so far.
+    pub async fn inbox_cursor(&self, location_id: &LocationId) -> Result<ChangeCursor, StoreError> {
+        Ok(ChangeCursor { seq: self.location_change_count(location_id).await?, after: None })
+    }
+
+    async fn location_change_count(&self, location_id: &LocationId) -> Result<i64, StoreError> {
+        let stamp = record("stamp", &location_stamp_key(location_id));
+        let seq: Option<i64> =
+            self.db.read("SELECT VALUE seq FROM ONLY $stamp").bind(("stamp", stamp)).await?.take(0)?;
+        Ok(seq.unwrap_or(0))
+    }
+
+    /// The location's threads that changed after `after`, in the order the changes committed, at
+    /// most `limit`. A poll when nothing changed costs one point read: the location's count.
     pub async fn inbox_changes(
         &self,
         location_id: &LocationId,
-        after: &Position,
-        settle: Duration,
+        after: &ChangeCursor,
         limit: usize,
     ) -> Result<ChangesPage, StoreError> {
         let limit = limit.clamp(1, 100);
-        let cache = self.cache.as_deref();
-        if cache.and_then(|c| c.quiet_since.get(&c.clock, location_id)).is_some_and(|quiet| *after >= quiet) {
-            return Ok(ChangesPage { entries: Vec::new(), last: None, more: false });
+        let count = self.location_change_count(location_id).await?;
+        let quiet = ChangesPage { entries: Vec::new(), next: after.clone(), more: false };
+        if count < after.seq {
+            // A position this database never reached (it was emptied or replaced): follow it from now.
+            return Ok(ChangesPage { next: ChangeCursor { seq: count, after: None }, ..quiet });
         }
-        let reading = cache.map(|c| c.clock.start_read());
+        if count == after.seq && after.after.is_none() {
+            return Ok(quiet);
+        }
+        let (from, after_thread) = match &after.after {
+            Some(id) => (after.seq, Some(ThreadId::new(id.clone()).record())),
+            None => (after.seq + 1, None),
+        };
         let sql = format!(
-            "RETURN {{ until: time::now() - $settle, rows: (SELECT {ENTRY_FIELDS} FROM thread
-                 WHERE location = $location AND {} ORDER BY updated_at, id LIMIT $limit) }}",
-            after_condition("updated_at")
+            "SELECT {ENTRY_FIELDS} FROM thread
+             WHERE location = $location AND change_seq >= $from AND (change_seq > $from OR id > $after)
+             ORDER BY change_seq, id LIMIT $limit"
         );
-        let changes: Option<ChangesRecord> = self
+        let rows: Vec<InboxEntry> = self
             .db
             .read(sql)
             .bind(("location", location_id.record()))
-            .bind(("at", after.at))
-            .bind(("after", ThreadId::new(after.id.clone()).record()))
-            .bind(("settle", settle))
+            .bind(("from", from))
+            .bind(("after", after_thread))
             .bind(("limit", limit as i64 + 1))
             .await?
             .take(0)?;
-        let ChangesRecord { until, rows } = changes.ok_or(StoreError::NotFound)?;
-        if let (Some(cache), Some(reading), true) = (cache, reading, rows.is_empty()) {
-            let stamp = cache.clock.finish_read(reading, &[Scope::Location(location_id)]);
-            cache.quiet_since.keep(location_id, stamp, after.clone());
-        }
-        let entries: Vec<InboxEntry> = rows.into_iter().take_while(|r| r.thread.updated_at <= until).collect();
-        let (entries, next) =
-            cut(entries, limit, |e| Position { at: e.thread.updated_at, id: e.thread.id.to_string() });
-        let last = entries.last().map(|e| Position { at: e.thread.updated_at, id: e.thread.id.to_string() });
-        Ok(ChangesPage { entries, last, more: next.is_some() })
+        let more = rows.len() > limit;
+        let entries: Vec<InboxEntry> = rows.into_iter().take(limit).collect();
+        let last = entries.last().map(|e| (e.thread.change_seq, e.thread.id.to_string()));
+        let next = match last {
+            Some((seq, id)) if more => ChangeCursor { seq, after: Some(id) },
+            // Every change numbered up to the count read first had committed before this query ran.
+            last => ChangeCursor { seq: last.map_or(count, |(seq, _)| seq.max(count)), after: None },
+        };
+        Ok(ChangesPage { entries, next, more })
     }
 
     /// One thread with its booking and customer.
@@ -171,12 +202,13 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use chrono::Duration;
+    use chrono::{Duration, Utc};
 
     use super::*;
     use crate::model::{BookingStatus, SenderType};
     use crate::store::bookings::tests::{another_booking, booking_fixture};
     use crate::store::bookings::NewBooking;
+    use crate::store::changes::Scope;
     use crate::store::messages::NewMessage;
     use crate::store::seed::{seed_demo, DEMO_PORTAL_TOKEN};
 
@@ -220,53 +252,81 @@ mod tests {
         assert_eq!(find(query(true, "okafor")).await, Vec::<String>::new(), "both filters");
     }
 
-    const SETTLED: std::time::Duration = std::time::Duration::ZERO;
-
     #[tokio::test]
     async fn changes_after_a_position() {
         let (store, location) = demo().await;
-        let start = Position::start(Utc::now());
-        let none = store.inbox_changes(&location, &start, SETTLED, 100).await.unwrap();
-        assert_eq!(none, ChangesPage { entries: Vec::new(), last: None, more: false });
+        let start = store.inbox_cursor(&location).await.unwrap();
+        let none = store.inbox_changes(&location, &start, 100).await.unwrap();
+        assert_eq!(none, ChangesPage { entries: Vec::new(), next: start.clone(), more: false });
         let ben = store
             .inbox_page(&location, &InboxQuery { search: Some("okafor".into()), ..Default::default() }, None, 1)
             .await
             .unwrap()
             .0;
         let marked = store.mark_unread(&ben[0].thread.id, SenderType::Operator, Utc::now()).await.unwrap();
-        let changed = store.inbox_changes(&location, &start, SETTLED, 100).await.unwrap();
+        assert!(marked.change_seq > start.seq);
+        let changed = store.inbox_changes(&location, &start, 100).await.unwrap();
         assert_eq!(names(&changed.entries), ["Ben Okafor"]);
         assert_eq!(changed.entries[0].thread.unread_for_operator, 1);
-        assert_eq!(changed.last, Some(Position { at: marked.updated_at, id: marked.id.to_string() }));
+        assert_eq!(changed.next, ChangeCursor { seq: marked.change_seq, after: None });
         assert!(!changed.more);
-        // After the last change returned: nothing, and from memory too.
-        let after = changed.last.unwrap();
-        assert!(store.inbox_changes(&location, &after, SETTLED, 100).await.unwrap().entries.is_empty());
-        assert!(store.inbox_changes(&location, &after, SETTLED, 100).await.unwrap().entries.is_empty());
+        // After the last change returned: nothing.
+        let quiet = store.inbox_changes(&location, &changed.next, 100).await.unwrap();
+        assert_eq!(quiet, ChangesPage { entries: Vec::new(), next: changed.next.clone(), more: false });
         assert_eq!(store.inbox_entry(&ben[0].thread.id).await.unwrap().customer.full_name(), "Ben Okafor");
     }
 
-    #[tokio::test]
-    async fn a_change_younger_than_the_settling_time_waits_for_the_next_poll() {
-        let (store, location) = demo().await;
-        let start = Position::start(Utc::now());
-        let ben = store.portal_access("demo-portal-ben-okafor-kayak").await.unwrap().unwrap().booking.id;
-        store.mark_unread(&ThreadId::of(&ben), SenderType::Operator, Utc::now()).await.unwrap();
-        let held = store.inbox_changes(&location, &start, std::time::Duration::from_secs(3600), 100).await.unwrap();
-        assert_eq!(held, ChangesPage { entries: Vec::new(), last: None, more: false }, "not settled yet");
-        let settled = store.inbox_changes(&location, &start, SETTLED, 100).await.unwrap();
-        assert_eq!(names(&settled.entries), ["Ben Okafor"], "the held change is not lost");
+    #[test]
+    fn change_cursors_survive_the_wire_and_refuse_junk() {
+        for cursor in [ChangeCursor { seq: 0, after: None }, ChangeCursor { seq: 42, after: Some("abc_1-x".into()) }] {
+            assert_eq!(ChangeCursor::decode(&cursor.encode()), Some(cursor));
+        }
+        for junk in ["", "-1", "x", "3.", "3.a b", "3.a'b", &format!("3.{}", "a".repeat(65))] {
+            assert_eq!(ChangeCursor::decode(junk), None, "{junk:?}");
+        }
     }
 
-    /// More changes than a page between two polls: every one arrives, once, in order, and the
-    /// position handed back is the last change's, not the server's clock.
+    /// One write that changes many threads numbers them alike: a page that ends among them goes on
+    /// after the last thread it returned, and every one arrives once.
+    #[tokio::test]
+    async fn a_page_that_ends_inside_one_writes_changes_goes_on_from_there() {
+        let store = Store::open_in_memory().await.unwrap();
+        let location = store.create_location("Busy", "UTC").await.unwrap().id;
+        store.generate_threads(&location, 0..250, Utc::now()).await.unwrap();
+        let start = store.inbox_cursor(&location).await.unwrap();
+        store
+            .write(&[Scope::Location(&location)], "UPDATE thread SET preview = 'Moved' WHERE location = $l", |q| {
+                q.bind(("l", location.record()))
+            })
+            .await
+            .unwrap()
+            .check()
+            .unwrap();
+        let (mut seen, mut cursor) = (Vec::new(), start.clone());
+        loop {
+            let page = store.inbox_changes(&location, &cursor, 100).await.unwrap();
+            seen.extend(page.entries.iter().map(|e| e.thread.id.clone()));
+            cursor = page.next;
+            if !page.more {
+                break;
+            }
+            assert_eq!(cursor.seq, start.seq + 1, "inside the one write");
+            assert!(cursor.after.is_some());
+        }
+        assert_eq!(seen.len(), 250);
+        assert_eq!(seen.iter().collect::<std::collections::HashSet<_>>().len(), 250, "each once");
+        assert_eq!(cursor, ChangeCursor { seq: start.seq + 1, after: None });
+    }
+
+    /// More changes than a page between two polls: every one arrives, once, in the order the
+    /// writes committed.
     #[tokio::test]
     async fn five_hundred_changes_between_two_polls_all_arrive_in_pages() {
         let store = Store::open_in_memory().await.unwrap();
         let location = store.create_location("Busy", "UTC").await.unwrap().id;
         store.generate_threads(&location, 0..500, Utc::now()).await.unwrap();
-        let first_poll = Position::start(Utc::now());
-        assert!(store.inbox_changes(&location, &first_poll, SETTLED, 100).await.unwrap().entries.is_empty());
+        let first_poll = store.inbox_cursor(&location).await.unwrap();
+        assert!(store.inbox_changes(&location, &first_poll, 100).await.unwrap().entries.is_empty());
         let mut changed = Vec::new();
         for n in 0..500 {
             changed.push(
@@ -276,27 +336,22 @@ mod tests {
                     .unwrap(),
             );
         }
-        changed.sort_by(|a, b| (a.updated_at, &a.id).cmp(&(b.updated_at, &b.id)));
+        assert!(changed.windows(2).all(|w| w[0].change_seq < w[1].change_seq), "numbered as they commit");
 
         let (mut seen, mut position, mut pages) = (Vec::new(), first_poll, 0);
         loop {
-            let page = store.inbox_changes(&location, &position, SETTLED, 100).await.unwrap();
+            let page = store.inbox_changes(&location, &position, 100).await.unwrap();
             pages += 1;
             assert!(page.entries.len() <= 100);
             seen.extend(page.entries.iter().map(|e| e.thread.id.clone()));
-            let last = page.entries.last().map(|e| Position { at: e.thread.updated_at, id: e.thread.id.to_string() });
-            assert_eq!(page.last, last, "the position of the last change returned");
-            if let Some(last) = page.last {
-                position = last;
-            }
+            position = page.next;
             if !page.more {
                 break;
             }
         }
         assert_eq!(seen, changed.iter().map(|t| t.id.clone()).collect::<Vec<_>>(), "each change once, in order");
         assert_eq!(pages, 5);
-        let last = changed.last().unwrap();
-        assert_eq!(position, Position { at: last.updated_at, id: last.id.to_string() });
+        assert_eq!(position, ChangeCursor { seq: changed.last().unwrap().change_seq, after: None });
     }
 
     #[tokio::test]

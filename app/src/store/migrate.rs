@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/012_notes.surql"),
     include_str!("migrations/013_typing.surql"),
     include_str!("migrations/014_broadcasts.surql"),
+    include_str!("migrations/015_change_stamps.surql"),
 ];
 
 #[derive(SurrealValue)]

@@ -13,6 +13,8 @@ mod read_cache;
 mod retry;
 #[cfg(test)]
 mod test_support;
+#[cfg(test)]
+mod two_servers;
 
 pub mod api_keys;
 pub mod attachments;
@@ -53,7 +55,8 @@ use read_cache::ReadCache;
 #[derive(Clone)]
 pub struct Store {
     db: Database,
-    /// Poll reads kept in memory; only for an embedded database (read_cache.rs says why).
+    /// Poll reads kept in memory, checked against the database's change stamps (read_cache.rs);
+    /// `None` only for tests that compare with what the database holds.
     cache: Option<Arc<ReadCache>>,
 }
 
@@ -83,8 +86,7 @@ impl Store {
         let db = tokio::time::timeout(CONNECT_TIMEOUT, connect)
             .await
             .map_err(|_| StoreError::Unavailable(format!("no answer within {CONNECT_TIMEOUT:?}")))??;
-        let cache = is_embedded(&url).then(|| Arc::new(ReadCache::new()));
-        Ok(Store { db: Database::new(db), cache })
+        Ok(Store { db: Database::new(db), cache: Some(Arc::new(ReadCache::new())) })
     }
 
     /// A fresh in-memory store with the schema applied: for tests.
@@ -92,6 +94,13 @@ impl Store {
         let store = Store::open("mem://").await?;
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// The same database as another Parley server would see it: its own (empty) read cache, or
+    /// none at all to read what the database holds.
+    #[cfg(test)]
+    pub(crate) fn as_another_server(&self, cached: bool) -> Store {
+        Store { db: self.db.clone(), cache: cached.then(|| Arc::new(ReadCache::new())) }
     }
 
     /// Whether the database answers a trivial query.
@@ -115,11 +124,6 @@ impl std::fmt::Debug for DbUser {
     }
 }
 
-/// Whether only this process can write the database (so it sees every write).
-fn is_embedded(url: &str) -> bool {
-    ["mem://", "surrealkv://", "rocksdb://"].iter().any(|scheme| url.starts_with(scheme))
-}
-
 /// Adds `sync=every` to a surrealkv URL that does not choose a sync mode itself.
 fn durable_url(url: &str) -> String {
     if !url.starts_with("surrealkv://") || url.contains("sync=") {
@@ -140,12 +144,6 @@ mod tests {
         assert_eq!(durable_url("surrealkv://p?sync=never"), "surrealkv://p?sync=never");
         assert_eq!(durable_url("mem://"), "mem://");
         assert_eq!(durable_url("ws://127.0.0.1:8000"), "ws://127.0.0.1:8000");
-    }
-
-    #[test]
-    fn only_embedded_databases_are_cached() {
-        assert!(is_embedded("mem://") && is_embedded("surrealkv://data/p.db?sync=every"));
-        assert!(!is_embedded("ws://127.0.0.1:8000") && !is_embedded("wss://db.example.com"));
     }
 
     #[tokio::test]

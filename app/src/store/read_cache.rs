@@ -2,20 +2,20 @@
 //!
 //! A poll every 7.5 s from every open portal and dashboard mostly learns that nothing happened,
 //! yet each one cost the database a token lookup, a thread read and for the dashboard a session,
-//! a location, an unread count and a changes query. Here each of those reads is kept with the
-//! change-clock stamp it was read under (changes.rs) and served until a write to its scope.
-//!
-//! Only for an embedded database: every write then goes through this process's `Store`, which
-//! moves the clocks. A remote database (ws://) may be written by other app servers, so there the
-//! cache is off and every read goes to the database.
+//! a location and an unread count. Here each of those reads is kept with the stamps it was read
+//! under (changes.rs). Asking again reads only those stamps, with one point read, and answers from
+//! memory while they are unchanged. The stamps are read before the value they guard: a write that
+//! lands in between costs one more read later, never a stale answer. Every write, by this server
+//! or any other on the same database, moves the stamps in its own transaction, so the same cache
+//! serves an embedded database and a shared SurrealDB server alike.
 
 use std::future::Future;
 
 use quick_cache::sync::Cache;
+use surrealdb::types::RecordId;
 
 use super::bookings::PortalAccess;
-use super::changes::{ChangeClock, Reading, Scope, Stamp};
-use super::keyset::Position;
+use super::changes::{stamps_of, Scope};
 use super::locations::LocationRecord;
 use super::sessions::Session;
 use super::threads::ThreadRecord;
@@ -28,7 +28,6 @@ const PER_CONNECTION_ENTRIES: usize = 50_000;
 const PER_LOCATION_ENTRIES: usize = 10_000;
 
 pub(crate) struct ReadCache {
-    pub(crate) clock: ChangeClock,
     /// By portal token hash: what the token opens (only tokens that open something).
     pub(crate) portal: KeptReads<Option<PortalAccess>>,
     /// By thread id (which is its booking's id): the thread, or that the booking has none yet.
@@ -37,8 +36,6 @@ pub(crate) struct ReadCache {
     pub(crate) sessions: KeptReads<Option<Session>>,
     pub(crate) locations: KeptReads<LocationRecord>,
     pub(crate) unread_threads: KeptReads<i64>,
-    /// By location: a position in its changes after which none of its threads has changed.
-    pub(crate) quiet_since: KeptReads<Position>,
     /// By thread id: who of the team typed in it and when (old entries too; readers filter by time).
     pub(crate) typing: KeptReads<Vec<TypingRecord>>,
 }
@@ -46,50 +43,46 @@ pub(crate) struct ReadCache {
 impl ReadCache {
     pub(crate) fn new() -> Self {
         ReadCache {
-            clock: ChangeClock::new(),
             portal: KeptReads::new(PER_CONNECTION_ENTRIES),
             threads: KeptReads::new(PER_CONNECTION_ENTRIES),
             sessions: KeptReads::new(PER_CONNECTION_ENTRIES),
             locations: KeptReads::new(PER_LOCATION_ENTRIES),
             unread_threads: KeptReads::new(PER_LOCATION_ENTRIES),
-            quiet_since: KeptReads::new(PER_LOCATION_ENTRIES),
             typing: KeptReads::new(PER_CONNECTION_ENTRIES),
         }
     }
 }
 
-/// Values of one kind, each with the stamp it was read under.
+/// A value with the stamp rows it depends on and, once known, what they held before it was read.
+#[derive(Clone)]
+struct Kept<V> {
+    rows: Vec<RecordId>,
+    seen: Option<Vec<String>>,
+    value: V,
+}
+
+/// Values of one kind, each with the stamps it was read under.
 pub(crate) struct KeptReads<V> {
-    entries: Cache<String, (Stamp, V)>,
+    entries: Cache<String, Kept<V>>,
 }
 
 impl<V: Clone> KeptReads<V> {
     fn new(capacity: usize) -> Self {
         KeptReads { entries: Cache::new(capacity) }
     }
-
-    /// The value kept for `key`, if nothing it depends on has been written since it was read.
-    pub(crate) fn get(&self, clock: &ChangeClock, key: &str) -> Option<V> {
-        let (stamp, value) = self.entries.get(key)?;
-        clock.is_current(&stamp).then_some(value)
-    }
-
-    pub(crate) fn keep(&self, key: &str, stamp: Option<Stamp>, value: V) {
-        if let Some(stamp) = stamp {
-            self.entries.insert(key.to_owned(), (stamp, value));
-        }
-    }
 }
 
 impl Store {
-    /// `load`'s value, or the one kept from an earlier call while still current. `stamp` names
-    /// what the value depends on (through `ChangeClock::finish_read`); `None` keeps nothing.
-    pub(crate) async fn remembered<V, Load, Fut>(
+    /// `load`'s value, or the one kept from an earlier call while its stamps are unchanged.
+    /// `rows_of` names the stamp rows a value depends on (`None`: keep nothing); `known` names
+    /// them before the first read, when they do not depend on the value.
+    async fn remembered<V, Load, Fut>(
         &self,
         kept: fn(&ReadCache) -> &KeptReads<V>,
         key: &str,
+        known: Option<Vec<RecordId>>,
         load: Load,
-        stamp: impl FnOnce(&ChangeClock, Reading, &V) -> Option<Stamp>,
+        rows_of: impl FnOnce(&V) -> Option<Vec<RecordId>>,
     ) -> Result<V, StoreError>
     where
         V: Clone,
@@ -98,12 +91,27 @@ impl Store {
     {
         let Some(cache) = &self.cache else { return load().await };
         let kept = kept(cache);
-        if let Some(value) = kept.get(&cache.clock, key) {
-            return Ok(value);
+        let entry = kept.entries.get(key);
+        let rows = entry.as_ref().map(|e| e.rows.clone()).or(known);
+        let seen = match &rows {
+            Some(rows) => Some(self.stamps(rows).await?),
+            None => None,
+        };
+        if let Some(entry) = entry.filter(|e| e.seen.is_some() && e.seen == seen) {
+            return Ok(entry.value);
         }
-        let reading = cache.clock.start_read();
         let value = load().await?;
-        kept.keep(key, stamp(&cache.clock, reading, &value), value.clone());
+        match rows_of(&value) {
+            Some(value_rows) => {
+                // Stamps read for other rows than the value turned out to need guard nothing: the
+                // next call reads the right ones first.
+                let seen = seen.filter(|_| rows.as_ref() == Some(&value_rows));
+                kept.entries.insert(key.to_owned(), Kept { rows: value_rows, seen, value: value.clone() });
+            }
+            None => {
+                kept.entries.remove(key);
+            }
+        }
         Ok(value)
     }
 
@@ -120,14 +128,30 @@ impl Store {
         Load: FnOnce() -> Fut,
         Fut: Future<Output = Result<V, StoreError>>,
     {
-        self.remembered(kept, key, load, |clock, reading, _| clock.finish_read(reading, &[scope])).await
+        let rows = stamps_of(&[scope]);
+        self.remembered(kept, key, Some(rows.clone()), load, |_| Some(rows)).await
     }
 
-    /// A write to `scopes` has run (through `Store::write`): the kept reads of them end.
-    pub(super) fn touched(&self, scopes: &[Scope<'_>]) {
-        if let Some(cache) = &self.cache {
-            cache.clock.touch(scopes);
-        }
+    /// `remembered`, for a value whose scopes are known only once it is read (`None`: keep nothing).
+    pub(crate) async fn remembered_by<V, Load, Fut>(
+        &self,
+        kept: fn(&ReadCache) -> &KeptReads<V>,
+        key: &str,
+        load: Load,
+        scopes_of: impl FnOnce(&V) -> Option<Vec<RecordId>>,
+    ) -> Result<V, StoreError>
+    where
+        V: Clone,
+        Load: FnOnce() -> Fut,
+        Fut: Future<Output = Result<V, StoreError>>,
+    {
+        self.remembered(kept, key, None, load, scopes_of).await
+    }
+
+    /// What the stamp rows hold now, in one read (rows never written are left out: a row that
+    /// appears or changes makes a different list, as every value is new).
+    async fn stamps(&self, rows: &[RecordId]) -> Result<Vec<String>, StoreError> {
+        Ok(self.db.read("SELECT VALUE <string> v FROM $rows").bind(("rows", rows.to_vec())).await?.take(0)?)
     }
 }
 
@@ -143,7 +167,7 @@ mod tests {
     use crate::store::locations::LocationSettings;
     use crate::store::messages::NewMessage;
     use crate::store::staff::NewStaff;
-    use crate::store::test_support::TempDir;
+    use crate::store::test_support::{backends, TempDir};
 
     fn says<'a>(thread_id: &'a ThreadId, side: SenderType, client_id: &'a str) -> NewMessage<'a> {
         NewMessage {
@@ -158,20 +182,24 @@ mod tests {
         }
     }
 
-    /// Changes the database behind the store's back, as only another process could.
+    /// Changes the database without moving a stamp, as no write through a store does.
     async fn write_around_the_store(store: &Store, sql: &str) {
         store.db.behind_the_stores_back(sql).await.unwrap().check().unwrap();
     }
 
     #[tokio::test]
-    async fn repeated_reads_come_from_memory_until_the_store_writes() {
+    async fn repeated_reads_come_from_memory_until_a_write() {
         let store = Store::open_in_memory().await.unwrap();
         let (location, _, booking) = booking_fixture(&store, "CACHE-0001").await;
         let token = store.issue_portal_link(&booking.id).await.unwrap();
-        assert!(store.portal_access(&token).await.unwrap().is_some());
+        // A token's first read learns which stamps guard what it opens; the second reads them
+        // first and is kept.
+        for _ in 0..2 {
+            assert!(store.portal_access(&token).await.unwrap().is_some());
+        }
         assert_eq!(store.location(&location.id).await.unwrap().name, "Harbour");
 
-        // Renamed without the store knowing: the kept copies are what answers.
+        // Renamed without moving a stamp, as no write through a store does: the kept copies answer.
         write_around_the_store(&store, "UPDATE location SET name = 'Renamed'").await;
         assert_eq!(store.location(&location.id).await.unwrap().name, "Harbour");
         assert_eq!(store.portal_access(&token).await.unwrap().unwrap().location.name, "Harbour");
@@ -184,14 +212,28 @@ mod tests {
         assert_eq!(store.location(&location.id).await.unwrap().name, "Renamed");
     }
 
+    /// Another server writes through its own store: this one's kept reads end at once, as its
+    /// write moved the stamps they were read under.
     #[tokio::test]
-    async fn a_remote_database_is_never_cached() {
-        let store = Store::open_in_memory().await.unwrap();
-        let uncached = Store { db: store.db.clone(), cache: None };
-        let (location, _, _) = booking_fixture(&uncached, "CACHE-0002").await;
-        uncached.location(&location.id).await.unwrap();
-        write_around_the_store(&uncached, "UPDATE location SET name = 'Renamed'").await;
-        assert_eq!(uncached.location(&location.id).await.unwrap().name, "Renamed");
+    async fn another_servers_writes_end_the_kept_reads() {
+        for (backend, store, _kept) in backends().await {
+            let other = store.as_another_server(true);
+            let (location, _, booking) = booking_fixture(&store, "CACHE-0002").await;
+            let token = store.issue_portal_link(&booking.id).await.unwrap();
+            for _ in 0..3 {
+                assert_eq!(store.location(&location.id).await.unwrap().name, "Harbour", "{backend}");
+                assert!(store.portal_access(&token).await.unwrap().is_some(), "{backend}");
+                assert_eq!(store.thread_of_booking(&booking.id).await.unwrap(), None, "{backend}");
+            }
+            let settings = LocationSettings { messaging_enabled: false, ..location.settings() };
+            other.set_location_settings(&location.id, settings).await.unwrap();
+            assert!(!store.location(&location.id).await.unwrap().messaging_enabled, "{backend}");
+            assert!(!store.portal_access(&token).await.unwrap().unwrap().location.messaging_enabled, "{backend}");
+            let (thread, _) = other.get_or_create_thread(&booking.id, Utc::now()).await.unwrap();
+            assert_eq!(store.thread_of_booking(&booking.id).await.unwrap().map(|t| t.id), Some(thread.id), "{backend}");
+            other.revoke_portal_links(&booking.id).await.unwrap();
+            assert!(store.portal_access(&token).await.unwrap().is_none(), "{backend}");
+        }
     }
 
     #[tokio::test]
@@ -208,12 +250,10 @@ mod tests {
     async fn thread_reads_follow_messages_and_read_state() {
         let store = Store::open_in_memory().await.unwrap();
         let (location, _, booking) = booking_fixture(&store, "CACHE-0004").await;
-        let since = Position::start(Utc::now() - Duration::seconds(1));
-        let changes = |after: Position| {
+        let since = store.inbox_cursor(&location.id).await.unwrap();
+        let changes = |after: crate::store::inbox::ChangeCursor| {
             let (store, location) = (store.clone(), location.id.clone());
-            async move {
-                store.inbox_changes(&location, &after, std::time::Duration::ZERO, 100).await.unwrap().entries.len()
-            }
+            async move { store.inbox_changes(&location, &after, 100).await.unwrap().entries.len() }
         };
         assert_eq!(store.thread_of_booking(&booking.id).await.unwrap(), None);
         assert_eq!(changes(since.clone()).await, 0);
@@ -227,7 +267,7 @@ mod tests {
         assert_eq!(store.thread(&thread.id).await.unwrap().last_seq, 1);
         assert_eq!(store.unread_thread_count(&location.id).await.unwrap(), 1);
 
-        let later = Position::start(Utc::now());
+        let later = store.inbox_cursor(&location.id).await.unwrap();
         assert_eq!(changes(later.clone()).await, 0, "quiet after the message");
         store.mark_read(&thread.id, SenderType::Operator, Utc::now() + Duration::milliseconds(5)).await.unwrap();
         assert_eq!(store.thread(&thread.id).await.unwrap().operator_read_seq, 1);

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
-use super::changes::Scope;
+use super::changes::{stamps_of, Scope};
 use super::ids::Record;
 use super::reach::Reach;
 use super::secrets::{new_token, token_hash};
@@ -55,14 +55,11 @@ impl Store {
         let hash = token_hash(token);
         let load = || self.read_session(&hash, now);
         let session = self
-            .remembered(
+            .remembered_by(
                 |c| &c.sessions,
                 &hash,
                 load,
-                |clock, reading, session: &Option<Session>| {
-                    session.as_ref()?;
-                    clock.finish_read(reading, &[Scope::Session(&hash)])
-                },
+                |session: &Option<Session>| session.as_ref().map(|_| stamps_of(&[Scope::Session(&hash)])),
             )
             .await?;
         // A kept session still ends on time.

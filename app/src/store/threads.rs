@@ -20,10 +20,10 @@ pub struct ThreadRecord {
     #[surreal(rename = "location")]
     pub location_id: LocationId,
     pub created_at: DateTime<Utc>,
-    /// Moves on every change a poll should see (a message, a read, a mark-unread), stamped with the
-    /// database's clock as the write runs, so that a write that commits late is at most a moment
-    /// older than its commit (see `Store::inbox_changes`).
+    /// Moves on every write of the thread, by the database's clock (the REST API's sync).
     pub updated_at: DateTime<Utc>,
+    /// Its place in its location's changes, for the inbox's poll (migration 015, `Store::inbox_changes`).
+    pub change_seq: i64,
     /// The newest message's time, or `created_at` while there is none: the inbox order.
     pub last_message_at: DateTime<Utc>,
     pub preview: String,

@@ -18,13 +18,7 @@ pub async fn app(demo: bool) -> (Router, Store) {
         seed::seed_demo(&store).await.expect("demo seeds");
     }
     let leptos_options = LeptosOptions::builder().output_name("parley").site_root("target/site").build();
-    let state = AppState {
-        demo,
-        allow_private_webhooks: true,
-        // Changes are returned as soon as they commit: no test waits for them to settle.
-        changes_settle: std::time::Duration::ZERO,
-        ..AppState::new(leptos_options, store.clone())
-    };
+    let state = AppState { demo, allow_private_webhooks: true, ..AppState::new(leptos_options, store.clone()) };
     (server::router(state), store)
 }
 

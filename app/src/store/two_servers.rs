@@ -1,0 +1,230 @@
+//! Two Parley servers on one database, in random interleavings: writes through one, polls through
+//! the other, and every answer a poll gets from its kept reads equals what the database holds.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use super::bookings::tests::{another_booking, booking_fixture};
+use super::bookings::BookingRecord;
+use super::inbox::{ChangeCursor, InboxEntry, InboxQuery};
+use super::locations::{LocationRecord, LocationSettings};
+use super::messages::NewMessage;
+use super::staff::{NewStaff, StaffRecord};
+use super::test_support::{SurrealServer, TempDir};
+use super::Store;
+use crate::ids::ThreadId;
+use crate::model::SenderType;
+
+/// Steps per pair of servers: each a write through one server and a poll through the other.
+/// (SurrealDB unoptimized, as tests build it, answers in milliseconds: this many keeps each test
+/// well inside its time limit.)
+const STEPS: usize = 400;
+
+struct World {
+    location: LocationRecord,
+    bookings: Vec<BookingRecord>,
+    /// Each booking's current portal token, if it has one.
+    tokens: Vec<Option<String>>,
+    staff: StaffRecord,
+    session: String,
+    /// What each server's dashboard shows, built from its inbox polls, and where it polls from.
+    inboxes: [(HashMap<ThreadId, InboxEntry>, ChangeCursor); 2],
+}
+
+async fn world(store: &Store) -> World {
+    let (location, customer, first) = booking_fixture(store, "TWO-0000").await;
+    let mut bookings = vec![first];
+    for n in 1..4 {
+        bookings.push(another_booking(store, &location, &customer, &format!("TWO-000{n}")).await);
+    }
+    let mut tokens = Vec::new();
+    for booking in &bookings {
+        tokens.push(Some(store.issue_portal_link(&booking.id).await.unwrap()));
+    }
+    let ids = [location.id.clone()];
+    let staff = store
+        .create_staff(NewStaff {
+            email: "pat@example.com",
+            first_name: Some("Pat"),
+            last_name: None,
+            password: "pw-123456789",
+            location_ids: &ids,
+        })
+        .await
+        .unwrap();
+    let session = store.create_session(&staff.id, Some(&location.id), start() + Duration::days(1)).await.unwrap();
+    let cursor = store.inbox_cursor(&location.id).await.unwrap();
+    let inboxes = [(HashMap::new(), cursor.clone()), (HashMap::new(), cursor)];
+    World { location, bookings, tokens, staff, session, inboxes }
+}
+
+fn start() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_900_000_000, 0).unwrap()
+}
+
+/// One random write through `store`, about the booking it returns.
+async fn write(store: &Store, world: &mut World, rng: &mut StdRng, step: usize, at: DateTime<Utc>) -> usize {
+    let n = rng.random_range(0..world.bookings.len());
+    let booking = world.bookings[n].id.clone();
+    let thread = ThreadId::of(&booking);
+    let has_thread = store.read_thread(&thread).await.unwrap().is_some();
+    match rng.random_range(0..10) {
+        0..=3 => {
+            store.get_or_create_thread(&booking, at).await.unwrap();
+            let side = if rng.random_bool(0.5) { SenderType::Customer } else { SenderType::Operator };
+            let staff = (side == SenderType::Operator).then_some(&world.staff.id);
+            let client_id = format!("step-{step}");
+            let new = NewMessage {
+                thread_id: &thread,
+                sender_type: side,
+                staff_id: staff,
+                sender_name: "Someone",
+                body: "Hello",
+                client_id: &client_id,
+                files: &[],
+                at,
+            };
+            store.append_message(new).await.unwrap();
+        }
+        4 if has_thread => {
+            let side = if rng.random_bool(0.5) { SenderType::Customer } else { SenderType::Operator };
+            store.mark_read(&thread, side, at).await.unwrap();
+        }
+        5 if has_thread => {
+            store.mark_unread(&thread, SenderType::Operator, at).await.unwrap();
+        }
+        6 if has_thread => {
+            store.note_typing(&thread, &world.staff.id, "Pat", at).await.unwrap();
+        }
+        7 => {
+            let location = store.location(&world.location.id).await.unwrap();
+            let settings = LocationSettings { messaging_enabled: !location.messaging_enabled, ..location.settings() };
+            store.set_location_settings(&world.location.id, settings).await.unwrap();
+        }
+        8 => {
+            if world.tokens[n].is_some() && rng.random_bool(0.5) {
+                store.revoke_portal_links(&booking).await.unwrap();
+                world.tokens[n] = None;
+            } else {
+                world.tokens[n] = Some(store.issue_portal_link(&booking).await.unwrap());
+            }
+        }
+        _ => {
+            store.delete_session(&world.session).await.unwrap();
+            world.session =
+                store.create_session(&world.staff.id, Some(&world.location.id), at + Duration::days(1)).await.unwrap();
+        }
+    }
+    n
+}
+
+/// What a portal and a dashboard poll read through `store` (server `side`) about the bookings
+/// `polled`, each checked against the database read directly by `truth` at the same moment.
+async fn poll(
+    store: &Store,
+    truth: &Store,
+    world: &mut World,
+    polled: [usize; 2],
+    side: usize,
+    at: DateTime<Utc>,
+    step: usize,
+) {
+    let ctx = |what: &str| format!("step {step}, server {side}: {what}");
+    for n in polled {
+        let (booking, token) = (&world.bookings[n], &world.tokens[n]);
+        if let Some(token) = token {
+            assert_eq!(
+                store.portal_access(token).await.unwrap(),
+                truth.portal_access(token).await.unwrap(),
+                "{}",
+                ctx("portal")
+            );
+        }
+        let thread = ThreadId::of(&booking.id);
+        assert_eq!(
+            store.thread_of_booking(&booking.id).await.unwrap(),
+            truth.thread_of_booking(&booking.id).await.unwrap(),
+            "{}",
+            ctx("thread")
+        );
+        // As a colleague of Pat's sees it.
+        let me = crate::ids::StaffId::new("colleague".to_owned());
+        assert_eq!(
+            store.replying(&thread, &me, at).await.unwrap(),
+            truth.replying(&thread, &me, at).await.unwrap(),
+            "{}",
+            ctx("replying")
+        );
+    }
+    let location = &world.location.id;
+    assert_eq!(store.location(location).await.unwrap(), truth.location(location).await.unwrap(), "{}", ctx("location"));
+    assert_eq!(
+        store.unread_thread_count(location).await.unwrap(),
+        truth.unread_thread_count(location).await.unwrap(),
+        "{}",
+        ctx("unread")
+    );
+    assert_eq!(
+        store.session(&world.session, at).await.unwrap(),
+        truth.session(&world.session, at).await.unwrap(),
+        "{}",
+        ctx("session")
+    );
+
+    // The dashboard's list, kept up to date by its polls alone, is the list as it is.
+    let (shown, cursor) = &mut world.inboxes[side];
+    loop {
+        let page = store.inbox_changes(location, cursor, 100).await.unwrap();
+        for entry in page.entries {
+            shown.insert(entry.thread.id.clone(), entry);
+        }
+        *cursor = page.next;
+        if !page.more {
+            break;
+        }
+    }
+    let (all, _) = truth.inbox_page(location, &InboxQuery::default(), None, 100).await.unwrap();
+    let all: HashMap<ThreadId, InboxEntry> = all.into_iter().map(|e| (e.thread.id.clone(), e)).collect();
+    assert_eq!(*shown, all, "{}", ctx("inbox"));
+}
+
+async fn interleave(a: &Store, b: &Store, seed: u64) {
+    let truth = a.as_another_server(false);
+    let mut world = world(a).await;
+    let mut rng = StdRng::seed_from_u64(seed);
+    let servers = [a, b];
+    for step in 0..STEPS {
+        let at = start() + Duration::seconds(step as i64);
+        let writer = rng.random_range(0..2);
+        let written = write(servers[writer], &mut world, &mut rng, step, at).await;
+        let polled = [written, rng.random_range(0..world.bookings.len())];
+        // Mostly the other server polls; sometimes the writer itself, or both.
+        let pollers: &[usize] = match rng.random_range(0..4) {
+            0 => &[0, 1],
+            1 => &[writer],
+            _ => &[1 - writer],
+        };
+        for &side in pollers {
+            poll(servers[side], &truth, &mut world, polled, side, at, step).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn two_servers_on_one_surrealdb_server_never_answer_from_a_stale_kept_read() {
+    let server = SurrealServer::start();
+    // Two connections, two caches: two Parley servers.
+    let (a, b) = (server.store().await, server.store().await);
+    interleave(&a, &b, 16).await;
+}
+
+#[tokio::test]
+async fn two_stores_on_one_embedded_database_never_answer_from_a_stale_kept_read() {
+    let dir = TempDir::new();
+    let a = Store::open(&dir.url()).await.unwrap();
+    a.migrate().await.unwrap();
+    interleave(&a, &a.as_another_server(true), 61).await;
+}
