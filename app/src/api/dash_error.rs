@@ -70,6 +70,10 @@ mod server {
                 StoreError::InvalidBody(e) => DashError::Invalid(e.to_string()),
                 StoreError::Invalid(e) => DashError::Invalid(e),
                 StoreError::Conflict | StoreError::Contended { .. } => DashError::Busy,
+                StoreError::Unavailable(why) => {
+                    tracing::warn!(%why, "dashboard request: the database is unavailable");
+                    DashError::Busy
+                }
                 other => {
                     tracing::error!(error = %other, "dashboard request failed");
                     DashError::Server

@@ -239,6 +239,10 @@ mod guard {
             StoreError::InvalidBody(e) => PortalError::InvalidMessage(e.to_string()),
             StoreError::Invalid(why) => PortalError::InvalidMessage(why),
             StoreError::Contended { .. } | StoreError::Conflict => PortalError::Busy,
+            StoreError::Unavailable(why) => {
+                tracing::warn!(%why, "portal request: the database is unavailable");
+                PortalError::Busy
+            }
             StoreError::NotFound => PortalError::LinkNotValid,
             other => {
                 tracing::error!(error = %other, "portal request failed");

@@ -147,23 +147,24 @@ impl Store {
                     created_at: at,
                 });
             }
-            self.write(
-                &[Scope::Anything],
-                "BEGIN TRANSACTION;
+            self.with_query_timeout(super::LONG_QUERY_TIMEOUT)
+                .write(
+                    &[Scope::Anything],
+                    "BEGIN TRANSACTION;
                      INSERT INTO customer $customers RETURN NONE;
                      INSERT INTO booking $bookings RETURN NONE;
                      INSERT INTO thread $threads RETURN NONE;
                      INSERT INTO message $messages RETURN NONE;
                      COMMIT TRANSACTION;",
-                |q| {
-                    q.bind(("customers", customers))
-                        .bind(("bookings", bookings))
-                        .bind(("threads", threads))
-                        .bind(("messages", messages))
-                },
-            )
-            .await?
-            .check()?;
+                    |q| {
+                        q.bind(("customers", customers))
+                            .bind(("bookings", bookings))
+                            .bind(("threads", threads))
+                            .bind(("messages", messages))
+                    },
+                )
+                .await?
+                .check()?;
             start = end;
         }
         Ok(())
@@ -197,25 +198,26 @@ impl Store {
                     }
                 })
                 .collect();
-            self.write(
-                &[Scope::Anything],
-                "BEGIN TRANSACTION;
+            self.with_query_timeout(super::LONG_QUERY_TIMEOUT)
+                .write(
+                    &[Scope::Anything],
+                    "BEGIN TRANSACTION;
                      INSERT INTO message $messages RETURN NONE;
                      UPDATE ONLY $thread SET last_seq = $seq, last_customer_seq = $seq, last_operator_seq = $seq,
                          operator_read_seq = $seq, customer_read_seq = $seq, unread_for_operator = 0,
                          unread_for_customer = 0, preview = $preview, last_message_at = $at
                          RETURN NONE;
                      COMMIT TRANSACTION;",
-                |q| {
-                    q.bind(("messages", messages))
-                        .bind(("thread", thread_id.record()))
-                        .bind(("seq", end))
-                        .bind(("preview", format!("Generated message {end}.")))
-                        .bind(("at", now))
-                },
-            )
-            .await?
-            .check()?;
+                    |q| {
+                        q.bind(("messages", messages))
+                            .bind(("thread", thread_id.record()))
+                            .bind(("seq", end))
+                            .bind(("preview", format!("Generated message {end}.")))
+                            .bind(("at", now))
+                    },
+                )
+                .await?
+                .check()?;
             seq = end + 1;
         }
         Ok(())

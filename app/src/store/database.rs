@@ -5,44 +5,93 @@
 //! debug builds (every test) `read` refuses a query that writes, so a new write cannot skip naming
 //! what it changes.
 
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use surrealdb::engine::any::Any;
-use surrealdb::method::Query;
+use surrealdb::method::{IntoVariables, Query};
+use surrealdb::types::ConnectionError;
 use surrealdb::{IndexedResults, Surreal};
 
 use super::changes::{stamping, within_transaction, Scope};
 use super::Store;
 
+/// How long a query may go unanswered before it fails as `StoreError::Unavailable`. A SurrealDB
+/// server that went away leaves the client waiting for its reconnect; a request should rather
+/// answer "try again" (an unanswered write either committed whole or not at all, and its retry
+/// with the same client id stores it once).
+pub(crate) const QUERY_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The connection, shared: each clone of a `Surreal` handle would open a new SurrealDB session
 /// (and its drop queue the session's removal), which per request piled up memory under load.
 #[derive(Clone)]
-pub(crate) struct Database(Arc<Surreal<Any>>);
+pub(crate) struct Database {
+    connection: Arc<Surreal<Any>>,
+    timeout: Duration,
+}
 
 impl Database {
     pub(crate) fn new(db: Surreal<Any>) -> Self {
-        Database(Arc::new(db))
+        Database { connection: Arc::new(db), timeout: QUERY_TIMEOUT }
+    }
+
+    /// The same connection, with queries that may take up to `timeout`.
+    pub(crate) fn with_timeout(&self, timeout: Duration) -> Self {
+        Database { connection: self.connection.clone(), timeout }
     }
 
     /// A query that only reads.
-    pub(crate) fn read(&self, sql: impl Into<String>) -> Query<'_, Any> {
+    pub(crate) fn read(&self, sql: impl Into<String>) -> Bounded<'_> {
         let sql = sql.into();
         debug_assert!(!writes(&sql), "a write must go through Store::write, naming what it changes: {sql}");
-        self.0.query(sql)
+        Bounded { query: self.connection.query(sql), timeout: self.timeout }
     }
 
     /// Whether two handles share one connection.
     #[cfg(test)]
     pub(crate) fn same_as(&self, other: &Database) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
+        Arc::ptr_eq(&self.connection, &other.connection)
     }
 
     /// Writes without moving a stamp, as no write through a store does: for tests that show a
     /// kept read answering from memory.
     #[cfg(test)]
     pub(crate) fn behind_the_stores_back(&self, sql: &str) -> Query<'_, Any> {
-        self.0.query(sql.to_owned())
+        self.connection.query(sql.to_owned())
     }
+}
+
+/// A query that fails as a lost connection when the database does not answer within its time.
+pub(crate) struct Bounded<'a> {
+    query: Query<'a, Any>,
+    timeout: Duration,
+}
+
+impl Bounded<'_> {
+    pub(crate) fn bind(self, variables: impl IntoVariables) -> Self {
+        Bounded { query: self.query.bind(variables), ..self }
+    }
+}
+
+impl<'a> IntoFuture for Bounded<'a> {
+    type Output = Result<IndexedResults, surrealdb::Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(within(self.timeout, self.query.into_future()))
+    }
+}
+
+async fn within(
+    timeout: Duration,
+    answer: impl Future<Output = Result<IndexedResults, surrealdb::Error>>,
+) -> Result<IndexedResults, surrealdb::Error> {
+    tokio::time::timeout(timeout, answer).await.unwrap_or_else(|_| {
+        let message = format!("the database did not answer within {timeout:?}");
+        Err(surrealdb::Error::connection(message, ConnectionError::ConnectionFailed))
+    })
 }
 
 impl Store {
@@ -55,12 +104,14 @@ impl Store {
         bind: impl FnOnce(Query<'_, Any>) -> Query<'_, Any>,
     ) -> Result<IndexedResults, surrealdb::Error> {
         let sql = sql.into();
-        match stamping(changes) {
+        let connection = &self.db.connection;
+        let query = match stamping(changes) {
             Some((stamp, rows)) => {
-                bind(self.db.0.query(within_transaction(&sql, stamp)).bind(("changed_scopes", rows))).await
+                bind(connection.query(within_transaction(&sql, stamp)).bind(("changed_scopes", rows)))
             }
-            None => bind(self.db.0.query(sql)).await,
-        }
+            None => bind(connection.query(sql)),
+        };
+        within(self.db.timeout, query.into_future()).await
     }
 }
 

@@ -28,6 +28,9 @@ impl From<surrealdb::Error> for StoreError {
     fn from(err: surrealdb::Error) -> Self {
         if is_conflict(&err) {
             StoreError::Conflict
+        } else if err.is_connection() {
+            // The SurrealDB server went away, or did not answer in time (database.rs).
+            StoreError::Unavailable(err.message().to_owned())
         } else {
             StoreError::Db(err)
         }

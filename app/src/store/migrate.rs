@@ -40,6 +40,7 @@ impl Store {
     /// Applies the migrations up to `target` (a version); tests use it to stand where an older
     /// server left a database.
     pub(crate) async fn migrate_to(&self, target: usize) -> Result<(), StoreError> {
+        let long = self.with_query_timeout(super::LONG_QUERY_TIMEOUT);
         let mut current = self.schema_version().await?;
         for (index, script) in MIGRATIONS.iter().enumerate().take(target) {
             let version = index as i64 + 1;
@@ -54,7 +55,7 @@ impl Store {
                  UPSERT meta:schema CONTENT {{ version: {version} }};
                  COMMIT TRANSACTION;"
             );
-            let applied = self
+            let applied = long
                 .write(&[Scope::Anything], sql, |q| q)
                 .await
                 .map_err(StoreError::from)

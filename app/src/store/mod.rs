@@ -36,6 +36,8 @@ pub mod seed;
 pub mod sessions;
 pub mod sign_in;
 pub mod staff;
+#[cfg(any(test, feature = "bench"))]
+pub mod surreal_server;
 pub mod sync;
 pub mod threads;
 pub mod typing;
@@ -62,6 +64,12 @@ pub struct Store {
 
 /// How long opening the database may take before start-up gives up with an error.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a health check waits for the database: a load balancer asks often and wants a quick no.
+const PING_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Migrations and bulk loads write many rows in one transaction.
+pub(crate) const LONG_QUERY_TIMEOUT: Duration = Duration::from_secs(600);
 
 impl Store {
     /// Opens `url` and selects Parley's namespace and database. An embedded surrealkv store is
@@ -103,9 +111,15 @@ impl Store {
         Store { db: self.db.clone(), cache: cached.then(|| Arc::new(ReadCache::new())) }
     }
 
-    /// Whether the database answers a trivial query.
+    /// The same store, with queries that may take up to `timeout` (database.rs says what the
+    /// limit is for): longer for migrations and bulk loads, shorter for a health check.
+    pub fn with_query_timeout(&self, timeout: Duration) -> Store {
+        Store { db: self.db.with_timeout(timeout), cache: self.cache.clone() }
+    }
+
+    /// Whether the database answers a trivial query within `PING_TIMEOUT`.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        self.db.read("RETURN 1").await?.check()?;
+        self.with_query_timeout(PING_TIMEOUT).db.read("RETURN 1").await?.check()?;
         Ok(())
     }
 }

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 
 use super::bookings::tests::booking_fixture;
 use super::bookings::BookingRecord;
+pub(crate) use super::surreal_server::SurrealServer;
 use super::Store;
 
 /// A surrealkv database in a fresh temporary directory, removed when dropped.
@@ -58,63 +59,6 @@ pub(crate) async fn backends() -> Vec<(&'static str, Store, Option<Kept>)> {
     ]
 }
 
-/// SurrealDB's own server (`tools/surreal-server`) on a free loopback port, in memory, with a
-/// root user; stopped when dropped. `PARLEY_SURREAL_BIN` names the binary (`make test` builds
-/// it); otherwise it is looked for in cargo's target directory.
-pub(crate) struct SurrealServer {
-    child: std::process::Child,
-    pub(crate) url: String,
-    pub(crate) user: super::DbUser,
-}
-
-impl SurrealServer {
-    pub(crate) fn start() -> SurrealServer {
-        let bin = std::env::var("PARLEY_SURREAL_BIN").map(PathBuf::from).unwrap_or_else(|_| {
-            let target = std::env::var("CARGO_TARGET_DIR")
-                .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target").into());
-            PathBuf::from(target).join("debug/surreal-server")
-        });
-        assert!(
-            bin.exists(),
-            "no SurrealDB server at {}: `make test` builds it (cargo build -p surreal-server)",
-            bin.display()
-        );
-        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
-        let user = super::DbUser { name: "root".into(), password: format!("test-{}", uuid::Uuid::new_v4()) };
-        let child = std::process::Command::new(&bin)
-            .args(["start", "--log", "error", "--no-banner", "--bind", &format!("127.0.0.1:{port}"), "memory"])
-            // Credentials by environment, as a deployment passes them: never in the arguments.
-            .env("SURREAL_USER", &user.name)
-            .env("SURREAL_PASS", &user.password)
-            .env("SURREAL_ONLINE_VERSION_CHECK", "false")
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .unwrap_or_else(|err| panic!("could not start {}: {err}", bin.display()));
-        let server = SurrealServer { child, url: format!("ws://127.0.0.1:{port}"), user };
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(std::time::Instant::now() < deadline, "the SurrealDB server did not start listening");
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-        server
-    }
-
-    /// A migrated store on the server, signed in.
-    pub(crate) async fn store(&self) -> Store {
-        let store = Store::open_as(&self.url, Some(&self.user)).await.expect("ws:// opens");
-        store.migrate().await.expect("ws:// migrates");
-        store
-    }
-}
-
-impl Drop for SurrealServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A booking with its thread, ready for messages.
 pub(crate) async fn thread_fixture(store: &Store, code: &str) -> (BookingRecord, super::threads::ThreadRecord) {
     let (_, _, booking) = booking_fixture(store, code).await;
     let (thread, created) = store.get_or_create_thread(&booking.id, chrono::Utc::now()).await.unwrap();

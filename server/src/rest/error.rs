@@ -77,6 +77,14 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict | StoreError::Contended { .. } => {
                 ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Busy; retry with the same client_id.")
             }
+            StoreError::Unavailable(why) => {
+                tracing::warn!(%why, "REST request: the database is unavailable");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "The database is unavailable; retry with the same client_id.",
+                )
+            }
             other => {
                 tracing::error!(error = %other, "REST request failed");
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side.")

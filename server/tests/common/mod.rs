@@ -14,12 +14,17 @@ use tower::ServiceExt;
 /// The whole app on a migrated mem:// store; with `demo`, seeded as `make run` does.
 pub async fn app(demo: bool) -> (Router, Store) {
     let store = Store::open_in_memory().await.expect("mem:// opens");
+    (app_on(&store, demo).await, store)
+}
+
+/// The whole app on a migrated `store`; with `demo`, seeded as `make run` does.
+pub async fn app_on(store: &Store, demo: bool) -> Router {
     if demo {
-        seed::seed_demo(&store).await.expect("demo seeds");
+        seed::seed_demo(store).await.expect("demo seeds");
     }
     let leptos_options = LeptosOptions::builder().output_name("parley").site_root("target/site").build();
     let state = AppState { demo, allow_private_webhooks: true, ..AppState::new(leptos_options, store.clone()) };
-    (server::router(state), store)
+    server::router(state)
 }
 
 pub async fn get(app: &Router, path: &str) -> (StatusCode, String) {
@@ -58,6 +63,13 @@ pub async fn call(app: &Router, endpoint: &str, fields: &[(&str, &str)]) -> (Sta
 /// Like `call`, but the answer must be 200 and is parsed as JSON.
 pub async fn call_ok(app: &Router, endpoint: &str, form: &[(&str, &str)]) -> serde_json::Value {
     let (status, body) = call(app, endpoint, form).await;
+    assert_eq!(status, StatusCode::OK, "{endpoint}: {body}");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{endpoint}: {e}: {body}"))
+}
+
+/// A staff member's call (with their session `cookie`) that must answer 200, parsed as JSON.
+pub async fn json_as(app: &Router, cookie: &str, endpoint: &str, form: &[(&str, &str)]) -> serde_json::Value {
+    let (status, body) = send_call(app, endpoint, server_fn_call(endpoint, &form, Some(cookie))).await;
     assert_eq!(status, StatusCode::OK, "{endpoint}: {body}");
     serde_json::from_str(&body).unwrap_or_else(|e| panic!("{endpoint}: {e}: {body}"))
 }
