@@ -228,3 +228,78 @@ async fn two_stores_on_one_embedded_database_never_answer_from_a_stale_kept_read
     a.migrate().await.unwrap();
     interleave(&a, &a.as_another_server(true), 61).await;
 }
+
+/// Two dispatchers, one per server, claim the same due webhook deliveries at once: each attempt
+/// of each delivery is claimed by exactly one of them (its lease is in the database), the failed
+/// first attempt once and the retry once.
+#[tokio::test]
+async fn two_servers_dispatching_claim_each_webhook_attempt_once() {
+    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    use std::sync::{Arc, Mutex};
+
+    use super::webhooks::AttemptOutcome;
+
+    let server = SurrealServer::start();
+    let (a, b) = (server.store().await, server.store().await);
+    let (location, _, booking) = booking_fixture(&a, "HOOK-0001").await;
+    for url in ["https://one.example/hook", "https://two.example/hook"] {
+        a.create_webhook_endpoint(&location.id, url, &["message.created".to_owned()]).await.unwrap();
+    }
+    let (thread, _) = a.get_or_create_thread(&booking.id, start()).await.unwrap();
+    for n in 0..15 {
+        let client_id = format!("hook-{n}");
+        let new = NewMessage {
+            thread_id: &thread.id,
+            sender_type: SenderType::Customer,
+            staff_id: None,
+            sender_name: "Ana",
+            body: "Hello",
+            client_id: &client_id,
+            files: &[],
+            at: start(),
+        };
+        a.append_message(new).await.unwrap();
+    }
+    let now = start() + Duration::minutes(1);
+    const DELIVERIES: usize = 15 * 2;
+    let claims = Arc::new(Mutex::new(Vec::new()));
+    let delivered = Arc::new(AtomicUsize::new(0));
+    let dispatch = |store: Store, claims: Arc<Mutex<Vec<(String, i64)>>>, delivered: Arc<AtomicUsize>| async move {
+        while delivered.load(SeqCst) < DELIVERIES {
+            store.fan_out_events(10, |_| "{}".to_owned()).await.unwrap();
+            let claimed = store.claim_due_deliveries(now, Duration::seconds(60), 4).await.unwrap();
+            if claimed.is_empty() {
+                tokio::task::yield_now().await;
+            }
+            for (delivery, _) in claimed {
+                claims.lock().unwrap().push((delivery.id.to_string(), delivery.attempts));
+                // The first attempt fails and is due again at once; the second succeeds.
+                let (outcome, retry) = if delivery.attempts == 0 {
+                    (AttemptOutcome::Failed { status: Some(502), error: "bad gateway".into() }, Some(now))
+                } else {
+                    (AttemptOutcome::Delivered { status: 200 }, None)
+                };
+                let last = retry.is_none();
+                store.record_attempt(&delivery.id, outcome, now, retry).await.unwrap();
+                if last {
+                    delivered.fetch_add(1, SeqCst);
+                }
+            }
+        }
+    };
+    let (one, two) = tokio::join!(
+        tokio::spawn(dispatch(a.clone(), claims.clone(), delivered.clone())),
+        tokio::spawn(dispatch(b.clone(), claims.clone(), delivered.clone()))
+    );
+    one.unwrap();
+    two.unwrap();
+    let mut claims = claims.lock().unwrap().clone();
+    claims.sort();
+    let before = claims.len();
+    claims.dedup();
+    assert_eq!(before, claims.len(), "an attempt claimed twice");
+    assert_eq!(claims.len(), DELIVERIES * 2, "15 messages × 2 endpoints × 2 attempts");
+    let recorded = a.recent_deliveries(&location.id, 100).await.unwrap();
+    assert_eq!(recorded.len(), DELIVERIES);
+    assert!(recorded.iter().all(|d| d.attempts == 2), "each delivered on its second attempt");
+}
