@@ -60,8 +60,15 @@ build: rust-tools
 	cargo leptos build
 	tools/portal-bundle.sh debug
 
+# Then the portal and dashboard suites once more with two Parley servers behind nginx (round robin)
+# on one SurrealDB server over ws:// (end2end/tests/cluster.ts; nginx.conf.template is the README's
+# example). The cargo build is test-rust's own (nothing to do after it), for the SurrealDB server.
 test-e2e: e2e-tools python-tools
 	cd end2end && PARLEY_SERVER_BIN=$(PROFILE_DIR)/server PARLEY_TEST_PYTHON=$(PYTHON) $(SITE_ENV) npx playwright test
+	cargo build $(RUST_TESTED) --all-targets
+	cd end2end && PARLEY_SERVER_BIN=$(PROFILE_DIR)/server PARLEY_SURREAL_BIN=$(PROFILE_DIR)/surreal-server \
+	  PARLEY_NGINX_BIN=/usr/sbin/nginx PARLEY_TEST_PYTHON=$(PYTHON) $(SITE_ENV) \
+	  npx playwright test -c playwright.nginx.config.ts
 
 # The REST API against its own OpenAPI document: schemathesis with every check, a fixed seed.
 test-api: python-tools
@@ -69,11 +76,13 @@ test-api: python-tools
 
 tools: apt-tools rust-tools e2e-tools python-tools
 
-# Debian packages: Chromium for the end-to-end tests, Node.js for Playwright.
+# Debian packages: Chromium for the end-to-end tests, Node.js for Playwright, nginx in front of two
+# servers (the package's own service does not start here: policy-rc.d, and nothing needs it).
 apt-tools:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	[ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \

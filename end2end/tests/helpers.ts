@@ -6,6 +6,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { Cluster, startCluster } from "./cluster";
 
 /** A Parley server of one test's own, on a fresh in-memory database with the demo data. */
 export interface Server {
@@ -119,6 +120,23 @@ function watchContext(context: BrowserContext, errors: string[]) {
   context.on("page", (page) => watch(page, errors));
 }
 
+/** With PARLEY_CLUSTER=1 (playwright.nginx.config.ts): a test's "server" is two Parley servers
+ * behind nginx on one SurrealDB server, started afresh with the demo data for each test. */
+async function startClustered(cluster: Cluster, mail: boolean): Promise<{ server: Server; stop: () => Promise<void> }> {
+  const smtp = mail ? await startSmtpCapture() : null;
+  const servers = await cluster.fresh(smtp ? { PARLEY_SMTP_URL: smtp.url, PARLEY_MAIL_FROM: "parley@parley.test" } : {});
+  const stop = async () => {
+    await servers.stop();
+    smtp?.stop();
+  };
+  return { server: { baseURL: cluster.baseURL, log: servers.log, emails: smtp?.emails ?? (() => []) }, stop };
+}
+
+type WorkerFixtures = {
+  /** SurrealDB and nginx, once per worker; null unless PARLEY_CLUSTER=1. */
+  cluster: Cluster | null;
+};
+
 type Fixtures = {
   /** Start the server with an SMTP server to send to (`test.use({ mail: true })`). */
   mail: boolean;
@@ -130,10 +148,19 @@ type Fixtures = {
 
 /** Playwright's test with a server of its own, in which any page of any context that throws, panics or
  * breaks its security policy fails the test. */
-export const test = base.extend<Fixtures>({
+export const test = base.extend<Fixtures, WorkerFixtures>({
+  cluster: [
+    async ({}, use) => {
+      if (process.env.PARLEY_CLUSTER !== "1") return use(null);
+      const cluster = await startCluster();
+      await use(cluster);
+      await cluster.close();
+    },
+    { scope: "worker", timeout: 60_000 },
+  ],
   mail: [false, { option: true }],
-  server: async ({ mail }, use, testInfo) => {
-    const { server, stop } = await startServer(mail);
+  server: async ({ mail, cluster }, use, testInfo) => {
+    const { server, stop } = cluster ? await startClustered(cluster, mail) : await startServer(mail);
     await use(server);
     await stop();
     if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach("server.log", { body: server.log() });
