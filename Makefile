@@ -128,10 +128,11 @@ RELEASE_DIR := $(CARGO_TARGET_DIR)/release
 release: rust-tools release-tools
 	LEPTOS_HASH_FILES=true cargo leptos build --release --precompress
 	tools/portal-bundle.sh release
-	cargo build --release -p bench
+	cargo build --release -p bench -p surreal-server
 
 bench: release bench-tools test-e2e-release
 	PARLEY_SERVER_BIN=$(RELEASE_DIR)/server PARLEY_BENCH_BIN=$(RELEASE_DIR)/parley-bench \
+	  PARLEY_SURREAL_BIN=$(RELEASE_DIR)/surreal-server \
 	  PARLEY_PORTAL_WASM_NAMED=$(CARGO_TARGET_DIR)/front/portal-named.wasm \
 	  LEPTOS_SITE_ROOT=$(SITE_ROOT) bench/run.sh
 

@@ -49,6 +49,9 @@ rate_portal, rate_inbox = load("rate-portal_poll.json"), load("rate-inbox_poll.j
 rate_sign_ins, rate_bursts = load("rate-portal_poll-sign-ins.json"), load("rate-portal_poll-sign-in-bursts.json")
 scale, sends, uploads = load("scale.json"), load("sends.json"), load("uploads.json")
 broadcast = load("broadcast.json")
+# Two Parley servers behind nginx on one SurrealDB server over ws:// (bench/run.sh, last section).
+ws_bare, ws_portal, ws_inbox = wrk("ws_bare"), wrk("ws_portal_poll"), wrk("ws_inbox_poll")
+scale_ws, sends_ws = load("scale-ws.json"), load("sends-ws.json")
 
 
 def read_weights(name: str) -> tuple[list[dict], dict]:
@@ -83,6 +86,7 @@ machine = {"cpu": sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"), "core
 
 ratio = lambda key: scale["large"][key]["p50_ms"] / scale["small"][key]["p50_ms"]
 scaling = {key: ratio(key) for key in scale["small"]}
+scaling_ws = {key: scale_ws["large"][key]["p50_ms"] / scale_ws["small"][key]["p50_ms"] for key in scale_ws["small"]}
 long_vs_short = {size: scale[size]["portal_poll_long_thread"]["p50_ms"] / scale[size]["portal_poll_short_thread"]["p50_ms"]
                  for size in ("small", "large")}
 budgets = {
@@ -104,6 +108,12 @@ budgets = {
     "broadcast_200_bookings_seconds": (broadcast["seconds"], "< 5"),
     "broadcast_bookings_not_sent": (broadcast["bookings"] - broadcast["sent"], "== 0"),
     "other_send_p50_during_broadcast_vs_alone": (broadcast["other_sends_during"]["p50_ms"] / broadcast["other_sends_alone"]["p50_ms"], "<= 3"),
+    "ws_portal_poll_throughput_vs_bare": (ws_portal["requests_per_s"] / ws_bare["requests_per_s"], ">= 0.40"),
+    "ws_inbox_poll_throughput_vs_bare": (ws_inbox["requests_per_s"] / ws_bare["requests_per_s"], ">= 0.40"),
+    "ws_inbox_first_page_100k_vs_1k": (scaling_ws["inbox_first_page"], "<= 1.5"),
+    "ws_inbox_poll_100k_vs_1k": (scaling_ws["inbox_poll"], "<= 1.5"),
+    "ws_portal_poll_100k_vs_1k": (scaling_ws["portal_poll_short_thread"], "<= 1.5"),
+    "ws_acknowledged_lost_or_duplicated": (sends_ws["verdict"]["lost"] + sends_ws["verdict"]["duplicated"] + sends_ws["verdict"]["seq_mismatch"], "== 0"),
     "portal_page_brotli_bytes": (totals["brotli"], f"<= {130 * KB}"),
     "portal_lighthouse_performance_score": (lh["score"], ">= 95"),
     "app_bundle_wasm_brotli_bytes": (app_wasm_brotli, f"<= {APP_WASM_BROTLI_BEFORE}"),
@@ -129,6 +139,9 @@ report = {
                    "overload": overload},
     "scaling": {**scale, "ratios_p50_large_vs_small": scaling, "long_vs_short_thread_poll_p50": long_vs_short},
     "sends": sends,
+    "several_servers": {"bare": ws_bare, "portal_poll": ws_portal, "inbox_poll": ws_inbox, "sends": sends_ws,
+                        "scaling": {**scale_ws, "ratios_p50_large_vs_small": scaling_ws},
+                        "send_p50_ws_vs_embedded": sends_ws["single"]["latency"]["p50_ms"] / sends["single"]["latency"]["p50_ms"]},
     "broadcast": broadcast,
     "uploads": uploads,
     "page_weight": {"files": weights, "total": totals, "headers": asset_headers,
@@ -210,6 +223,33 @@ md = [
     f"{v['lost']} lost, {v['duplicated']} duplicated, {v['seq_mismatch']} under another seq; "
     f"{v['threads_with_gaps']} of {v['threads_checked']} threads with a gap in their seqs.",
     "",
+    "## Several servers: two Parley servers behind nginx on one SurrealDB server (ws://)",
+    "",
+    "The same release server twice, on one SurrealDB server (tools/surreal-server, release, surrealkv with fsync on "
+    "every commit), behind nginx round robin with kept upstream connections; everything on this one machine. The "
+    "bare endpoint is measured through the same nginx and servers.",
+    "",
+    "| endpoint | req/s | p50 ms | p99 ms | errors | over 2 s |",
+    "|---|---|---|---|---|---|",
+    row("bare `GET /api/ping` (no database)", ws_bare),
+    row("portal poll, nothing new", ws_portal),
+    row("inbox poll, nothing new", ws_inbox),
+    "",
+    f"Throughput ratios: portal poll / bare = **{budgets['ws_portal_poll_throughput_vs_bare'][0]:.2f}**, "
+    f"inbox poll / bare = **{budgets['ws_inbox_poll_throughput_vs_bare'][0]:.2f}**.",
+    "",
+    f"Durable sends through nginx: one sender p50 **{sends_ws['single']['latency']['p50_ms']:.2f} ms** "
+    f"(p99 {sends_ws['single']['latency']['p99_ms']:.2f}) against {single['latency']['p50_ms']:.2f} ms embedded: "
+    f"**{report['several_servers']['send_p50_ws_vs_embedded']:.2f}x**; {sends_ws['concurrent']['senders']} senders "
+    f"{sends_ws['concurrent']['throughput']:.0f} sends/s (embedded {many['throughput']:.0f}), "
+    f"{sends_ws['concurrent']['errors']} errors; {sends_ws['verdict']['lost']} lost, {sends_ws['verdict']['duplicated']} duplicated.",
+    "",
+    f"Scaling over ws:// ({scale_ws['small_threads']:,} vs {scale_ws['large_threads']:,} threads, in-process router, remote database, p50 / p99 ms):",
+    "",
+    "| request | small | large | p50 ratio |",
+    "|---|---|---|---|",
+    *[f"| {labels[k]} | {ms(scale_ws['small'][k])} | {ms(scale_ws['large'][k])} | {scaling_ws[k]:.2f} |" for k in scale_ws["small"]],
+    "",
     "## A message to a whole departure (send_broadcast over HTTP)",
     "",
     f"{broadcast['bookings']} bookings, none with a conversation yet: every thread started and its message stored "
@@ -263,5 +303,7 @@ md = [
 (out / "report.md").write_text("\n".join(md) + "\n")
 misbehaved = (bare["errors"] + portal["errors"] + inbox["errors"] + thread["errors"] + rate_portal["errors"] + rate_inbox["errors"] + rate_sign_ins["errors"] + rate_sign_ins["sign_ins"]["failed"] + rate_bursts["errors"] + rate_bursts["sign_ins"]["failed"]
               + single["errors"] + many["errors"] + uploads["errors"] + uploads["concurrent_pdfs"]["errors"] + uploads["concurrent_photos"]["errors"] + v["lost"] + v["duplicated"] + v["seq_mismatch"] + v["threads_with_gaps"]
-              + broadcast["bookings"] - broadcast["sent"])
+              + broadcast["bookings"] - broadcast["sent"]
+              + ws_bare["errors"] + ws_portal["errors"] + ws_inbox["errors"] + sends_ws["single"]["errors"] + sends_ws["concurrent"]["errors"]
+              + sends_ws["verdict"]["lost"] + sends_ws["verdict"]["duplicated"] + sends_ws["verdict"]["seq_mismatch"])
 sys.exit(1 if misbehaved else 0)

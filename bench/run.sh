@@ -23,7 +23,11 @@ PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 BASE="http://127.0.0.1:$PORT"
 DB="surrealkv://$WORK/bench.db"
 
-cleanup() { [ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$WORK"; }
+cleanup() {
+  for pid in ${SERVER:-} ${NGINX:-} ${WS_SERVERS[@]:-} ${SURREAL:-}; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
 
 echo "== scaling: generating 1,000 then $THREADS threads and timing the polls in-process"
@@ -43,7 +47,11 @@ SESSION=$(awk '$6 == "parley_session" { print $7 }' "$WORK/cookies")
 [ -n "$SESSION" ] || { echo "could not sign in"; exit 1; }
 # The polls below ask for what is newer than everything there is: nothing new.
 PORTAL_FORM="token=demo-portal-ana-silva-kayak&after_seq=1000000"
-INBOX_FORM="after=$(( ($(date +%s) + 60) * 1000000000 ))."
+inbox_form() { # base url, session -> the inbox poll's form, from the position after every change so far
+  echo "after=$(curl -fs --data '' -H "Origin: $1" -H "Cookie: parley_session=$2" -H 'Accept: application/json' "$1/api/inbox_start" \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["changes"])')"
+}
+INBOX_FORM=$(inbox_form "$BASE" "$SESSION")
 
 # Each call's body as its page sends it: postcard for the portal's, the form for the dashboard's.
 "$BENCH" body --endpoint portal_poll --form "$PORTAL_FORM" --out "$WORK/portal.body"
@@ -144,6 +152,52 @@ rss_kb() { ps -o rss= -p "$SERVER" | tr -d ' '; }
 RSS_BEFORE=$(rss_kb)
 wrk -t2 -c"$OVERLOAD_CONNECTIONS" -d"$DURATION" --latency -s "$WORK/portal.lua" "$BASE/api/portal_poll" > "$OUT/wrk-overload.txt"
 echo "$RSS_BEFORE $(rss_kb) $OVERLOAD_CONNECTIONS" > "$OUT/overload-rss.txt"
+
+echo "== several servers: two Parley servers behind nginx (round robin) on one SurrealDB server over ws://"
+kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true; SERVER=
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+DB_PORT=$(free_port)
+export PARLEY_DB_USER=root PARLEY_DB_PASS="bench-$(python3 -c 'import uuid; print(uuid.uuid4())')"
+# surrealkv on the server syncs every commit by default, as Parley's embedded store is opened.
+SURREAL_ONLINE_VERSION_CHECK=false SURREAL_USER=$PARLEY_DB_USER SURREAL_PASS=$PARLEY_DB_PASS \
+  "${PARLEY_SURREAL_BIN:?the release SurrealDB server}" start --log warn --no-banner --bind "127.0.0.1:$DB_PORT" \
+  "surrealkv://$WORK/ws.db" > "$WORK/surreal.log" 2>&1 &
+SURREAL=$!
+for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$DB_PORT/health" > /dev/null && break; sleep 0.5; done
+WS_DB="ws://127.0.0.1:$DB_PORT"
+echo "   scaling over ws:// (the same dataset and requests, in-process router, remote database)"
+"$BENCH" scale --db "$WS_DB" --large "$THREADS" --out "$OUT/scale-ws.json" > /dev/null
+PORT_A=$(free_port); PORT_B=$(free_port); LB_PORT=$(free_port)
+WS_SERVERS=()
+for port in "$PORT_A" "$PORT_B"; do
+  PARLEY_ADDR="127.0.0.1:$port" PARLEY_DB="$WS_DB" PARLEY_FILES="$WORK/files" PARLEY_LOG=warn LEPTOS_HASH_FILES=true \
+    LEPTOS_SITE_ROOT="$SITE" "$BIN" > "$WORK/server-$port.log" 2>&1 &
+  WS_SERVERS+=($!)
+  for _ in $(seq 1 240); do curl -fs "http://127.0.0.1:$port/healthz" > /dev/null && break; sleep 0.5; done
+done
+# The same nginx configuration the two-server Playwright run uses, with connections to the
+# servers kept open (they do not restart here).
+mkdir -p "$WORK/nginx"
+sed -e "s|@PREFIX@|$WORK/nginx|g" -e "s|@LISTEN@|$LB_PORT|g" -e "s|@PORT_A@|$PORT_A|g" -e "s|@PORT_B@|$PORT_B|g" \
+  -e "s|@UPSTREAM_KEEPALIVE@|keepalive 64;|g" "$ROOT/end2end/nginx.conf.template" > "$WORK/nginx/nginx.conf"
+/usr/sbin/nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e stderr > "$WORK/nginx.log" 2>&1 &
+NGINX=$!
+LB="http://127.0.0.1:$LB_PORT"
+for _ in $(seq 1 60); do curl -fs "$LB/healthz" > /dev/null && break; sleep 0.5; done
+rm -f "$WORK/cookies"
+curl -fs -o /dev/null -c "$WORK/cookies" -H "Origin: $LB" \
+  --data 'email=maya%40parley.demo&password=demo-maya-2026' "$LB/api/login"
+WS_SESSION=$(awk '$6 == "parley_session" { print $7 }' "$WORK/cookies")
+"$BENCH" body --endpoint inbox_changes --form "$(inbox_form "$LB" "$WS_SESSION")" --out "$WORK/ws-inbox.body"
+BASE=$LB post_script "$WORK/portal.body" application/x-postcard application/x-postcard "" > "$WORK/ws-portal.lua"
+BASE=$LB post_script "$WORK/ws-inbox.body" application/x-www-form-urlencoded application/json \
+  "wrk.headers[\"Cookie\"] = \"parley_session=$WS_SESSION\"" > "$WORK/ws-inbox.lua"
+run_wrk ws_bare "$LB/api/ping"
+run_wrk ws_portal_poll "$LB/api/portal_poll" "$WORK/ws-portal.lua"
+run_wrk ws_inbox_poll "$LB/api/inbox_changes" "$WORK/ws-inbox.lua"
+"$BENCH" sends --url "$LB" --out "$OUT/sends-ws.json" > /dev/null
+kill "$NGINX" "${WS_SERVERS[@]}" 2>/dev/null; wait "$NGINX" "${WS_SERVERS[@]}" 2>/dev/null || true
+kill "$SURREAL" 2>/dev/null; wait "$SURREAL" 2>/dev/null || true
 
 python3 "$ROOT/bench/report.py" "$OUT" "$DURATION" "$CONNECTIONS"
 cat "$OUT/report.md"

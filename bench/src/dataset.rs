@@ -39,9 +39,14 @@ pub fn send_token(i: usize) -> String {
     format!("bench-portal-send-{i:03}")
 }
 
-/// Opens (and migrates) a database for the benchmark.
+/// Opens (and migrates) a database for the benchmark; a SurrealDB server's user comes from
+/// `PARLEY_DB_USER` and `PARLEY_DB_PASS`, as the server's does.
 pub async fn open(url: &str) -> anyhow::Result<Store> {
-    let store = Store::open(url).await.with_context(|| format!("opening {url}"))?;
+    let user = match (std::env::var("PARLEY_DB_USER"), std::env::var("PARLEY_DB_PASS")) {
+        (Ok(name), Ok(password)) => Some(app::store::DbUser { name, password }),
+        _ => None,
+    };
+    let store = Store::open_as(url, user.as_ref()).await.with_context(|| format!("opening {url}"))?;
     store.migrate().await?;
     Ok(store)
 }

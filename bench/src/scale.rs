@@ -78,6 +78,8 @@ struct Probes {
     app: Router,
     cookie: String,
     long_last_seq: i64,
+    /// The inbox's position after every change so far: its poll finds nothing new, as most do.
+    inbox_after: String,
 }
 
 impl Probes {
@@ -87,19 +89,19 @@ impl Probes {
         let access = store.portal_access(LONG_THREAD_TOKEN).await?.context("the long thread's link")?;
         let long_last_seq = store.thread(&ThreadId::of(&access.booking.id)).await?.last_seq;
         let leptos_options = LeptosOptions::builder().output_name("parley").site_root("target/site").build();
+        let inbox_after = store.inbox_cursor(location).await?.encode();
         let state = AppState::new(leptos_options, store);
-        Ok(Probes { app: server::router(state), cookie: format!("parley_session={token}"), long_last_seq })
+        Ok(Probes { app: server::router(state), cookie: format!("parley_session={token}"), long_last_seq, inbox_after })
     }
 
     async fn measure(&self, iterations: usize) -> anyhow::Result<Measured> {
-        // A position a minute ahead: the changes poll finds nothing new, as most polls do.
-        let after = app::store::keyset::Position::start(Utc::now() + chrono::Duration::minutes(1)).encode();
+        let after = &self.inbox_after;
         let long_after = self.long_last_seq.to_string();
         Ok(Measured {
             inbox_first_page: self
                 .time(iterations, "inbox_page", &[("unread_only", "false"), ("search", "")], true)
                 .await?,
-            inbox_poll: self.time(iterations, "inbox_changes", &[("after", &after)], true).await?,
+            inbox_poll: self.time(iterations, "inbox_changes", &[("after", after)], true).await?,
             portal_poll_short_thread: self
                 .time(iterations, "portal_poll", &[("token", SHORT_THREAD_TOKEN), ("after_seq", "1")], false)
                 .await?,

@@ -96,7 +96,10 @@ export async function startCluster(): Promise<Cluster> {
     .replaceAll("@PREFIX@", prefix)
     .replaceAll("@LISTEN@", String(listen))
     .replaceAll("@PORT_A@", String(portA))
-    .replaceAll("@PORT_B@", String(portB));
+    .replaceAll("@PORT_B@", String(portB))
+    // No kept connections to the servers: they restart before every test, and nginx does not
+    // retry a POST on a stale one.
+    .replaceAll("@UPSTREAM_KEEPALIVE@", "");
   writeFileSync(join(prefix, "nginx.conf"), conf);
   const nginx = launch(NGINX_BIN, ["-p", prefix, "-c", join(prefix, "nginx.conf"), "-e", "stderr"], process.env);
   await waitFor("nginx", nginx, listening(listen));

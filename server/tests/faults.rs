@@ -47,16 +47,16 @@ async fn the_database_server_stops_and_comes_back() {
 
     let ids: Vec<uuid::Uuid> = (0..6).map(|_| uuid::Uuid::new_v4()).collect();
     let mut acknowledged = Vec::new();
-    for n in 0..3 {
-        let (status, body) = send(&app, &ids[n], &format!("Before {n}")).await;
+    for (n, id) in ids[..3].iter().enumerate() {
+        let (status, body) = send(&app, id, &format!("Before {n}")).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         acknowledged.push(format!("Before {n}"));
     }
 
     database.stop();
     health_becomes(&app, StatusCode::SERVICE_UNAVAILABLE).await;
-    for n in 0..3 {
-        let (status, body) = send(&app, &ids[3 + n], &format!("During {n}")).await;
+    for (n, id) in ids[3..].iter().enumerate() {
+        let (status, body) = send(&app, id, &format!("During {n}")).await;
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
         // The page shows the error's own words.
         assert_eq!(body, r#""Busy""#);
@@ -70,8 +70,8 @@ async fn the_database_server_stops_and_comes_back() {
 
     // The portal's poll goes on from where it was, the failed sends are sent again by the page
     // with their client ids, and each is stored once.
-    for n in 0..3 {
-        let (status, body) = send(&app, &ids[3 + n], &format!("During {n}")).await;
+    for (n, id) in ids[3..].iter().enumerate() {
+        let (status, body) = send(&app, id, &format!("During {n}")).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         acknowledged.push(format!("During {n}"));
     }
