@@ -38,12 +38,6 @@ impl SurrealServer {
         server
     }
 
-    /// The binary: `PARLEY_SURREAL_BIN`, or else the debug build in cargo's target directory.
-    /// (`make test` and `make bench` build it and say which.)
-    pub fn binary_path() -> PathBuf {
-        binary()
-    }
-
     /// Stops the server (as a crash would: killed), keeping its port and its data directory.
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
@@ -87,6 +81,8 @@ impl Drop for SurrealServer {
     }
 }
 
+/// The binary: `PARLEY_SURREAL_BIN` (`make test` builds it and says where), or else the debug
+/// build in cargo's target directory.
 fn binary() -> PathBuf {
     let bin = std::env::var("PARLEY_SURREAL_BIN").map(PathBuf::from).unwrap_or_else(|_| {
         let target = std::env::var("CARGO_TARGET_DIR")
