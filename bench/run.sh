@@ -24,6 +24,9 @@ BASE="http://127.0.0.1:$PORT"
 DB="surrealkv://$WORK/bench.db"
 
 cleanup() {
+  local status=$?
+  # A failed run shows what the servers said before their logs go with the work directory.
+  [ "$status" -eq 0 ] || tail -n 40 "$WORK"/*.log 2>/dev/null || true
   for pid in ${SERVER:-} ${NGINX:-} ${WS_SERVERS[@]:-} ${SURREAL:-}; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$WORK"

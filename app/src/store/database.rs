@@ -96,7 +96,8 @@ async fn within(
 
 impl Store {
     /// Runs a query that writes `changes` (with its parameters bound by `bind`), with new stamps
-    /// for them in the same transaction: it ends every kept read of them if and only if it commits.
+    /// for them in the same transaction: it ends every kept read of them, on every server, if it
+    /// commits (and this server's memory mirror of them in any case, read_cache.rs).
     pub(crate) async fn write(
         &self,
         changes: &[Scope<'_>],
@@ -105,13 +106,14 @@ impl Store {
     ) -> Result<IndexedResults, surrealdb::Error> {
         let sql = sql.into();
         let connection = &self.db.connection;
-        let query = match stamping(changes) {
-            Some((stamp, rows)) => {
-                bind(connection.query(within_transaction(&sql, stamp)).bind(("changed_scopes", rows)))
-            }
-            None => bind(connection.query(sql)),
+        let Some((stamp, rows)) = stamping(changes) else {
+            return within(self.db.timeout, bind(connection.query(sql)).into_future()).await;
         };
-        within(self.db.timeout, query.into_future()).await
+        let query = bind(connection.query(within_transaction(&sql, stamp)).bind(("changed_scopes", rows.clone())));
+        let result = within(self.db.timeout, query.into_future()).await;
+        // Whether or not it succeeded: a call that failed may still have committed.
+        self.stamps_moved(&rows);
+        result
     }
 }
 

@@ -8,6 +8,7 @@ mod error;
 mod explain;
 mod ids;
 pub mod keyset;
+mod local_stamps;
 mod migrate;
 mod read_cache;
 mod retry;
@@ -94,7 +95,8 @@ impl Store {
         let db = tokio::time::timeout(CONNECT_TIMEOUT, connect)
             .await
             .map_err(|_| StoreError::Unavailable(format!("no answer within {CONNECT_TIMEOUT:?}")))??;
-        Ok(Store { db: Database::new(db), cache: Some(Arc::new(ReadCache::new())) })
+        let cache = ReadCache::new(is_embedded(&url));
+        Ok(Store { db: Database::new(db), cache: Some(Arc::new(cache)) })
     }
 
     /// A fresh in-memory store with the schema applied: for tests.
@@ -104,11 +106,12 @@ impl Store {
         Ok(store)
     }
 
-    /// The same database as another Parley server would see it: its own (empty) read cache, or
-    /// none at all to read what the database holds.
+    /// The same database as another Parley server on a shared SurrealDB server sees it: a read
+    /// cache of its own that reads the stamps from the database, or none at all, to read what the
+    /// database holds.
     #[cfg(test)]
     pub(crate) fn as_another_server(&self, cached: bool) -> Store {
-        Store { db: self.db.clone(), cache: cached.then(|| Arc::new(ReadCache::new())) }
+        Store { db: self.db.clone(), cache: cached.then(|| Arc::new(ReadCache::new(false))) }
     }
 
     /// The same store, with queries that may take up to `timeout` (database.rs says what the
@@ -138,6 +141,11 @@ impl std::fmt::Debug for DbUser {
     }
 }
 
+/// Whether only this process can write the database (so its writes are all there are).
+fn is_embedded(url: &str) -> bool {
+    ["mem://", "surrealkv://", "rocksdb://"].iter().any(|scheme| url.starts_with(scheme))
+}
+
 /// Adds `sync=every` to a surrealkv URL that does not choose a sync mode itself.
 fn durable_url(url: &str) -> String {
     if !url.starts_with("surrealkv://") || url.contains("sync=") {
@@ -158,6 +166,12 @@ mod tests {
         assert_eq!(durable_url("surrealkv://p?sync=never"), "surrealkv://p?sync=never");
         assert_eq!(durable_url("mem://"), "mem://");
         assert_eq!(durable_url("ws://127.0.0.1:8000"), "ws://127.0.0.1:8000");
+    }
+
+    #[test]
+    fn only_embedded_databases_keep_their_stamps_in_memory() {
+        assert!(is_embedded("mem://") && is_embedded("surrealkv://data/p.db?sync=every"));
+        assert!(!is_embedded("ws://127.0.0.1:8000") && !is_embedded("wss://db.example.com"));
     }
 
     #[tokio::test]

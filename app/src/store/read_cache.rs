@@ -3,11 +3,12 @@
 //! A poll every 7.5 s from every open portal and dashboard mostly learns that nothing happened,
 //! yet each one cost the database a token lookup, a thread read and for the dashboard a session,
 //! a location and an unread count. Here each of those reads is kept with the stamps it was read
-//! under (changes.rs). Asking again reads only those stamps, with one point read, and answers from
-//! memory while they are unchanged. The stamps are read before the value they guard: a write that
-//! lands in between costs one more read later, never a stale answer. Every write, by this server
-//! or any other on the same database, moves the stamps in its own transaction, so the same cache
-//! serves an embedded database and a shared SurrealDB server alike.
+//! under (changes.rs), and asking again answers from memory while they are unchanged. The stamps
+//! are read before the value they guard: a write that lands in between costs one more read later,
+//! never a stale answer. On a shared SurrealDB server, where other servers write too, the stamps
+//! are read from the database with one point read; an embedded database is written only by this
+//! process, whose writes also move a mirror of them in memory (local_stamps.rs), read without a
+//! query.
 
 use std::future::Future;
 
@@ -16,6 +17,7 @@ use surrealdb::types::RecordId;
 
 use super::bookings::PortalAccess;
 use super::changes::{stamps_of, Scope};
+use super::local_stamps::LocalStamps;
 use super::locations::LocationRecord;
 use super::sessions::Session;
 use super::threads::ThreadRecord;
@@ -28,6 +30,8 @@ const PER_CONNECTION_ENTRIES: usize = 50_000;
 const PER_LOCATION_ENTRIES: usize = 10_000;
 
 pub(crate) struct ReadCache {
+    /// For an embedded database: the stamps, mirrored in memory. `None`: read them from the database.
+    pub(crate) local: Option<LocalStamps>,
     /// By portal token hash: what the token opens (only tokens that open something).
     pub(crate) portal: KeptReads<Option<PortalAccess>>,
     /// By thread id (which is its booking's id): the thread, or that the booking has none yet.
@@ -41,8 +45,10 @@ pub(crate) struct ReadCache {
 }
 
 impl ReadCache {
-    pub(crate) fn new() -> Self {
+    /// A cache for a database only this process writes (`embedded`), or one that others write too.
+    pub(crate) fn new(embedded: bool) -> Self {
         ReadCache {
+            local: embedded.then(LocalStamps::new),
             portal: KeptReads::new(PER_CONNECTION_ENTRIES),
             threads: KeptReads::new(PER_CONNECTION_ENTRIES),
             sessions: KeptReads::new(PER_CONNECTION_ENTRIES),
@@ -53,11 +59,19 @@ impl ReadCache {
     }
 }
 
+/// What a value's stamp rows held before it was read: the memory mirror's counters, or the
+/// database's stamps (each value new at every write).
+#[derive(Clone, PartialEq)]
+enum Seen {
+    Local(Vec<u64>),
+    Shared(Vec<String>),
+}
+
 /// A value with the stamp rows it depends on and, once known, what they held before it was read.
 #[derive(Clone)]
 struct Kept<V> {
     rows: Vec<RecordId>,
-    seen: Option<Vec<String>>,
+    seen: Option<Seen>,
     value: V,
 }
 
@@ -94,7 +108,7 @@ impl Store {
         let entry = kept.entries.get(key);
         let rows = entry.as_ref().map(|e| e.rows.clone()).or(known);
         let seen = match &rows {
-            Some(rows) => Some(self.stamps(rows).await?),
+            Some(rows) => Some(self.stamps(cache, rows).await?),
             None => None,
         };
         if let Some(entry) = entry.filter(|e| e.seen.is_some() && e.seen == seen) {
@@ -148,10 +162,22 @@ impl Store {
         self.remembered(kept, key, None, load, scopes_of).await
     }
 
-    /// What the stamp rows hold now, in one read (rows never written are left out: a row that
-    /// appears or changes makes a different list, as every value is new).
-    async fn stamps(&self, rows: &[RecordId]) -> Result<Vec<String>, StoreError> {
-        Ok(self.db.read("SELECT VALUE <string> v FROM $rows").bind(("rows", rows.to_vec())).await?.take(0)?)
+    /// What the stamp rows hold now: from the memory mirror, or in one read of the database (rows
+    /// never written are left out: a row that appears or changes makes a different list, as every
+    /// value is new).
+    async fn stamps(&self, cache: &ReadCache, rows: &[RecordId]) -> Result<Seen, StoreError> {
+        if let Some(local) = &cache.local {
+            return Ok(Seen::Local(local.seen(rows)));
+        }
+        let values = self.db.read("SELECT VALUE <string> v FROM $rows").bind(("rows", rows.to_vec())).await?.take(0)?;
+        Ok(Seen::Shared(values))
+    }
+
+    /// A write that named `rows` has run (through `Store::write`): the memory mirror follows.
+    pub(super) fn stamps_moved(&self, rows: &[RecordId]) {
+        if let Some(local) = self.cache.as_ref().and_then(|c| c.local.as_ref()) {
+            local.moved(rows);
+        }
     }
 }
 
@@ -213,11 +239,12 @@ mod tests {
     }
 
     /// Another server writes through its own store: this one's kept reads end at once, as its
-    /// write moved the stamps they were read under.
+    /// write moved the stamps they were read under in the database. (Two servers that read the
+    /// stamps from the database, on each backend: an embedded one has only ever one server.)
     #[tokio::test]
     async fn another_servers_writes_end_the_kept_reads() {
-        for (backend, store, _kept) in backends().await {
-            let other = store.as_another_server(true);
+        for (backend, database, _kept) in backends().await {
+            let (store, other) = (database.as_another_server(true), database.as_another_server(true));
             let (location, _, booking) = booking_fixture(&store, "CACHE-0002").await;
             let token = store.issue_portal_link(&booking.id).await.unwrap();
             for _ in 0..3 {

@@ -222,11 +222,12 @@ async fn two_servers_on_one_surrealdb_server_never_answer_from_a_stale_kept_read
 }
 
 #[tokio::test]
-async fn two_stores_on_one_embedded_database_never_answer_from_a_stale_kept_read() {
+async fn two_caches_on_one_embedded_database_never_answer_from_a_stale_kept_read() {
     let dir = TempDir::new();
-    let a = Store::open(&dir.url()).await.unwrap();
-    a.migrate().await.unwrap();
-    interleave(&a, &a.as_another_server(true), 61).await;
+    let database = Store::open(&dir.url()).await.unwrap();
+    database.migrate().await.unwrap();
+    // Both read the stamps from the database, as servers on a shared one do.
+    interleave(&database.as_another_server(true), &database.as_another_server(true), 61).await;
 }
 
 /// Two dispatchers, one per server, claim the same due webhook deliveries at once: each attempt
