@@ -30,16 +30,36 @@ pub(crate) const QUERY_TIMEOUT: Duration = Duration::from_secs(10);
 pub(crate) struct Database {
     connection: Arc<Surreal<Any>>,
     timeout: Duration,
+    location_writes: Arc<LocationWrites>,
+}
+
+/// Writes to one location's scope, one at a time in this process. Each moves the location's stamp
+/// (its count of writes), one row, so concurrent ones conflict in the database and all but one
+/// start over: with 200 senders at one location most gave up after 60 attempts (measured). Taking
+/// turns here first leaves conflicts only between servers. Striped by location, fixed memory.
+struct LocationWrites(Box<[tokio::sync::Mutex<()>]>);
+
+impl LocationWrites {
+    fn new() -> Self {
+        LocationWrites((0..256).map(|_| tokio::sync::Mutex::new(())).collect())
+    }
+
+    fn of(&self, location_id: &str) -> &tokio::sync::Mutex<()> {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let mut hasher = DefaultHasher::new();
+        location_id.hash(&mut hasher);
+        &self.0[(hasher.finish() % self.0.len() as u64) as usize]
+    }
 }
 
 impl Database {
     pub(crate) fn new(db: Surreal<Any>) -> Self {
-        Database { connection: Arc::new(db), timeout: QUERY_TIMEOUT }
+        Database { connection: Arc::new(db), timeout: QUERY_TIMEOUT, location_writes: Arc::new(LocationWrites::new()) }
     }
 
     /// The same connection, with queries that may take up to `timeout`.
     pub(crate) fn with_timeout(&self, timeout: Duration) -> Self {
-        Database { connection: self.connection.clone(), timeout }
+        Database { timeout, ..self.clone() }
     }
 
     /// A query that only reads.
@@ -110,6 +130,14 @@ impl Store {
             return within(self.db.timeout, bind(connection.query(sql)).into_future()).await;
         };
         let query = bind(connection.query(within_transaction(&sql, stamp)).bind(("changed_scopes", rows.clone())));
+        let location = changes.iter().find_map(|scope| match scope {
+            Scope::Location(id) => Some(*id),
+            _ => None,
+        });
+        let _turn = match location {
+            Some(id) => Some(self.db.location_writes.of(id).lock().await),
+            None => None,
+        };
         let result = within(self.db.timeout, query.into_future()).await;
         // Whether or not it succeeded: a call that failed may still have committed.
         self.stamps_moved(&rows);

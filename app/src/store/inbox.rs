@@ -6,7 +6,7 @@
 use surrealdb::types::{SurrealValue, Value};
 
 use super::bookings::{BookingRecord, CustomerRecord};
-use super::changes::location_stamp_key;
+use super::changes::{location_stamp_key, Scope};
 use super::ids::{record, Record};
 use super::keyset::{after_condition, cut, Position};
 use super::threads::ThreadRecord;
@@ -138,15 +138,19 @@ impl Store {
         Ok(ChangeCursor { seq: self.location_change_count(location_id).await?, after: None })
     }
 
+    /// The location's count of writes, kept like any poll read (it moves with the location's stamp).
     async fn location_change_count(&self, location_id: &LocationId) -> Result<i64, StoreError> {
-        let stamp = record("stamp", &location_stamp_key(location_id));
-        let seq: Option<i64> =
-            self.db.read("SELECT VALUE seq FROM ONLY $stamp").bind(("stamp", stamp)).await?.take(0)?;
-        Ok(seq.unwrap_or(0))
+        let load = || async {
+            let stamp = record("stamp", &location_stamp_key(location_id));
+            let seq: Option<i64> =
+                self.db.read("SELECT VALUE seq FROM ONLY $stamp").bind(("stamp", stamp)).await?.take(0)?;
+            Ok(seq.unwrap_or(0))
+        };
+        self.remembered_in(|c| &c.change_counts, location_id, Scope::Location(location_id), load).await
     }
 
     /// The location's threads that changed after `after`, in the order the changes committed, at
-    /// most `limit`. A poll when nothing changed costs one point read: the location's count.
+    /// most `limit`. A poll when nothing changed reads only the location's count, kept like every poll read.
     pub async fn inbox_changes(
         &self,
         location_id: &LocationId,
@@ -208,7 +212,6 @@ mod tests {
     use crate::model::{BookingStatus, SenderType};
     use crate::store::bookings::tests::{another_booking, booking_fixture};
     use crate::store::bookings::NewBooking;
-    use crate::store::changes::Scope;
     use crate::store::messages::NewMessage;
     use crate::store::seed::{seed_demo, DEMO_PORTAL_TOKEN};
 

@@ -40,6 +40,8 @@ pub(crate) struct ReadCache {
     pub(crate) sessions: KeptReads<Option<Session>>,
     pub(crate) locations: KeptReads<LocationRecord>,
     pub(crate) unread_threads: KeptReads<i64>,
+    /// By location: its count of writes, where the inbox's poll starts from (inbox.rs).
+    pub(crate) change_counts: KeptReads<i64>,
     /// By thread id: who of the team typed in it and when (old entries too; readers filter by time).
     pub(crate) typing: KeptReads<Vec<TypingRecord>>,
 }
@@ -54,6 +56,7 @@ impl ReadCache {
             sessions: KeptReads::new(PER_CONNECTION_ENTRIES),
             locations: KeptReads::new(PER_LOCATION_ENTRIES),
             unread_threads: KeptReads::new(PER_LOCATION_ENTRIES),
+            change_counts: KeptReads::new(PER_LOCATION_ENTRIES),
             typing: KeptReads::new(PER_CONNECTION_ENTRIES),
         }
     }
