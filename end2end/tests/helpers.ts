@@ -2,11 +2,10 @@ import { test as base, expect, BrowserContext, BrowserContextOptions, Page } fro
 import AxeBuilder from "@axe-core/playwright";
 import { ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { Cluster, startCluster } from "./cluster";
+import { Cluster, freePort, startCluster } from "./cluster";
 
 /** A Parley server of one test's own, on a fresh in-memory database with the demo data. */
 export interface Server {
@@ -48,16 +47,6 @@ async function startSmtpCapture() {
   return { url: `smtp://127.0.0.1:${port}`, emails, stop };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const port = (probe.address() as { port: number }).port;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function startServer(mail: boolean): Promise<{ server: Server; stop: () => Promise<void> }> {
   const port = await freePort();
