@@ -12,6 +12,7 @@ mod local_stamps;
 mod migrate;
 mod read_cache;
 mod retry;
+mod shared_stamps;
 #[cfg(test)]
 mod test_support;
 #[cfg(test)]

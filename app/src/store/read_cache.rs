@@ -20,6 +20,7 @@ use super::changes::{stamps_of, Scope};
 use super::local_stamps::LocalStamps;
 use super::locations::LocationRecord;
 use super::sessions::Session;
+use super::shared_stamps::SharedStamps;
 use super::threads::ThreadRecord;
 use super::typing::TypingRecord;
 use super::{Store, StoreError};
@@ -30,8 +31,8 @@ const PER_CONNECTION_ENTRIES: usize = 50_000;
 const PER_LOCATION_ENTRIES: usize = 10_000;
 
 pub(crate) struct ReadCache {
-    /// For an embedded database: the stamps, mirrored in memory. `None`: read them from the database.
-    pub(crate) local: Option<LocalStamps>,
+    /// Where the stamps are read: a mirror in memory, or the database.
+    pub(crate) stamps: Stamps,
     /// By portal token hash: what the token opens (only tokens that open something).
     pub(crate) portal: KeptReads<Option<PortalAccess>>,
     /// By thread id (which is its booking's id): the thread, or that the booking has none yet.
@@ -50,7 +51,7 @@ impl ReadCache {
     /// A cache for a database only this process writes (`embedded`), or one that others write too.
     pub(crate) fn new(embedded: bool) -> Self {
         ReadCache {
-            local: embedded.then(LocalStamps::new),
+            stamps: if embedded { Stamps::Local(LocalStamps::new()) } else { Stamps::Shared(SharedStamps::new()) },
             portal: KeptReads::new(PER_CONNECTION_ENTRIES),
             threads: KeptReads::new(PER_CONNECTION_ENTRIES),
             sessions: KeptReads::new(PER_CONNECTION_ENTRIES),
@@ -62,12 +63,18 @@ impl ReadCache {
     }
 }
 
+/// For an embedded database, the stamps mirrored in memory; for a shared one, read from it.
+pub(crate) enum Stamps {
+    Local(LocalStamps),
+    Shared(SharedStamps),
+}
+
 /// What a value's stamp rows held before it was read: the memory mirror's counters, or the
 /// database's stamps (each value new at every write).
 #[derive(Clone, PartialEq)]
 enum Seen {
     Local(Vec<u64>),
-    Shared(Vec<String>),
+    Shared(Vec<Option<String>>),
 }
 
 /// A value with the stamp rows it depends on and, once known, what they held before it was read.
@@ -165,20 +172,17 @@ impl Store {
         self.remembered(kept, key, None, load, scopes_of).await
     }
 
-    /// What the stamp rows hold now: from the memory mirror, or in one read of the database (rows
-    /// never written are left out: a row that appears or changes makes a different list, as every
-    /// value is new).
+    /// What the stamp rows hold now: from the memory mirror, or from the database (shared_stamps.rs).
     async fn stamps(&self, cache: &ReadCache, rows: &[RecordId]) -> Result<Seen, StoreError> {
-        if let Some(local) = &cache.local {
-            return Ok(Seen::Local(local.seen(rows)));
+        match &cache.stamps {
+            Stamps::Local(local) => Ok(Seen::Local(local.seen(rows))),
+            Stamps::Shared(shared) => Ok(Seen::Shared(shared.seen(&self.db, rows).await?)),
         }
-        let values = self.db.read("SELECT VALUE <string> v FROM $rows").bind(("rows", rows.to_vec())).await?.take(0)?;
-        Ok(Seen::Shared(values))
     }
 
     /// A write that named `rows` has run (through `Store::write`): the memory mirror follows.
     pub(super) fn stamps_moved(&self, rows: &[RecordId]) {
-        if let Some(local) = self.cache.as_ref().and_then(|c| c.local.as_ref()) {
+        if let Some(Stamps::Local(local)) = self.cache.as_deref().map(|c| &c.stamps) {
             local.moved(rows);
         }
     }
@@ -337,6 +341,36 @@ mod tests {
 
         store.delete_session(token).await.unwrap();
         assert!(store.session(token, now).await.unwrap().is_none());
+    }
+
+    /// Many polls at once on servers that read the stamps from the database, whose reads are
+    /// shared (shared_stamps.rs): each poll that follows a write, on another server, sees that
+    /// write, even when other polls' stamp read was under way as it asked.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn shared_stamp_reads_see_every_write_before_the_poll() {
+        for (backend, database, _kept) in backends().await {
+            let (reader, writer) = (database.as_another_server(true), database.as_another_server(true));
+            let mut tasks = JoinSet::new();
+            for n in 0..12 {
+                let (reader, writer) = (reader.clone(), writer.clone());
+                tasks.spawn(async move {
+                    let (_, _, booking) = booking_fixture(&writer, &format!("SHARED-{n:04}")).await;
+                    let (thread, _) = writer.get_or_create_thread(&booking.id, Utc::now()).await.unwrap();
+                    for sent in 1..=6 {
+                        let before = reader.thread(&thread.id).await.unwrap().last_seq;
+                        assert_eq!(before, sent - 1);
+                        let client_id = format!("{n}-{sent}");
+                        writer.append_message(says(&thread.id, SenderType::Customer, &client_id)).await.unwrap();
+                        for _ in 0..3 {
+                            assert_eq!(reader.thread(&thread.id).await.unwrap().last_seq, sent);
+                        }
+                    }
+                });
+            }
+            while let Some(polled) = tasks.join_next().await {
+                polled.unwrap_or_else(|e| panic!("{backend}: {e}"));
+            }
+        }
     }
 
     /// Pollers read while senders write, on a durable store; once the senders are done, every
