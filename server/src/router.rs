@@ -4,7 +4,7 @@ use app::state::AppState;
 use app::{portal_shell, shell, App};
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
-use axum::middleware;
+use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
@@ -39,7 +39,15 @@ pub fn router(state: AppState) -> Router {
         .layer(crate::assets::compress_pages())
         .with_state(state);
     // The REST API authenticates by key, never by cookie, so it needs no Origin check.
-    rest.merge(pages).layer(middleware::from_fn(crate::security_headers::security_headers))
+    rest.merge(pages)
+        .layer(middleware::from_fn(crate::security_headers::security_headers))
+        .layer(middleware::from_fn(reads_as_one))
+}
+
+/// A request's reads check each change stamp of a shared database once (`app::store::reads_as_one`):
+/// a poll then waits for one stamp read, not one per value it reads.
+async fn reads_as_one(request: Request, next: Next) -> Response {
+    app::store::reads_as_one(next.run(request)).await
 }
 
 /// `/portal/{token}`, outside the app's router: loaded first, then rendered with its own document

@@ -54,6 +54,7 @@ use surrealdb::engine::any;
 use database::Database;
 pub use error::StoreError;
 use read_cache::ReadCache;
+pub use shared_stamps::reads_as_one;
 
 /// A handle on the database; cheap to clone, shared by every request.
 #[derive(Clone)]

@@ -182,8 +182,10 @@ impl Store {
 
     /// A write that named `rows` has run (through `Store::write`): the memory mirror follows.
     pub(super) fn stamps_moved(&self, rows: &[RecordId]) {
-        if let Some(Stamps::Local(local)) = self.cache.as_deref().map(|c| &c.stamps) {
-            local.moved(rows);
+        match self.cache.as_deref().map(|c| &c.stamps) {
+            Some(Stamps::Local(local)) => local.moved(rows),
+            Some(Stamps::Shared(_)) => super::shared_stamps::forget_read_stamps(),
+            None => {}
         }
     }
 }
@@ -370,6 +372,29 @@ mod tests {
             while let Some(polled) = tasks.join_next().await {
                 polled.unwrap_or_else(|e| panic!("{backend}: {e}"));
             }
+        }
+    }
+
+    /// Within one request each stamp is read once: its reads answer as at the first of them, until
+    /// the request writes itself.
+    #[tokio::test]
+    async fn a_request_reads_each_stamp_once_until_it_writes() {
+        for (backend, database, _kept) in backends().await {
+            let (store, other) = (database.as_another_server(true), database.as_another_server(true));
+            let (_, _, booking) = booking_fixture(&store, "CACHE-0007").await;
+            let (thread, _) = store.get_or_create_thread(&booking.id, Utc::now()).await.unwrap();
+            super::super::reads_as_one(async {
+                assert_eq!(store.thread(&thread.id).await.unwrap().last_seq, 0, "{backend}");
+                // Another server's write, from a task of its own: not part of this request.
+                let (other, id) = (other.clone(), thread.id.clone());
+                let elsewhere = async move { other.append_message(says(&id, SenderType::Customer, "there")).await };
+                tokio::spawn(elsewhere).await.unwrap().unwrap();
+                assert_eq!(store.thread(&thread.id).await.unwrap().last_seq, 0, "{backend}: as at the first read");
+                store.append_message(says(&thread.id, SenderType::Operator, "here")).await.unwrap();
+                assert_eq!(store.thread(&thread.id).await.unwrap().last_seq, 2, "{backend}: after its own write");
+            })
+            .await;
+            assert_eq!(store.thread(&thread.id).await.unwrap().last_seq, 2, "{backend}");
         }
     }
 

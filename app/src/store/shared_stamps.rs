@@ -4,8 +4,15 @@
 //! next one, which then reads the stamps of all of them at once: a batch's query starts only after
 //! each of its polls asked, so it sees every write that committed before any of them began, as a
 //! read of their own would. At most one read is under way per server.
+//!
+//! Within one request (`reads_as_one`), each stamp row is read once: a poll's reads all guard
+//! themselves with stamps of the same booking or location, and one wait for a shared read is then
+//! enough. That answers as if every read of the request happened at its first, which a request
+//! that is under way cannot tell apart; a write in it forgets them, so it reads its own writes.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use surrealdb::types::{RecordId, SurrealValue};
@@ -17,6 +24,33 @@ use super::database::Database;
 const MOST_ROWS_PER_READ: usize = 2_000;
 
 type Answer = Result<Arc<HashMap<RecordId, String>>, surrealdb::Error>;
+
+tokio::task_local! {
+    /// The stamps this request has read so far (`reads_as_one`).
+    static READ_IN_THIS_REQUEST: RefCell<ReadInRequest>;
+}
+
+#[derive(Default)]
+struct ReadInRequest {
+    stamps: HashMap<RecordId, Option<String>>,
+    /// How many times the request wrote.
+    writes: u64,
+}
+
+/// Runs one request's reads: each stamp row it depends on is read from a shared database once,
+/// until the request writes. (An embedded database's stamps are in memory and need none of this.)
+pub async fn reads_as_one<F: Future>(request: F) -> F::Output {
+    READ_IN_THIS_REQUEST.scope(RefCell::default(), request).await
+}
+
+/// This request wrote: what it read before may have changed.
+pub(crate) fn forget_read_stamps() {
+    let _ = READ_IN_THIS_REQUEST.try_with(|read| {
+        let mut read = read.borrow_mut();
+        read.stamps.clear();
+        read.writes += 1;
+    });
+}
 
 pub(crate) struct SharedStamps {
     queue: Arc<Mutex<Queue>>,
@@ -45,21 +79,46 @@ impl SharedStamps {
         SharedStamps { queue: Arc::default() }
     }
 
-    /// What the stamp rows hold now (`None` for a row never written), read after this call began.
+    /// What the stamp rows hold now (`None` for a row never written): read after this call began,
+    /// or earlier in the same request (`reads_as_one`).
     pub(crate) async fn seen(&self, db: &Database, rows: &[RecordId]) -> Result<Vec<Option<String>>, surrealdb::Error> {
+        let (mut known, writes) = READ_IN_THIS_REQUEST
+            .try_with(|earlier| {
+                let earlier = earlier.borrow();
+                let known = rows.iter().filter_map(|row| Some((row.clone(), earlier.stamps.get(row)?.clone())));
+                (known.collect::<HashMap<_, _>>(), Some(earlier.writes))
+            })
+            .unwrap_or_default();
+        let unread: Vec<RecordId> = rows.iter().filter(|row| !known.contains_key(*row)).cloned().collect();
+        if !unread.is_empty() {
+            let read = self.read(db, unread.clone()).await?;
+            let read: Vec<_> = unread.into_iter().map(|row| (row.clone(), read.get(&row).cloned())).collect();
+            let _ = READ_IN_THIS_REQUEST.try_with(|earlier| {
+                let mut earlier = earlier.borrow_mut();
+                // A write of this request (in a join) while reading: what was read may predate it.
+                if Some(earlier.writes) == writes {
+                    earlier.stamps.extend(read.iter().cloned());
+                }
+            });
+            known.extend(read);
+        }
+        Ok(rows.iter().map(|row| known[row].clone()).collect())
+    }
+
+    /// The stamps of `rows`, in a shared read that starts after this call.
+    async fn read(&self, db: &Database, rows: Vec<RecordId>) -> Answer {
         let (answer, answered) = oneshot::channel();
         let lead = {
             let mut queue = lock(&self.queue);
-            queue.waiting.push(Asked { rows: rows.to_vec(), answer });
+            queue.waiting.push(Asked { rows, answer });
             !std::mem::replace(&mut queue.reading, true)
         };
         if lead {
             tokio::spawn(read_while_asked(db.clone(), self.queue.clone()));
         }
-        let stamps = answered
+        answered
             .await
-            .unwrap_or_else(|_| Err(surrealdb::Error::internal("the stamp read ended without an answer".to_owned())))?;
-        Ok(rows.iter().map(|row| stamps.get(row).cloned()).collect())
+            .unwrap_or_else(|_| Err(surrealdb::Error::internal("the stamp read ended without an answer".to_owned())))
     }
 }
 

@@ -14,7 +14,7 @@ use super::locations::{LocationRecord, LocationSettings};
 use super::messages::NewMessage;
 use super::staff::{NewStaff, StaffRecord};
 use super::test_support::{SurrealServer, TempDir};
-use super::Store;
+use super::{reads_as_one, Store};
 use crate::ids::ThreadId;
 use crate::model::SenderType;
 
@@ -199,7 +199,8 @@ async fn interleave(a: &Store, b: &Store, seed: u64) {
     for step in 0..STEPS {
         let at = start() + Duration::seconds(step as i64);
         let writer = rng.random_range(0..2);
-        let written = write(servers[writer], &mut world, &mut rng, step, at).await;
+        // Each write and each poll is one request, as through the router.
+        let written = reads_as_one(write(servers[writer], &mut world, &mut rng, step, at)).await;
         let polled = [written, rng.random_range(0..world.bookings.len())];
         // Mostly the other server polls; sometimes the writer itself, or both.
         let pollers: &[usize] = match rng.random_range(0..4) {
@@ -208,7 +209,7 @@ async fn interleave(a: &Store, b: &Store, seed: u64) {
             _ => &[1 - writer],
         };
         for &side in pollers {
-            poll(servers[side], &truth, &mut world, polled, side, at, step).await;
+            reads_as_one(poll(servers[side], &truth, &mut world, polled, side, at, step)).await;
         }
     }
 }
