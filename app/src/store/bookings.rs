@@ -7,6 +7,7 @@ use surrealdb::types::{SurrealValue, Value};
 use super::changes::{stamps_of, Scope};
 use super::ids::Record;
 use super::locations::LocationRecord;
+use super::read_cache::Guard;
 use super::secrets::{is_plausible_token, new_token, token_hash};
 use super::{Store, StoreError};
 use crate::ids::{BookingId, CustomerId, LocationId};
@@ -240,7 +241,7 @@ impl Store {
             load,
             |access: &Option<PortalAccess>| {
                 let access = access.as_ref()?;
-                Some(stamps_of(&[Scope::Booking(&access.booking.id), Scope::Location(&access.location.id)]))
+                Some(Guard::of(stamps_of(&[Scope::Booking(&access.booking.id), Scope::Location(&access.location.id)])))
             },
         )
         .await

@@ -77,10 +77,24 @@ enum Seen {
     Shared(Vec<Option<String>>),
 }
 
+/// The stamp rows a kept value depends on, and rows that the request reading it needs next:
+/// those are read in the same wait on a shared database (shared_stamps.rs) and guard nothing here.
+pub(crate) struct Guard {
+    pub(crate) rows: Vec<RecordId>,
+    pub(crate) ahead: Vec<RecordId>,
+}
+
+impl Guard {
+    pub(crate) fn of(rows: Vec<RecordId>) -> Self {
+        Guard { rows, ahead: Vec::new() }
+    }
+}
+
 /// A value with the stamp rows it depends on and, once known, what they held before it was read.
 #[derive(Clone)]
 struct Kept<V> {
     rows: Vec<RecordId>,
+    ahead: Vec<RecordId>,
     seen: Option<Seen>,
     value: V,
 }
@@ -106,7 +120,7 @@ impl Store {
         key: &str,
         known: Option<Vec<RecordId>>,
         load: Load,
-        rows_of: impl FnOnce(&V) -> Option<Vec<RecordId>>,
+        rows_of: impl FnOnce(&V) -> Option<Guard>,
     ) -> Result<V, StoreError>
     where
         V: Clone,
@@ -117,8 +131,9 @@ impl Store {
         let kept = kept(cache);
         let entry = kept.entries.get(key);
         let rows = entry.as_ref().map(|e| e.rows.clone()).or(known);
+        let ahead = entry.as_ref().map(|e| e.ahead.as_slice()).unwrap_or_default();
         let seen = match &rows {
-            Some(rows) => Some(self.stamps(cache, rows).await?),
+            Some(rows) => Some(self.stamps(cache, rows, ahead).await?),
             None => None,
         };
         if let Some(entry) = entry.filter(|e| e.seen.is_some() && e.seen == seen) {
@@ -126,11 +141,11 @@ impl Store {
         }
         let value = load().await?;
         match rows_of(&value) {
-            Some(value_rows) => {
+            Some(Guard { rows: value_rows, ahead }) => {
                 // Stamps read for other rows than the value turned out to need guard nothing: the
                 // next call reads the right ones first.
                 let seen = seen.filter(|_| rows.as_ref() == Some(&value_rows));
-                kept.entries.insert(key.to_owned(), Kept { rows: value_rows, seen, value: value.clone() });
+                kept.entries.insert(key.to_owned(), Kept { rows: value_rows, ahead, seen, value: value.clone() });
             }
             None => {
                 kept.entries.remove(key);
@@ -153,7 +168,7 @@ impl Store {
         Fut: Future<Output = Result<V, StoreError>>,
     {
         let rows = stamps_of(&[scope]);
-        self.remembered(kept, key, Some(rows.clone()), load, |_| Some(rows)).await
+        self.remembered(kept, key, Some(rows.clone()), load, |_| Some(Guard::of(rows))).await
     }
 
     /// `remembered`, for a value whose scopes are known only once it is read (`None`: keep nothing).
@@ -162,7 +177,7 @@ impl Store {
         kept: fn(&ReadCache) -> &KeptReads<V>,
         key: &str,
         load: Load,
-        scopes_of: impl FnOnce(&V) -> Option<Vec<RecordId>>,
+        scopes_of: impl FnOnce(&V) -> Option<Guard>,
     ) -> Result<V, StoreError>
     where
         V: Clone,
@@ -172,11 +187,12 @@ impl Store {
         self.remembered(kept, key, None, load, scopes_of).await
     }
 
-    /// What the stamp rows hold now: from the memory mirror, or from the database (shared_stamps.rs).
-    async fn stamps(&self, cache: &ReadCache, rows: &[RecordId]) -> Result<Seen, StoreError> {
+    /// What the stamp rows hold now: from the memory mirror, or from the database (shared_stamps.rs,
+    /// which reads the rows `ahead` in the same wait).
+    async fn stamps(&self, cache: &ReadCache, rows: &[RecordId], ahead: &[RecordId]) -> Result<Seen, StoreError> {
         match &cache.stamps {
             Stamps::Local(local) => Ok(Seen::Local(local.seen(rows))),
-            Stamps::Shared(shared) => Ok(Seen::Shared(shared.seen(&self.db, rows).await?)),
+            Stamps::Shared(shared) => Ok(Seen::Shared(shared.seen(&self.db, rows, ahead).await?)),
         }
     }
 
@@ -395,6 +411,42 @@ mod tests {
             })
             .await;
             assert_eq!(store.thread(&thread.id).await.unwrap().last_seq, 2, "{backend}");
+        }
+    }
+
+    /// A dashboard request reads its session and then its location: the session's stamp read
+    /// brings the location's along, and the location answers as at that read.
+    #[tokio::test]
+    async fn a_sessions_stamp_read_brings_its_locations_along() {
+        for (backend, database, _kept) in backends().await {
+            let (store, other) = (database.as_another_server(true), database.as_another_server(true));
+            let (location, _, _) = booking_fixture(&store, "CACHE-0008").await;
+            let ids = [location.id.clone()];
+            let staff = NewStaff {
+                email: "lee@example.com",
+                first_name: None,
+                last_name: None,
+                password: "pw-123456789",
+                location_ids: &ids,
+            };
+            let staff = store.create_staff(staff).await.unwrap();
+            let now = Utc::now();
+            let token = store.create_session(&staff.id, Some(&location.id), now + Duration::minutes(10)).await.unwrap();
+            let dashboard_request = || async {
+                let session = store.session(&token, now).await.unwrap().unwrap();
+                let (other, id) = (other.clone(), location.id.clone());
+                let settings = LocationSettings { messaging_enabled: false, ..location.settings() };
+                let elsewhere = async move { other.set_location_settings(&id, settings).await };
+                tokio::spawn(elsewhere).await.unwrap().unwrap();
+                store.location(session.location_id.as_ref().unwrap()).await.unwrap().messaging_enabled
+            };
+            // The first read of the session learns its location; from then on it reads it along.
+            assert!(!super::super::reads_as_one(dashboard_request()).await, "{backend}: not kept yet");
+            let settings = LocationSettings { messaging_enabled: true, ..location.settings() };
+            store.set_location_settings(&location.id, settings).await.unwrap();
+            assert!(store.location(&location.id).await.unwrap().messaging_enabled, "{backend}: kept again");
+            assert!(super::super::reads_as_one(dashboard_request()).await, "{backend}: as at the session's read");
+            assert!(!store.location(&location.id).await.unwrap().messaging_enabled, "{backend}");
         }
     }
 

@@ -6,6 +6,7 @@ use surrealdb::types::SurrealValue;
 use super::changes::{stamps_of, Scope};
 use super::ids::Record;
 use super::reach::Reach;
+use super::read_cache::Guard;
 use super::secrets::{new_token, token_hash};
 use super::staff::StaffRecord;
 use super::{Store, StoreError};
@@ -59,7 +60,11 @@ impl Store {
                 |c| &c.sessions,
                 &hash,
                 load,
-                |session: &Option<Session>| session.as_ref().map(|_| stamps_of(&[Scope::Session(&hash)])),
+                |session: &Option<Session>| {
+                    // A dashboard's request reads its location next.
+                    let ahead = session.as_ref()?.location_id.as_ref().map(|l| stamps_of(&[Scope::Location(l)]));
+                    Some(Guard { rows: stamps_of(&[Scope::Session(&hash)]), ahead: ahead.unwrap_or_default() })
+                },
             )
             .await?;
         // A kept session still ends on time.

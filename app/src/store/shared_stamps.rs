@@ -80,8 +80,13 @@ impl SharedStamps {
     }
 
     /// What the stamp rows hold now (`None` for a row never written): read after this call began,
-    /// or earlier in the same request (`reads_as_one`).
-    pub(crate) async fn seen(&self, db: &Database, rows: &[RecordId]) -> Result<Vec<Option<String>>, surrealdb::Error> {
+    /// or earlier in the same request (`reads_as_one`), which keeps those `ahead` read along.
+    pub(crate) async fn seen(
+        &self,
+        db: &Database,
+        rows: &[RecordId],
+        ahead: &[RecordId],
+    ) -> Result<Vec<Option<String>>, surrealdb::Error> {
         let (mut known, writes) = READ_IN_THIS_REQUEST
             .try_with(|earlier| {
                 let earlier = earlier.borrow();
@@ -89,7 +94,14 @@ impl SharedStamps {
                 (known.collect::<HashMap<_, _>>(), Some(earlier.writes))
             })
             .unwrap_or_default();
-        let unread: Vec<RecordId> = rows.iter().filter(|row| !known.contains_key(*row)).cloned().collect();
+        let mut unread: Vec<RecordId> = rows.iter().filter(|row| !known.contains_key(*row)).cloned().collect();
+        if !unread.is_empty() && writes.is_some() {
+            let earlier =
+                |row: &RecordId| READ_IN_THIS_REQUEST.with(|earlier| earlier.borrow().stamps.contains_key(row));
+            let along: Vec<RecordId> =
+                ahead.iter().filter(|row| !unread.contains(row) && !earlier(row)).cloned().collect();
+            unread.extend(along);
+        }
         if !unread.is_empty() {
             let read = self.read(db, unread.clone()).await?;
             let read: Vec<_> = unread.into_iter().map(|row| (row.clone(), read.get(&row).cloned())).collect();
