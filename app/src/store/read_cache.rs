@@ -74,7 +74,7 @@ pub(crate) enum Stamps {
 #[derive(Clone, PartialEq)]
 enum Seen {
     Local(Vec<u64>),
-    Shared(Vec<Option<String>>),
+    Shared(Vec<Option<surrealdb::types::Uuid>>),
 }
 
 /// The stamp rows a kept value depends on, and rows that the request reading it needs next:

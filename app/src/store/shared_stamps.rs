@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use surrealdb::types::{RecordId, SurrealValue};
+use surrealdb::types::{RecordId, SurrealValue, Uuid};
 use tokio::sync::oneshot;
 
 use super::database::Database;
@@ -23,7 +23,7 @@ use super::database::Database;
 /// Enough for any burst of polls; a longer queue waits for the next read.
 const MOST_ROWS_PER_READ: usize = 2_000;
 
-type Answer = Result<Arc<HashMap<RecordId, String>>, surrealdb::Error>;
+type Answer = Result<Arc<HashMap<RecordId, Uuid>>, surrealdb::Error>;
 
 tokio::task_local! {
     /// The stamps this request has read so far (`reads_as_one`).
@@ -32,7 +32,7 @@ tokio::task_local! {
 
 #[derive(Default)]
 struct ReadInRequest {
-    stamps: HashMap<RecordId, Option<String>>,
+    stamps: HashMap<RecordId, Option<Uuid>>,
     /// How many times the request wrote.
     writes: u64,
 }
@@ -71,7 +71,7 @@ struct Asked {
 #[derive(SurrealValue)]
 struct StampRow {
     id: RecordId,
-    v: String,
+    v: Uuid,
 }
 
 impl SharedStamps {
@@ -86,7 +86,7 @@ impl SharedStamps {
         db: &Database,
         rows: &[RecordId],
         ahead: &[RecordId],
-    ) -> Result<Vec<Option<String>>, surrealdb::Error> {
+    ) -> Result<Vec<Option<Uuid>>, surrealdb::Error> {
         let (mut known, writes) = READ_IN_THIS_REQUEST
             .try_with(|earlier| {
                 let earlier = earlier.borrow();
@@ -114,7 +114,7 @@ impl SharedStamps {
             });
             known.extend(read);
         }
-        Ok(rows.iter().map(|row| known[row].clone()).collect())
+        Ok(rows.iter().map(|row| known[row]).collect())
     }
 
     /// The stamps of `rows`, in a shared read that starts after this call.
@@ -177,8 +177,8 @@ async fn read_while_asked(db: Database, queue: Arc<Mutex<Queue>>) {
         rows.sort_unstable();
         rows.dedup();
         let answer: Answer = async {
-            let found: Vec<StampRow> =
-                db.read("SELECT id, <string> v AS v FROM $rows").bind(("rows", rows)).await?.take(0)?;
+            // The stamps as they are stored: a cast to text cost SurrealDB a fifth of its throughput.
+            let found: Vec<StampRow> = db.read("SELECT id, v FROM $rows").bind(("rows", rows)).await?.take(0)?;
             Ok(Arc::new(found.into_iter().map(|row| (row.id, row.v)).collect()))
         }
         .await;
