@@ -90,7 +90,7 @@ impl SharedStamps {
         let (mut known, writes) = READ_IN_THIS_REQUEST
             .try_with(|earlier| {
                 let earlier = earlier.borrow();
-                let known = rows.iter().filter_map(|row| Some((row.clone(), earlier.stamps.get(row)?.clone())));
+                let known = rows.iter().filter_map(|row| Some((row.clone(), *earlier.stamps.get(row)?)));
                 (known.collect::<HashMap<_, _>>(), Some(earlier.writes))
             })
             .unwrap_or_default();
@@ -104,7 +104,7 @@ impl SharedStamps {
         }
         if !unread.is_empty() {
             let read = self.read(db, unread.clone()).await?;
-            let read: Vec<_> = unread.into_iter().map(|row| (row.clone(), read.get(&row).cloned())).collect();
+            let read: Vec<_> = unread.into_iter().map(|row| (row.clone(), read.get(&row).copied())).collect();
             let _ = READ_IN_THIS_REQUEST.try_with(|earlier| {
                 let mut earlier = earlier.borrow_mut();
                 // A write of this request (in a join) while reading: what was read may predate it.
