@@ -6,9 +6,9 @@
 //! under (changes.rs), and asking again answers from memory while they are unchanged. The stamps
 //! are read before the value they guard: a write that lands in between costs one more read later,
 //! never a stale answer. On a shared SurrealDB server, where other servers write too, the stamps
-//! are read from the database with one point read; an embedded database is written only by this
-//! process, whose writes also move a mirror of them in memory (local_stamps.rs), read without a
-//! query.
+//! are read from the database, in one query for the polls that ask together (shared_stamps.rs);
+//! an embedded database is written only by this process, whose writes also move a mirror of them
+//! in memory (local_stamps.rs), read without a query.
 
 use std::future::Future;
 
