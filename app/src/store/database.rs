@@ -155,7 +155,57 @@ fn writes(sql: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use chrono::Utc;
+    use tokio::task::JoinSet;
+
     use super::writes;
+    use crate::model::SenderType;
+    use crate::store::bookings::tests::{another_booking, booking_fixture};
+    use crate::store::messages::NewMessage;
+    use crate::store::retry::counting_conflicts;
+    use crate::store::test_support::backends;
+
+    /// Concurrent sends to one location's threads each move the location's stamp, one row: in one
+    /// process they take turns (`LocationWrites`) instead of losing conflicts and starting over.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn writes_to_one_location_take_turns_instead_of_conflicting() {
+        for (backend, store, _kept) in backends().await {
+            let (location, customer, first) = booking_fixture(&store, "TURNS-0000").await;
+            let mut threads = vec![store.get_or_create_thread(&first.id, Utc::now()).await.unwrap().0];
+            for n in 1..16 {
+                let booking = another_booking(&store, &location, &customer, &format!("TURNS-{n:04}")).await;
+                threads.push(store.get_or_create_thread(&booking.id, Utc::now()).await.unwrap().0);
+            }
+            let mut sends = JoinSet::new();
+            for (n, thread) in threads.iter().enumerate() {
+                let (store, thread_id) = (store.clone(), thread.id.clone());
+                sends.spawn(counting_conflicts(async move {
+                    for m in 0..3 {
+                        let client_id = format!("{n}-{m}");
+                        let message = NewMessage {
+                            thread_id: &thread_id,
+                            sender_type: SenderType::Customer,
+                            staff_id: None,
+                            sender_name: "Someone",
+                            body: "Hello",
+                            client_id: &client_id,
+                            files: &[],
+                            at: Utc::now(),
+                        };
+                        store.append_message(message).await.unwrap();
+                    }
+                }));
+            }
+            let mut conflicts = 0;
+            while let Some(sent) = sends.join_next().await {
+                conflicts += sent.unwrap().1;
+            }
+            assert_eq!(conflicts, 0, "{backend}");
+            for thread in &threads {
+                assert_eq!(store.read_thread(&thread.id).await.unwrap().unwrap().last_seq, 3, "{backend}");
+            }
+        }
+    }
 
     #[test]
     fn writing_statements_are_told_from_reads() {

@@ -5,6 +5,18 @@ use std::time::Duration;
 
 use super::StoreError;
 
+#[cfg(test)]
+tokio::task_local! {
+    /// Conflicts the operations of a task lost (`counting_conflicts`).
+    static CONFLICTS: std::cell::Cell<u32>;
+}
+
+/// `op`'s output, and how many write conflicts its operations lost and retried.
+#[cfg(test)]
+pub(crate) async fn counting_conflicts<T>(op: impl Future<Output = T>) -> (T, u32) {
+    CONFLICTS.scope(std::cell::Cell::new(0), async { (op.await, CONFLICTS.with(|c| c.get())) }).await
+}
+
 /// How many times an operation runs before giving up with `StoreError::Contended`.
 pub(crate) const MAX_ATTEMPTS: u32 = 60;
 
@@ -18,7 +30,11 @@ where
 {
     for attempt in 1..=MAX_ATTEMPTS {
         match op().await {
-            Err(StoreError::Conflict) => tokio::time::sleep(backoff(attempt)).await,
+            Err(StoreError::Conflict) => {
+                #[cfg(test)]
+                let _ = CONFLICTS.try_with(|c| c.set(c.get() + 1));
+                tokio::time::sleep(backoff(attempt)).await
+            }
             done => return done,
         }
     }
