@@ -47,7 +47,6 @@ async function startSmtpCapture() {
   return { url: `smtp://127.0.0.1:${port}`, emails, stop };
 }
 
-
 async function startServer(mail: boolean): Promise<{ server: Server; stop: () => Promise<void> }> {
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;

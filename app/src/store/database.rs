@@ -161,9 +161,8 @@ mod tests {
     use super::writes;
     use crate::model::SenderType;
     use crate::store::bookings::tests::{another_booking, booking_fixture};
-    use crate::store::messages::NewMessage;
     use crate::store::retry::counting_conflicts;
-    use crate::store::test_support::backends;
+    use crate::store::test_support::{backends, say};
 
     /// Concurrent sends to one location's threads each move the location's stamp, one row: in one
     /// process they take turns (`LocationWrites`) instead of losing conflicts and starting over.
@@ -177,22 +176,11 @@ mod tests {
                 threads.push(store.get_or_create_thread(&booking.id, Utc::now()).await.unwrap().0);
             }
             let mut sends = JoinSet::new();
-            for (n, thread) in threads.iter().enumerate() {
+            for thread in &threads {
                 let (store, thread_id) = (store.clone(), thread.id.clone());
                 sends.spawn(counting_conflicts(async move {
-                    for m in 0..3 {
-                        let client_id = format!("{n}-{m}");
-                        let message = NewMessage {
-                            thread_id: &thread_id,
-                            sender_type: SenderType::Customer,
-                            staff_id: None,
-                            sender_name: "Someone",
-                            body: "Hello",
-                            client_id: &client_id,
-                            files: &[],
-                            at: Utc::now(),
-                        };
-                        store.append_message(message).await.unwrap();
+                    for minute in 0..3 {
+                        say(&store, &thread_id, SenderType::Customer, "Hello", &[], minute).await;
                     }
                 }));
             }

@@ -87,22 +87,19 @@ impl SharedStamps {
         rows: &[RecordId],
         ahead: &[RecordId],
     ) -> Result<Vec<Option<Uuid>>, surrealdb::Error> {
-        let (mut known, writes) = READ_IN_THIS_REQUEST
+        let (mut known, along, writes) = READ_IN_THIS_REQUEST
             .try_with(|earlier| {
                 let earlier = earlier.borrow();
                 let known = rows.iter().filter_map(|row| Some((row.clone(), *earlier.stamps.get(row)?)));
-                (known.collect::<HashMap<_, _>>(), Some(earlier.writes))
+                let along = ahead.iter().filter(|row| !earlier.stamps.contains_key(*row)).cloned();
+                (known.collect::<HashMap<_, _>>(), along.collect::<Vec<_>>(), Some(earlier.writes))
             })
             .unwrap_or_default();
         let mut unread: Vec<RecordId> = rows.iter().filter(|row| !known.contains_key(*row)).cloned().collect();
-        if !unread.is_empty() && writes.is_some() {
-            let earlier =
-                |row: &RecordId| READ_IN_THIS_REQUEST.with(|earlier| earlier.borrow().stamps.contains_key(row));
-            let along: Vec<RecordId> =
-                ahead.iter().filter(|row| !unread.contains(row) && !earlier(row)).cloned().collect();
-            unread.extend(along);
-        }
         if !unread.is_empty() {
+            // What the request reads next comes along in the same wait.
+            let along: Vec<RecordId> = along.into_iter().filter(|row| !unread.contains(row)).collect();
+            unread.extend(along);
             let read = self.read(db, unread.clone()).await?;
             let read: Vec<_> = unread.into_iter().map(|row| (row.clone(), read.get(&row).copied())).collect();
             let _ = READ_IN_THIS_REQUEST.try_with(|earlier| {
