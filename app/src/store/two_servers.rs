@@ -18,10 +18,11 @@ use super::{reads_as_one, Store};
 use crate::ids::ThreadId;
 use crate::model::SenderType;
 
-/// Steps per pair of servers: each a write through one server and a poll through the other.
-/// (SurrealDB unoptimized, as tests build it, answers in milliseconds: this many keeps each test
-/// well inside its time limit.)
-const STEPS: usize = 400;
+/// Steps per test: each a write through one server and a poll through the other, or both. Each
+/// backend runs four tests of its own seed, so several thousand steps in all, run side by side and
+/// each well inside nextest's time limit.
+const STEPS_OVER_WS: usize = 500;
+const STEPS_EMBEDDED: usize = 800;
 
 struct World {
     location: LocationRecord,
@@ -191,12 +192,12 @@ async fn poll(
     assert_eq!(*shown, all, "{}", ctx("inbox"));
 }
 
-async fn interleave(a: &Store, b: &Store, seed: u64) {
+async fn interleave(a: &Store, b: &Store, seed: u64, steps: usize) {
     let truth = a.as_another_server(false);
     let mut world = world(a).await;
     let mut rng = StdRng::seed_from_u64(seed);
     let servers = [a, b];
-    for step in 0..STEPS {
+    for step in 0..steps {
         let at = start() + Duration::seconds(step as i64);
         let writer = rng.random_range(0..2);
         // Each write and each poll is one request, as through the router.
@@ -214,21 +215,40 @@ async fn interleave(a: &Store, b: &Store, seed: u64) {
     }
 }
 
-#[tokio::test]
-async fn two_servers_on_one_surrealdb_server_never_answer_from_a_stale_kept_read() {
+/// Two Parley servers on one SurrealDB server: two connections, two caches.
+async fn two_servers_over_ws(seed: u64) {
     let server = SurrealServer::start();
-    // Two connections, two caches: two Parley servers.
     let (a, b) = (server.store().await, server.store().await);
-    interleave(&a, &b, 16).await;
+    interleave(&a, &b, seed, STEPS_OVER_WS).await;
 }
 
-#[tokio::test]
-async fn two_caches_on_one_embedded_database_never_answer_from_a_stale_kept_read() {
+/// Two caches on one embedded database, both reading the stamps from the database as servers on
+/// a shared one do.
+async fn two_caches_embedded(seed: u64) {
     let dir = TempDir::new();
     let database = Store::open(&dir.url()).await.unwrap();
     database.migrate().await.unwrap();
-    // Both read the stamps from the database, as servers on a shared one do.
-    interleave(&database.as_another_server(true), &database.as_another_server(true), 61).await;
+    interleave(&database.as_another_server(true), &database.as_another_server(true), seed, STEPS_EMBEDDED).await;
+}
+
+macro_rules! interleavings {
+    ($($name:ident: $run:ident($seed:expr);)*) => {$(
+        #[tokio::test]
+        async fn $name() {
+            $run($seed).await;
+        }
+    )*};
+}
+
+interleavings! {
+    two_servers_on_one_surrealdb_server_never_answer_from_a_stale_kept_read_1: two_servers_over_ws(16);
+    two_servers_on_one_surrealdb_server_never_answer_from_a_stale_kept_read_2: two_servers_over_ws(17);
+    two_servers_on_one_surrealdb_server_never_answer_from_a_stale_kept_read_3: two_servers_over_ws(18);
+    two_servers_on_one_surrealdb_server_never_answer_from_a_stale_kept_read_4: two_servers_over_ws(19);
+    two_caches_on_one_embedded_database_never_answer_from_a_stale_kept_read_1: two_caches_embedded(61);
+    two_caches_on_one_embedded_database_never_answer_from_a_stale_kept_read_2: two_caches_embedded(62);
+    two_caches_on_one_embedded_database_never_answer_from_a_stale_kept_read_3: two_caches_embedded(63);
+    two_caches_on_one_embedded_database_never_answer_from_a_stale_kept_read_4: two_caches_embedded(64);
 }
 
 /// Two dispatchers, one per server, claim the same due webhook deliveries at once: each attempt
