@@ -23,7 +23,7 @@ PROFILE_DIR := $(CARGO_TARGET_DIR)/debug
 # Where the built server finds its wasm, js and css when run outside cargo-leptos.
 SITE_ENV := LEPTOS_SITE_ROOT=$(SITE_ROOT) LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=parley
 
-.PHONY: help run test lint test-rust test-e2e test-e2e-release test-api build tools apt-tools rust-tools e2e-tools python-tools release-tools release bench bench-tools soak
+.PHONY: help run test lint test-rust test-e2e test-e2e-release test-api build site tools apt-tools rust-tools e2e-tools python-tools release-tools release bench bench-tools soak
 
 help:
 	@echo "make run    build and serve the demo at http://127.0.0.1:3000 (data in ./data)"
@@ -35,7 +35,7 @@ run: rust-tools build
 	mkdir -p data
 	$(SITE_ENV) PARLEY_DEMO=1 PARLEY_ALLOW_PRIVATE_WEBHOOKS=1 $(PROFILE_DIR)/server
 
-test: tools lint test-rust build test-e2e test-api
+test: tools lint test-rust site test-e2e test-api
 
 # Formatting, then clippy on each feature set as it is built: the server's (app with "ssr"), the
 # app bundle's (frontend: app with "hydrate") and the portal bundle's (portal: app with "csr").
@@ -60,12 +60,20 @@ build: rust-tools
 	cargo leptos build
 	tools/portal-bundle.sh debug
 
-# Then the portal and dashboard suites once more with two Parley servers behind nginx (round robin)
-# on one SurrealDB server over ws:// (end2end/tests/cluster.ts; nginx.conf.template is the README's
-# example). The cargo build is test-rust's own (nothing to do after it), for the SurrealDB server.
+# `make test` needs only the bundles and styles from cargo-leptos: its server is the one test-rust
+# built. cargo-leptos builds the server alone with another feature set, so SurrealDB's engine would
+# compile a second time (8 minutes on a cold cache) for a binary the tests would not run.
+site: rust-tools
+	cargo leptos build --frontend-only
+	tools/portal-bundle.sh debug
+
+# The Playwright suite, then the portal and dashboard suites once more with two Parley servers behind
+# nginx (round robin) on one SurrealDB server over ws:// (end2end/tests/cluster.ts; nginx.conf.template
+# is the README's example). The cargo build is test-rust's own (nothing to do after it): the server
+# and the SurrealDB server.
 test-e2e: e2e-tools python-tools
-	cd end2end && PARLEY_SERVER_BIN=$(PROFILE_DIR)/server PARLEY_TEST_PYTHON=$(PYTHON) $(SITE_ENV) npx playwright test
 	cargo build $(RUST_TESTED) --all-targets
+	cd end2end && PARLEY_SERVER_BIN=$(PROFILE_DIR)/server PARLEY_TEST_PYTHON=$(PYTHON) $(SITE_ENV) npx playwright test
 	cd end2end && PARLEY_SERVER_BIN=$(PROFILE_DIR)/server PARLEY_SURREAL_BIN=$(PROFILE_DIR)/surreal-server \
 	  PARLEY_NGINX_BIN=/usr/sbin/nginx PARLEY_TEST_PYTHON=$(PYTHON) $(SITE_ENV) \
 	  npx playwright test -c playwright.nginx.config.ts
